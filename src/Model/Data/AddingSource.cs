@@ -48,13 +48,13 @@ public sealed class AddingSource : IDataSource
         var lengths = new int[count];
         for (int b = 0; b < count; b++)
         {
-            int sequence = b * _steps * Features;
-            for (int t = 0; t < _steps; t++) features[sequence + t * Features] = random.NextFloat();
-            int first = random.NextInt(half);
-            int second = half + random.NextInt(_steps - half);
-            features[sequence + first * Features + 1] = 1f;
-            features[sequence + second * Features + 1] = 1f;
-            targets[b] = features[sequence + first * Features] + features[sequence + second * Features];
+            Span<float> sequence = features.AsSpan(b * _steps * Features, _steps * Features);
+            for (int i = 0; i < sequence.Length; i += Features) sequence[i] = random.NextFloat();
+            int first = random.NextInt(half) * Features;
+            int second = (half + random.NextInt(_steps - half)) * Features;
+            sequence[first + 1] = 1f;
+            sequence[second + 1] = 1f;
+            targets[b] = sequence[first] + sequence[second];
             lengths[b] = _steps;
         }
         return new Batch(count, _steps, Features, 1, lengths, features: features, regressionTargets: targets);
