@@ -219,8 +219,8 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
             var idle = _workers.All.FirstOrDefault(w => w.FreeSlots == w.Capacity && !w.Actor.Equals(slow.Worker));
             if (idle == null) return;
             var slowEntry = _workers.Find(slow.Worker);
-            _log.Warning("Straggler: {0} has had shard {1} of step {2} for {3:0} ms ({4:0.0}x the median {5:0} ms); {6} computes it too",
-                slowEntry?.Describe() ?? slow.Worker.Path.ToString(), shard, round.Version + 1, ageMs, ageMs / median.Value, median.Value, idle.Describe());
+            _log.Warning(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"Straggler: {slowEntry?.Describe() ?? slow.Worker.Path.ToString()} has had shard {shard} of step {round.Version + 1} for {ageMs:0} ms ({ageMs / median.Value:0.0}x the median {median.Value:0} ms); {idle.Describe()} computes it too"));
             Send(idle, shard, isBackup: true);
         }
     }
