@@ -36,9 +36,10 @@ public sealed record DataOptions
         Option.Choice<DataOptions, TaskKind>("task", o => o.Task, (o, v) => o with { Task = v },
             "adding: the adding problem; text: next character of --data; jsonl: a target per sequence of --data"),
         Option.Path<DataOptions>("data", "FILE", PathRequirement.ExistingFile, o => o.Data, (o, v) => o with { Data = v },
-            "training data for text and jsonl (required for them)"),
+            "training data; required for text and jsonl"),
         Option.Path<DataOptions>("eval-data", "FILE", PathRequirement.ExistingFile, o => o.EvalData, (o, v) => o with { EvalData = v },
-            "held-out data; default: the last part of --data"),
+            "held-out data for text and jsonl")
+            with { DefaultNote = "the last part of --data" },
         Option.Integer<DataOptions>("classes", 0, 1_000_000, o => o.Classes, (o, v) => o with { Classes = v },
             "jsonl only: number of classes; 0 = a real-valued target (regression)"),
         Option.Integer<DataOptions>("seq-len", 1, 100_000, o => o.SeqLen, (o, v) => o with { SeqLen = v },

@@ -74,7 +74,8 @@ public static class Option
 
     public static Option<T> PublicHostname<T>(Func<T, string?> get, Func<T, string, T> set) =>
         Text("public-hostname", new HostValue(), get, set,
-            "the name other machines reach this node by (NAT, containers); default: --hostname");
+            "the name other machines reach this node by (NAT, containers)")
+            with { DefaultNote = "--hostname" };
 
     public static Option<T> Checkpoint<T>(Func<T, string?> get, Func<T, string, T> set) =>
         Path("checkpoint", "FILE", PathRequirement.ExistingFile, get, set, "the checkpoint (.safetensors) to load");

@@ -74,7 +74,7 @@ public static class OptionsParser
                 origins.Record(assignment.Name, assignment.Origin);
             }
         }
-        errors.AddRange(table.Required.Where(name => !origins.IsSet(name))
+        errors.AddRange(table.Required.Where(name => assignments.All(a => a.Name != name))
             .Select(name => $"{OptionNames.CommandLine(name)} {table.Find(name)!.Kind.Form} is required "
                             + $"(on the command line, as {OptionNames.EnvironmentVariable(name)}, or in the --config file)"));
         if (errors.Count > 0) return new ParseResult<T>.Failure(errors);

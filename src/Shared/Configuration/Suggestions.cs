@@ -10,8 +10,10 @@ public static class Suggestions
         int bestDistance = int.MaxValue;
         foreach (string candidate in candidates)
         {
-            // A prefix ("--micro" for "--micro-batch") is as good as a one-letter typo.
-            int distance = candidate.StartsWith(word, StringComparison.Ordinal) && word.Length >= 3 ? 1 : EditDistance(word, candidate);
+            // A prefix either way ("micro" for "micro-batch", "embedding" for "embed") is as good as a one-letter typo.
+            bool prefix = Math.Min(word.Length, candidate.Length) >= 3
+                          && (candidate.StartsWith(word, StringComparison.Ordinal) || word.StartsWith(candidate, StringComparison.Ordinal));
+            int distance = prefix ? 1 : EditDistance(word, candidate);
             if (distance < bestDistance) (best, bestDistance) = (candidate, distance);
         }
         return bestDistance <= Math.Max(2, word.Length / 3) ? best : null;
