@@ -66,8 +66,8 @@ public static class Option
     public static Option<T> Seed<T>(Func<T, ulong> get, Func<T, ulong, T> set, string description) =>
         new("seed", new IntegerValue(0, long.MaxValue), description, o => get(o), (o, v) => set(o, (ulong)(long)v));
 
-    public static Option<T> Threads<T>(Func<T, int> get, Func<T, int, T> set) =>
-        Integer("threads", 1, 256, get, set, "intra-op threads of each worker's TorchSharp computations");
+    public static Option<T> Threads<T>(Func<T, int> get, Func<T, int, T> set, string description = "TorchSharp intra-op threads") =>
+        Integer("threads", 1, 256, get, set, description);
 
     public static Option<T> Hostname<T>(Func<T, string> get, Func<T, string, T> set, string description) =>
         Text("hostname", new HostValue(), get, set, description);

@@ -57,10 +57,8 @@ public static class OptionsParser
         var commandLine = Tokenize(args, errors, out bool helpWanted);
         if (helpWanted) return new ParseResult<T>.Help(HelpText.For(table));
 
-        string? configFile = commandLine.LastOrDefault(a => a.Name == ConfigOption)?.Value
-                             ?? environment[OptionNames.EnvironmentVariable(ConfigOption)] as string;
         var assignments = new List<Assignment>();
-        if (!string.IsNullOrEmpty(configFile)) assignments.AddRange(FromConfigFile(configFile, errors));
+        if (ConfigFileName(commandLine, environment, errors) is { } configFile) assignments.AddRange(FromConfigFile(configFile, errors));
         assignments.AddRange(FromEnvironment(environment));
         assignments.AddRange(commandLine.Where(a => a.Name != ConfigOption));
 
@@ -106,7 +104,7 @@ public static class OptionsParser
         }
         if (value is null)
         {
-            errors.Add($"{OptionNames.CommandLine(name)}: missing value (expected {option.Kind.Form})");
+            errors.Add(MissingValue(name, option.Kind.Form));
             return default;
         }
         var parsed = option.Kind.Parse(value);
@@ -132,6 +130,8 @@ public static class OptionsParser
             _ => $"unknown option {OptionNames.CommandLine(assignment.Name)}" + Hint(close is null ? null : OptionNames.CommandLine(close)),
         };
     }
+
+    private static string MissingValue(string name, string form) => $"{OptionNames.CommandLine(name)}: missing value (expected {form})";
 
     private static string Hint(string? suggestion) => suggestion is null ? "" : $" (did you mean {suggestion}?)";
 
@@ -170,6 +170,17 @@ public static class OptionsParser
             .Order(StringComparer.Ordinal)
             .Select(variable => new Assignment(OptionNames.FromEnvironmentVariable(variable), (string)environment[variable]!,
                 new OptionOrigin(OptionSources.Environment, variable)));
+
+    /// <summary>--config FILE, else ATTNRNN_CONFIG, else none.</summary>
+    private static string? ConfigFileName(List<Assignment> commandLine, IDictionary environment, List<string> errors)
+    {
+        if (commandLine.LastOrDefault(a => a.Name == ConfigOption) is { } given)
+        {
+            if (string.IsNullOrEmpty(given.Value)) errors.Add(MissingValue(ConfigOption, "FILE"));
+            return string.IsNullOrEmpty(given.Value) ? null : given.Value;
+        }
+        return environment[OptionNames.EnvironmentVariable(ConfigOption)] is string { Length: > 0 } fromEnvironment ? fromEnvironment : null;
+    }
 
     private static IEnumerable<Assignment> FromConfigFile(string path, List<string> errors)
     {

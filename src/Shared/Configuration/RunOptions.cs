@@ -52,6 +52,6 @@ public sealed record RunOptions
             "one training log line every N steps"),
         Option.Integer<RunOptions>("local-workers", 0, 64, o => o.LocalWorkers, (o, v) => o with { LocalWorkers = v },
             "workers inside this process; 0 = none (remote workers only)"),
-        Option.Threads<RunOptions>(o => o.Threads, (o, v) => o with { Threads = v }),
+        Option.Threads<RunOptions>(o => o.Threads, (o, v) => o with { Threads = v }, "TorchSharp intra-op threads of each local worker"),
     ];
 }

@@ -52,6 +52,13 @@ public sealed class ConfigFileTests : IDisposable
     }
 
     [Fact]
+    public void A_config_option_without_a_file_is_an_error()
+    {
+        Assert.Equal("--config: missing value (expected FILE)", CoordinatorError("--config"));
+        Assert.Equal("--config: missing value (expected FILE)", CoordinatorError("--config="));
+    }
+
+    [Fact]
     public void A_config_file_must_hold_one_object()
     {
         string config = _files.Write("list.json", "[1, 2]");
