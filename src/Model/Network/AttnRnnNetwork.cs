@@ -58,23 +58,23 @@ public sealed class AttnRnnNetwork : nn.Module
     private Tensor States(Tensor x)
     {
         long batch = x.shape[0], steps = x.shape[1];
-        // The input-only terms for all steps at once, out of the time loop: W_xh x_t + b_h and x_t^T W_a.
+        // W_xh x_t + b_h for all steps at once, out of the time loop.
         var inputDrive = x.matmul(_cell.WXh.t()) + _cell.BH;
-        var queries = _attention is null ? null : x.matmul(_attention.WA);
         var wHhT = _cell.WHh.t();
-        var wVT = _attention?.WV.t();
         var h = zeros(batch, _cell.WHh.shape[0], dtype: x.dtype);
+        Tensor? keys = null;                                                  // k_j = W_a h_j for the states so far: [B, t, D]
         var states = new List<Tensor>((int)steps);
         for (int t = 0; t < steps; t++)
         {
             var recurrentInput = h;
-            if (queries is not null && t > 0)
+            if (_attention is not null && t > 0)
             {
-                var keys = stack(states, 1);                                              // h_1..h_{t-1}: [B, t, H]
-                var scores = keys.bmm(queries[.., t, .., TensorIndex.None]).squeeze(2);   // [B, t]
-                var alpha = scores.softmax(1);
-                var context = alpha.unsqueeze(1).bmm(x[.., ..t, ..]).squeeze(1);          // c_t: [B, D]
-                recurrentInput = h + context.matmul(wVT!);                                // h_{t-1} + W_v c_t
+                // s_{t,j} = x_t^T W_a h_j = x_t . k_j: scored in the input space, so the keys that grow with t are D wide, not H.
+                var newKey = h.matmul(_attention.WA.t()).unsqueeze(1);
+                keys = keys is null ? newKey : cat([keys, newKey], 1);
+                var alpha = keys.bmm(x[.., t, .., TensorIndex.None]).squeeze(2).softmax(1);   // [B, t]
+                var context = alpha.unsqueeze(1).bmm(x[.., ..t, ..]).squeeze(1);              // c_t: [B, D]
+                recurrentInput = h + context.matmul(_attention.WV.t());                      // h_{t-1} + W_v c_t
             }
             h = (recurrentInput.matmul(wHhT) + inputDrive[.., t, ..]).tanh();
             states.Add(h);
