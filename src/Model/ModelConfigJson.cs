@@ -3,20 +3,25 @@ using System.Text.Json.Serialization;
 
 namespace AttnRnnCluster.Model;
 
-/// <summary>The one JSON form of <see cref="ModelConfig"/>: in checkpoint metadata and in the worker handshake.</summary>
+/// <summary>
+/// <see cref="ModelConfig"/> as JSON with snake_case names and enum values, the form a checkpoint's metadata
+/// holds so a Python user can read it: {"input":"dense","input_width":2,"hidden":64,"output_width":1,
+/// "attention":true,"target":"regression","vocab_size":0}.
+/// </summary>
 public static class ModelConfigJson
 {
     private static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
+        RespectRequiredConstructorParameters = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
-    public static string Write(ModelConfig config) => JsonSerializer.Serialize(config, Options);
+    public static string Serialize(ModelConfig config) => JsonSerializer.Serialize(config, Options);
 
-    /// <summary>Parses and checks a config; throws <see cref="FormatException"/> saying what is wrong.</summary>
-    public static ModelConfig Read(string json)
+    /// <summary>Parses and validates; throws <see cref="ArgumentException"/> saying which field is missing, unknown or out of range.</summary>
+    public static ModelConfig Deserialize(string json)
     {
         ModelConfig? config;
         try
@@ -25,21 +30,10 @@ public static class ModelConfigJson
         }
         catch (JsonException e)
         {
-            throw new FormatException($"model config JSON is malformed: {e.Message}", e);
+            throw new ArgumentException($"model config: {e.Message}", e);
         }
-        if (config == null) throw new FormatException("model config JSON is null");
-        string? problem = Validate(config);
-        if (problem != null) throw new FormatException($"model config is invalid: {problem}");
+        if (config is null) throw new ArgumentException("model config: the JSON is null");
+        config.Validate();
         return config;
-    }
-
-    public static string? Validate(ModelConfig c)
-    {
-        if (c.InputWidth < 1) return $"input_width must be ≥ 1, got {c.InputWidth}";
-        if (c.Hidden < 1) return $"hidden must be ≥ 1, got {c.Hidden}";
-        if (c.OutputWidth < 1) return $"output_width must be ≥ 1, got {c.OutputWidth}";
-        if (c.Input == InputKind.Tokens && c.VocabSize < 1) return $"vocab_size must be ≥ 1 for token input, got {c.VocabSize}";
-        if (c.Input == InputKind.Dense && c.VocabSize != 0) return $"vocab_size must be 0 for dense input, got {c.VocabSize}";
-        return null;
     }
 }

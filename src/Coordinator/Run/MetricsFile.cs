@@ -20,7 +20,7 @@ public sealed class MetricsFile : IDisposable
 
     public string Path { get; }
 
-    public void Write(StepReport r, double elapsedSeconds) => WriteLine(w =>
+    public void Write(TrainStepReport r, double elapsedSeconds) => WriteLine(w =>
     {
         w.WriteString("kind", "train");
         w.WriteNumber("step", r.Step);

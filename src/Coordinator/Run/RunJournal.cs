@@ -33,7 +33,7 @@ public sealed class RunJournal : ITrainingJournal, IDisposable
     public string PlotPath => Path.Combine(RunFolder, "plot.svg");
     public RunSummary? Summary { get; private set; }
 
-    public void Step(StepReport r)
+    public void Step(TrainStepReport r)
     {
         _metrics.Write(r, _clock.Elapsed.TotalSeconds);
         _train.Add((r.Step, r.Loss));

@@ -6,7 +6,7 @@ namespace AttnRnnCluster.Coordinator.Training;
 /// </summary>
 public interface ITrainingJournal
 {
-    void Step(StepReport report);
+    void Step(TrainStepReport report);
     void Evaluated(EvalReport report);
     /// <summary>Writes a checkpoint of the master state after <paramref name="step"/>; returns its path.</summary>
     string? Checkpoint(long step, bool isBest);

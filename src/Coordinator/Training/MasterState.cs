@@ -1,56 +1,46 @@
 using AttnRnnCluster.Model;
+using AttnRnnCluster.Model.Checkpoints;
+using AttnRnnCluster.Model.Network;
 using AttnRnnCluster.Model.Training;
 using AttnRnnCluster.Shared.Protocol;
 using AttnRnnCluster.Worker.Wire;
 
 namespace AttnRnnCluster.Coordinator.Training;
 
-/// <summary>How the optimizer moves the weights: clip, schedule and step, exactly as the plain loop does.</summary>
-/// <param name="weights">The master weights, updated in place.</param>
-/// <param name="meanGradient">The gradient of the mean loss over the global batch (may be clipped in place).</param>
-/// <param name="step">The 1-based step being applied.</param>
-public delegate (double GradientNorm, double LearningRate) WeightUpdate(float[] weights, float[] meanGradient, long step);
-
-/// <summary>The outcome of one optimizer step.</summary>
+/// <summary>The outcome of one optimizer step, as the coordinator reports it.</summary>
 public sealed record StepUpdate(double Loss, double GradientNorm, double LearningRate, long Items);
 
 /// <summary>
-/// The coordinator's master copy of the weights and the rule that updates them. It turns a complete round of
-/// shard results into one optimizer step: sum in shard order, divide by the item count, update.
+/// The coordinator's master copy of the weights and the optimizer. It turns a complete round of shard
+/// results into one step with the same <see cref="UpdateRule"/> the plain single-process loop uses: sum in
+/// shard order, divide by the item count, clip, schedule, step.
 /// </summary>
-public sealed class MasterState(ModelConfig config, float[] weights, long version, WeightUpdate update)
+public sealed class MasterState(ModelConfig config, float[] weights, long version, IOptimizer optimizer, UpdateRule rule)
 {
     public ModelConfig Config { get; } = config;
     public ParameterLayout Layout { get; } = ParameterLayout.For(config);
     /// <summary>The master weights. Read-only outside this class; every broadcast sends a copy.</summary>
     public float[] Weights { get; } = weights;
-    /// <summary>Optimizer steps applied so far: the version stamped on broadcasts.</summary>
+    public IOptimizer Optimizer { get; } = optimizer;
+    /// <summary>Optimizer steps applied so far: the version stamped on broadcasts, and the 0-based index of the next step.</summary>
     public long Version { get; private set; } = version;
 
-    public StepUpdate Apply(IReadOnlyList<ShardCompleted> resultsInShardOrder, long step)
+    /// <summary>Applies step number <see cref="Version"/> (0-based) from results taken in shard order.</summary>
+    public StepUpdate Apply(IReadOnlyList<ShardCompleted> resultsInShardOrder)
     {
-        if (step != Version + 1) throw new InvalidOperationException($"step {step} does not follow version {Version}");
-        var sum = new double[Layout.TotalSize];
-        double lossSum = 0;
-        long items = 0;
-        foreach (var result in resultsInShardOrder)
-        {
-            var gradient = result.Gradient!;
-            for (int i = 0; i < sum.Length; i++) sum[i] += gradient[i];
-            lossSum += result.LossSum;
-            items += result.Count;
-        }
-        var mean = new float[sum.Length];
-        for (int i = 0; i < mean.Length; i++) mean[i] = (float)(sum[i] / items);
-        var (norm, lr) = update(Weights, mean, step);
-        Version = step;
-        return new StepUpdate(ReportedLoss(lossSum, items), norm, lr, items);
+        var summed = ShardResults.Sum(resultsInShardOrder.Select(r => new ShardResult(r.Gradient!, r.LossSum, r.Count)).ToList());
+        var report = rule.Apply(Version, Weights, summed, Optimizer);
+        Version++;
+        return new StepUpdate(ReportedLoss(summed.LossSum, summed.Count), report.GradientNorm, report.LearningRate, summed.Count);
     }
 
     /// <summary>The loss users see: the mean per item (per item and output for regression).</summary>
-    public double ReportedLoss(double lossSum, long items) =>
-        Config.Target == TargetKind.Regression ? lossSum / (items * (double)Config.OutputWidth) : lossSum / items;
+    public double ReportedLoss(double lossSum, long items) => Losses.ReportedMean(lossSum, items, Config);
 
     /// <summary>A broadcast of the current weights (a copy: the message may be read while the next step updates).</summary>
     public WeightsUpdate WeightsMessage() => new(Version, new ParameterBuffer(Layout.ToSlots(), (float[])Weights.Clone()));
+
+    /// <summary>Writes the weights and the optimizer state (atomically) as a resumable checkpoint.</summary>
+    public void Save(string path, ulong seed, IReadOnlyList<string>? vocabulary) =>
+        CheckpointFiles.Save(path, new Checkpoint(Config, (float[])Weights.Clone(), Version, seed, vocabulary), Optimizer.Export());
 }

@@ -136,7 +136,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
             _log.Info("Worker {0} joined (TorchSharp {1}, libtorch {2}, {3} thread(s), window {4}); {5} active",
                 known.Describe(), m.TorchSharpVersion, m.LibTorchVersion, m.Threads, known.Capacity, _workers.Count);
         }
-        Sender.Tell(new WorkerAccepted(_runId, Model.ModelConfigJson.Write(_master.Config), _master.Layout.TotalSize));
+        Sender.Tell(new WorkerAccepted(_runId, Model.ModelConfigJson.Serialize(_master.Config), _master.Layout.TotalSize));
         Sender.Tell(_master.WeightsMessage());
         return true;
     }
@@ -144,7 +144,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
     private void StartTrainRound(long step)
     {
         var watch = Stopwatch.StartNew();
-        var batch = _data.TrainBatch(step, _plan.GlobalBatch);
+        var batch = _data.TrainBatch(step - 1, _plan.GlobalBatch);
         var (shards, counts) = Split(batch, _plan.MicroBatch);
         _round = new ShardRound(step - 1, WorkKind.Train, shards, counts, _master.Layout.TotalSize);
         _clock = new RoundClock(watch.Elapsed.TotalMilliseconds, batch.Count, batch.Tokens != null ? batch.LossItems : null);
@@ -335,7 +335,16 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
     {
         long step = round.Version + 1;
         var reduce = Stopwatch.StartNew();
-        var update = _master.Apply(round.ResultsInShardOrder(), step);
+        StepUpdate update;
+        try
+        {
+            update = _master.Apply(round.ResultsInShardOrder());
+        }
+        catch (InvalidOperationException e)
+        {
+            Finish(e.Message, failed: true);
+            return;
+        }
         double reduceMs = reduce.Elapsed.TotalMilliseconds;
         var broadcast = Stopwatch.StartNew();
         Broadcast();
@@ -393,7 +402,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
         _timings.AddStep(stepMs);
         TimeSpan? eta = remaining > 0 && _timings.MeanStepMs != null ? TimeSpan.FromMilliseconds(remaining * _timings.MeanStepMs.Value) : TimeSpan.Zero;
         double waiting = Math.Max(0, stepMs - _clock.BuildMs - outcome.ReduceMs - outcome.BroadcastMs - _clock.SlowestComputeMs);
-        _journal.Step(new StepReport(outcome.Step, outcome.Loss, examplesPerSecond, tokensPerSecond, stepMs,
+        _journal.Step(new TrainStepReport(outcome.Step, outcome.Loss, examplesPerSecond, tokensPerSecond, stepMs,
             _clock.SlowestComputeMs, _clock.MedianComputeMs, waiting, outcome.ReduceMs, outcome.BroadcastMs,
             _workers.Count, outcome.LearningRate, outcome.GradientNorm, eta));
     }

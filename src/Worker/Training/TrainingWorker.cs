@@ -73,7 +73,7 @@ public sealed class TrainingWorker : ReceiveActor
 
     private void Accepted(WorkerAccepted accepted)
     {
-        var config = ModelConfigJson.Read(accepted.ModelConfigJson);
+        var config = ModelConfigJson.Deserialize(accepted.ModelConfigJson);
         _engine?.Dispose();
         _engine = _engineFactory(config);
         _version = -1;

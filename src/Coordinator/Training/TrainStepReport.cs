@@ -1,7 +1,7 @@
 namespace AttnRnnCluster.Coordinator.Training;
 
 /// <summary>One training step as logged and written to metrics.jsonl. Times are milliseconds.</summary>
-public sealed record StepReport(
+public sealed record TrainStepReport(
     long Step,
     double Loss,
     double ExamplesPerSecond,

@@ -1,0 +1,117 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace AttnRnnCluster.Model.Network;
+
+/// <summary>
+/// The attention-fused RNN of the spec (../shared/spec/model.md), as a TorchSharp module whose named
+/// parameters are exactly the spec's checkpoint keys (<c>cell.w_xh</c>, <c>attention.w_a</c>, ...). With
+/// attention off it is the plain Elman RNN. This is the one place the model's math lives: every engine and
+/// test computes outputs through <see cref="Outputs"/>.
+/// </summary>
+public sealed class AttnRnnNetwork : nn.Module
+{
+    private readonly Embedding? _embedding;
+    private readonly RnnCell _cell;
+    private readonly AttentionBlock? _attention;
+    private readonly Linear _head;
+
+    public AttnRnnNetwork(ModelConfig config, ScalarType dtype = ScalarType.Float32) : base("attn_rnn")
+    {
+        config.Validate();
+        Config = config;
+        int d = config.InputWidth, h = config.Hidden;
+        if (config.Input == InputKind.Tokens)
+        {
+            _embedding = nn.Embedding(config.VocabSize, d, dtype: dtype);
+            register_module("embedding", _embedding);
+        }
+        _cell = new RnnCell(d, h, dtype);
+        register_module("cell", _cell);
+        if (config.Attention)
+        {
+            _attention = new AttentionBlock(d, h, dtype);
+            register_module("attention", _attention);
+        }
+        _head = nn.Linear(h, config.OutputWidth, dtype: dtype);
+        register_module("head", _head);
+    }
+
+    public ModelConfig Config { get; }
+
+    /// <summary>
+    /// y_t for every step: [B, T, O]. <paramref name="input"/> is dense features [B, T, D] or token ids
+    /// [B, T]; <paramref name="realSteps"/> is [B, T] with 1 at real steps and 0 at padding. Padding sits
+    /// after a sequence's last real step, so causality alone keeps it out of every real step's state and
+    /// attention; zeroing its inputs keeps garbage there (even NaN) out of the gradient too.
+    /// </summary>
+    public Tensor Outputs(Tensor input, Tensor realSteps)
+    {
+        using var scope = NewDisposeScope();
+        var x = _embedding is null ? input : _embedding.call(input);
+        x = x.masked_fill(realSteps.logical_not().unsqueeze(2), 0);
+        return _head.call(States(x)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>h_t for every step, [B, T, H], from embedded inputs x [B, T, D].</summary>
+    private Tensor States(Tensor x)
+    {
+        long batch = x.shape[0], steps = x.shape[1];
+        // W_xh x_t + b_h for all steps at once, out of the time loop.
+        var inputDrive = x.matmul(_cell.WXh.t()) + _cell.BH;
+        var wHhT = _cell.WHh.t();
+        var h = zeros(batch, _cell.WHh.shape[0], dtype: x.dtype);
+        Tensor? keys = null;                                                  // k_j = W_a h_j for the states so far: [B, t, D]
+        var states = new List<Tensor>((int)steps);
+        for (int t = 0; t < steps; t++)
+        {
+            var recurrentInput = h;
+            if (_attention is not null && t > 0)
+            {
+                // s_{t,j} = x_t^T W_a h_j = x_t . k_j: scored in the input space, so the keys that grow with t are D wide, not H.
+                var newKey = h.matmul(_attention.WA.t()).unsqueeze(1);
+                keys = keys is null ? newKey : cat([keys, newKey], 1);
+                var alpha = keys.bmm(x[.., t, .., TensorIndex.None]).squeeze(2).softmax(1);   // [B, t]
+                var context = alpha.unsqueeze(1).bmm(x[.., ..t, ..]).squeeze(1);              // c_t: [B, D]
+                recurrentInput = h + context.matmul(_attention.WV.t());                      // h_{t-1} + W_v c_t
+            }
+            h = (recurrentInput.matmul(wHhT) + inputDrive[.., t, ..]).tanh();
+            states.Add(h);
+        }
+        return stack(states, 1);
+    }
+
+    /// <summary>W_xh, W_hh, b_h under the keys <c>cell.*</c>.</summary>
+    private sealed class RnnCell : nn.Module
+    {
+        public RnnCell(int d, int h, ScalarType dtype) : base("cell")
+        {
+            WXh = new Parameter(empty(h, d, dtype: dtype));
+            WHh = new Parameter(empty(h, h, dtype: dtype));
+            BH = new Parameter(empty(h, dtype: dtype));
+            register_parameter("w_xh", WXh);
+            register_parameter("w_hh", WHh);
+            register_parameter("b_h", BH);
+        }
+
+        public Parameter WXh { get; }
+        public Parameter WHh { get; }
+        public Parameter BH { get; }
+    }
+
+    /// <summary>W_a (score bilinear form) and W_v (value projection) under the keys <c>attention.*</c>.</summary>
+    private sealed class AttentionBlock : nn.Module
+    {
+        public AttentionBlock(int d, int h, ScalarType dtype) : base("attention")
+        {
+            WA = new Parameter(empty(d, h, dtype: dtype));
+            WV = new Parameter(empty(h, d, dtype: dtype));
+            register_parameter("w_a", WA);
+            register_parameter("w_v", WV);
+        }
+
+        public Parameter WA { get; }
+        public Parameter WV { get; }
+    }
+}

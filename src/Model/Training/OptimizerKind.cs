@@ -1,0 +1,7 @@
+namespace AttnRnnCluster.Model.Training;
+
+public enum OptimizerKind
+{
+    Adam,
+    Sgd,
+}

@@ -1,0 +1,43 @@
+namespace AttnRnnCluster.Model.Training;
+
+/// <summary>
+/// SGD with momentum as PyTorch's <c>torch.optim.SGD</c> computes it (no dampening, no Nesterov, no weight
+/// decay): the buffer starts as the first gradient, then b = momentum * b + g, and w -= lr * b.
+/// </summary>
+public sealed class SgdOptimizer : IOptimizer
+{
+    private static readonly string[] BufferNames = ["momentum"];
+    private readonly float[] _buffer;
+    private readonly double _momentum;
+
+    public SgdOptimizer(int size, double momentum = 0.9)
+    {
+        if (momentum is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(momentum), $"SGD momentum must be in [0, 1) (got {momentum})");
+        _buffer = new float[size];
+        _momentum = momentum;
+    }
+
+    public long StepCount { get; private set; }
+
+    public void Step(Span<float> weights, ReadOnlySpan<float> gradient, double learningRate)
+    {
+        OptimizerChecks.Sizes(_buffer.Length, weights.Length, gradient.Length);
+        bool first = StepCount == 0;
+        StepCount++;
+        for (int i = 0; i < weights.Length; i++)
+        {
+            double b = _buffer[i] = first ? gradient[i] : (float)(_momentum * _buffer[i] + gradient[i]);
+            weights[i] = (float)(weights[i] - learningRate * b);
+        }
+    }
+
+    public OptimizerState Export() =>
+        new(OptimizerKind.Sgd, StepCount, new Dictionary<string, float[]> { ["momentum"] = _buffer.ToArray() });
+
+    public void Import(OptimizerState state)
+    {
+        state.Check(OptimizerKind.Sgd, BufferNames, _buffer.Length);
+        state.Buffers["momentum"].CopyTo(_buffer, 0);
+        StepCount = state.Step;
+    }
+}

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using AttnRnnCluster.Model.Network;
+using AttnRnnCluster.Model.Tests.Support;
+using Xunit.Abstractions;
+
+namespace AttnRnnCluster.Model.Tests.Benchmarks;
+
+/// <summary>The time of one ComputeGradient on adding T=100, H=64, batch 64, one intra-op thread (figures in docs/model.md).</summary>
+[Trait("Category", "Benchmark")]
+public sealed class StepTimeBenchmark(ITestOutputHelper output)
+{
+    [BenchmarkFact]
+    public void Compute_gradient_time_on_adding_T100_H64_batch64()
+    {
+        Torch.Init();
+        foreach (bool attention in new[] { true, false })
+        {
+            var config = AddingProblem.Config with { Attention = attention };
+            using var engine = new AutogradEngine(config);
+            engine.SetWeights(ModelInitializer.Initialize(config, 1));
+            const int warmup = 3, steps = 20;
+            var watch = new Stopwatch();
+            var cpuBefore = TimeSpan.Zero;
+            for (int s = 0; s < warmup + steps; s++)
+            {
+                var batch = AddingProblem.Make(64, 100, 1, DeterministicRandom.Streams.TrainBatch, (ulong)s);
+                if (s == warmup)
+                {
+                    watch.Start();
+                    cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                }
+                Assert.True(double.IsFinite(engine.ComputeGradient(batch).LossSum));
+            }
+            double ms = watch.Elapsed.TotalMilliseconds / steps;
+            double cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / steps;
+            // CPU time is printed beside wall time because the machine is shared: it is less sensitive to other load.
+            output.WriteLine($"attention={attention}: {ms:F1} ms wall ({cpuMs:F1} ms CPU) per ComputeGradient, {64 * 1000 / ms:F0} seq/s");
+        }
+    }
+}
