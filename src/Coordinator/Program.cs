@@ -1,26 +1,55 @@
+using AttnRnnCluster.Coordinator;
+using AttnRnnCluster.Coordinator.Commands;
 using AttnRnnCluster.Model.Runtime;
+using AttnRnnCluster.Shared.Configuration;
 using AttnRnnCluster.Shared.Logging;
 using Serilog;
-using TorchSharp;
 
-// Foundation entry point: proves TorchSharp loads and trains on this host. The orchestrator replaces it.
-using var logger = LogSetup.Install(new LogOptions());
-var status = TorchRuntime.Check(intraOpThreads: 1);
-if (!status.Loaded)
+// The coordinator executable: `train` (default), `eval` or `sample`. See --help.
+var parsed = OptionsParser.ParseCoordinator(args, Environment.GetEnvironmentVariables());
+switch (parsed)
 {
-    Console.Error.WriteLine(TorchRuntime.Explain(status));
-    return 3;
+    case ParseResult<ICoordinatorCommand>.Help help:
+        Console.WriteLine(help.Text);
+        return ExitCodes.Ok;
+    case ParseResult<ICoordinatorCommand>.Failure failure:
+        Console.Error.WriteLine(failure.Report);
+        return ExitCodes.BadInput;
 }
-Log.Information("TorchSharp {TorchSharp} with libtorch {LibTorch} loaded", status.TorchSharpVersion, status.LibTorchVersion);
-torch.manual_seed(0);
-using var w = torch.zeros(2, 1, requires_grad: true);
-var x = torch.rand(64, 2);
-var y = x.sum(1, keepdim: true);
-for (int step = 1; step <= 200; step++)
+var command = ((ParseResult<ICoordinatorCommand>.Success)parsed).Options;
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
 {
-    using var loss = (x.matmul(w) - y).pow(2).mean();
-    loss.backward();
-    using (torch.no_grad()) { w.sub_(w.grad!.mul(0.5)); w.grad!.zero_(); }
-    if (step % 50 == 0) Log.Information("step {Step} loss {Loss:F6}", step, loss.item<float>());
+    e.Cancel = true;
+    cancel.Cancel();
+};
+var (logging, threads) = command switch
+{
+    TrainingOptions t => (t.Logging with { TextFile = t.Logging.TextFile ?? Path.Combine(t.Run.RunFolder(DateTimeOffset.Now), "train.log") }, t.Run.Threads),
+    EvalOptions e => (e.Logging, e.Threads),
+    SampleOptions s => (s.Logging, s.Threads),
+    _ => throw new InvalidOperationException($"unknown command {command.GetType().Name}"),
+};
+using var logger = LogSetup.Install(logging);
+var torch = TorchRuntime.Check(threads);
+if (!torch.Loaded)
+{
+    Console.Error.WriteLine(TorchRuntime.Explain(torch));
+    return ExitCodes.TorchUnavailable;
 }
-return 0;
+try
+{
+    return command switch
+    {
+        TrainingOptions t => await TrainCommand.RunAsync(t, cancel.Token),
+        EvalOptions e => EvalCommand.Run(e),
+        SampleOptions s => SampleCommand.Run(s),
+        _ => ExitCodes.BadInput,
+    };
+}
+catch (OperationCanceledException)
+{
+    Log.Warning("Interrupted");
+    return ExitCodes.RunFailed;
+}

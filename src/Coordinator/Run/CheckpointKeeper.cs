@@ -1,3 +1,5 @@
+using AttnRnnCluster.Model.Checkpoints;
+
 namespace AttnRnnCluster.Coordinator.Run;
 
 /// <summary>
@@ -10,7 +12,6 @@ public sealed class CheckpointKeeper(string folder, int keep, Action<string> sav
 {
     public const string LastName = "last.safetensors";
     public const string BestName = "best.safetensors";
-    public const string OptimizerSuffix = ".optimizer.safetensors";
 
     public string Folder { get; } = folder;
     public string LastPath => Path.Combine(Folder, LastName);
@@ -30,14 +31,9 @@ public sealed class CheckpointKeeper(string folder, int keep, Action<string> sav
     private static void CopyWithOptimizer(string from, string to)
     {
         AtomicCopy(from, to);
-        string optimizerFrom = OptimizerPath(from);
-        if (File.Exists(optimizerFrom)) AtomicCopy(optimizerFrom, OptimizerPath(to));
+        string optimizerFrom = CheckpointFiles.OptimizerPath(from);
+        if (File.Exists(optimizerFrom)) AtomicCopy(optimizerFrom, CheckpointFiles.OptimizerPath(to));
     }
-
-    public static string OptimizerPath(string checkpoint) =>
-        checkpoint.EndsWith(".safetensors", StringComparison.Ordinal)
-            ? checkpoint[..^".safetensors".Length] + OptimizerSuffix
-            : checkpoint + OptimizerSuffix;
 
     private static void AtomicCopy(string from, string to)
     {
@@ -49,13 +45,13 @@ public sealed class CheckpointKeeper(string folder, int keep, Action<string> sav
     private void Prune()
     {
         var steps = Directory.GetFiles(Folder, "step-*.safetensors")
-            .Where(f => !f.EndsWith(OptimizerSuffix, StringComparison.Ordinal))
+            .Where(f => !f.EndsWith(".optimizer.safetensors", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .ToList();
         foreach (string old in steps.Take(Math.Max(0, steps.Count - Math.Max(1, keep))))
         {
             File.Delete(old);
-            File.Delete(OptimizerPath(old));
+            File.Delete(CheckpointFiles.OptimizerPath(old));
         }
     }
 }

@@ -5,7 +5,7 @@ namespace AttnRnnCluster.Coordinator.Training;
 /// steps, evaluation and checkpoints, and the fault-handling limits.
 /// </summary>
 public sealed record TrainingPlan(
-    long Seed,
+    ulong Seed,
     int GlobalBatch,
     int MicroBatch,
     long MaxSteps,

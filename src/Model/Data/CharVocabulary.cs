@@ -109,6 +109,9 @@ public sealed class CharVocabulary
     /// <summary>A JSON array of one-character strings in token order, e.g. <c>["\n"," ","!"]</c>.</summary>
     public string ToJson() => JsonSerializer.Serialize(CharacterStrings(), JsonOptions);
 
+    /// <summary>The characters in token order, one string each (a checkpoint's "vocabulary" metadata).</summary>
+    public IReadOnlyList<string> Entries => CharacterStrings();
+
     private string[] CharacterStrings()
     {
         var characters = new string[Count];

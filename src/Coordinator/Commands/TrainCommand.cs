@@ -1,0 +1,42 @@
+using AttnRnnCluster.Coordinator.Hosting;
+using AttnRnnCluster.Coordinator.Run;
+using AttnRnnCluster.Coordinator.Training;
+using AttnRnnCluster.Model.Checkpoints;
+using AttnRnnCluster.Model.Network;
+using AttnRnnCluster.Shared.Configuration;
+using Serilog;
+
+namespace AttnRnnCluster.Coordinator.Commands;
+
+/// <summary>`train`: set up from the options, run in this process or as a cluster's coordinator, report.</summary>
+public static class TrainCommand
+{
+    public static async Task<int> RunAsync(TrainingOptions options, CancellationToken cancel)
+    {
+        string runFolder = options.Run.RunFolder(DateTimeOffset.Now);
+        TrainingSetup setup;
+        try
+        {
+            setup = TrainingSetup.Create(options);
+        }
+        catch (Exception e) when (e is Model.Data.DataFormatException or CheckpointException or ArgumentException)
+        {
+            Log.Error("{Problem}", e.Message);
+            return ExitCodes.BadInput;
+        }
+        Directory.CreateDirectory(runFolder);
+        var master = setup.Master;
+        Log.Information("Run folder {RunFolder}; data: {Data}", Path.GetFullPath(runFolder), setup.Data.Description);
+        Log.Information("Model: {Config} ({Parameters} parameters){Resumed}", Model.ModelConfigJson.Serialize(master.Config),
+            master.Layout.TotalSize, setup.ResumedFrom is { } from ? $"; resumed at step {master.Version} from {from}" : "");
+        var keeper = new CheckpointKeeper(Path.Combine(runFolder, "checkpoints"), options.Run.KeepCheckpoints,
+            path => master.Save(path, setup.Plan.Seed, setup.Data.Vocabulary?.Entries));
+        using var journal = new RunJournal(runFolder, keeper, options.Run.LogEvery,
+            $"{setup.Data.Name}: H={master.Config.Hidden}, attention {(master.Config.Attention ? "on" : "off")}, batch {setup.Plan.GlobalBatch}");
+        var summary = options.Cluster.Enabled
+            ? await ClusterRun.RunAsync(setup, journal, options, cancel)
+            : await InProcessRun.RunAsync(setup.Plan, setup.Data, master, journal, options.Run.LocalWorkers, options.Run.Threads,
+                config => new AutogradEngine(config), cancel: cancel);
+        return summary.Failed ? ExitCodes.RunFailed : ExitCodes.Ok;
+    }
+}
