@@ -84,9 +84,16 @@ public sealed class WireReader
         var path = ReadString(field);
         if (path.Length == 0)
             return null;
-        if (!ActorPath.TryParse(path, out _))
-            throw Malformed(field, $"'{path}' is not an actor path");
-        return _system.Provider.ResolveActorRef(path);
+        // Akka's path parser throws on some malformed uids instead of returning false.
+        try
+        {
+            if (ActorPath.TryParse(path, out _))
+                return _system.Provider.ResolveActorRef(path);
+        }
+        catch (FormatException)
+        {
+        }
+        throw Malformed(field, $"'{path}' is not an actor path");
     }
 
     /// <summary>Raw bytes, as a slice of the input (no copy).</summary>
@@ -110,11 +117,12 @@ public sealed class WireReader
         return count == WireWriter.NullCount ? null : ReadLittleEndian(field, count, BinaryPrimitives.ReadInt64LittleEndian);
     }
 
-    public float[] ReadFloats(string field) => ReadFloatValues(field, ReadCount(field, elementSize: 1));
+    // A float array's size check waits for its encoding byte, which sets the element size.
+    public float[] ReadFloats(string field) => ReadFloatValues(field, ReadCount(field, elementSize: 0));
 
     public float[]? ReadOptionalFloats(string field)
     {
-        var count = ReadOptionalCount(field, elementSize: 1);
+        var count = ReadOptionalCount(field, elementSize: 0);
         return count == WireWriter.NullCount ? null : ReadFloatValues(field, count);
     }
 
