@@ -3,6 +3,7 @@ using System.Runtime.Serialization;
 using Akka.Actor;
 using AttnRnnCluster.Shared.Protocol;
 using AttnRnnCluster.Shared.Serialization;
+using AttnRnnCluster.Shared.Transfer;
 
 namespace AttnRnnCluster.Shared.Tests.Serialization;
 
@@ -125,7 +126,7 @@ public sealed class MalformedInputTests(WireSystemFixture fixture) : IClassFixtu
     [Fact]
     public void A_chunk_without_a_recipient_is_refused_both_ways()
     {
-        var chunk = (Transfer.PayloadChunk)SampleMessages.All(fixture.SomeActor).Single(s => s.Name == "PayloadChunk").Message;
+        var chunk = (PayloadChunk)SampleMessages.All(fixture.SomeActor).Single(s => s.Name == "PayloadChunk").Message;
         var bytes = _serializer.ToBinary(chunk);
         const int recipientOffset = 1 + 8 + 4 + 4 + 4 + (4 + 2); // version, id, chunk size, total, checksum, manifest "wu"
         var pathLength = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(recipientOffset));
