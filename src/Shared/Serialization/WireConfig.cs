@@ -14,6 +14,9 @@ public static class WireConfig
 {
     public const string SerializerName = "attnrnn-protocol";
 
+    /// <summary>DotNetty refuses to start with a smaller maximum-frame-size.</summary>
+    private const int AkkaMinimumFrameSize = 32_000;
+
     public static Config Create(WirePrecision precision = WirePrecision.F32, TransferSettings? transfer = null) =>
         ConfigurationFactory.ParseString(Hocon(precision, transfer ?? TransferSettings.Default));
 
@@ -38,7 +41,7 @@ public static class WireConfig
               }
               remote.dot-netty.tcp {
                 # A chunk plus headers must fit one frame; the default 128000b would not hold a 256 KiB chunk.
-                maximum-frame-size = {{transfer.RequiredFrameSize}}b
+                maximum-frame-size = {{Math.Max(transfer.RequiredFrameSize, AkkaMinimumFrameSize)}}b
               }
             }
             attnrnn {
