@@ -1,0 +1,45 @@
+using AttnRnnCluster.Shared.Protocol;
+
+namespace AttnRnnCluster.Shared.Serialization;
+
+/// <summary>Layouts of the registration and lifecycle messages: small, string-heavy, rare.</summary>
+public static class HandshakeFormats
+{
+    public static readonly MessageFormat RegisterWorker = MessageFormat.Of<RegisterWorker>("rw", 1,
+        static (w, m, _) =>
+        {
+            w.WriteString(m.WorkerName, nameof(m.WorkerName));
+            w.WriteInt32(m.ProtocolRevision);
+            w.WriteString(m.TorchSharpVersion, nameof(m.TorchSharpVersion));
+            w.WriteString(m.LibTorchVersion, nameof(m.LibTorchVersion));
+            w.WriteInt32(m.Threads);
+            w.WriteInt32(m.Capacity);
+        },
+        static r => new RegisterWorker(
+            WorkerName: r.ReadString(nameof(Protocol.RegisterWorker.WorkerName)),
+            ProtocolRevision: r.ReadInt32(nameof(Protocol.RegisterWorker.ProtocolRevision)),
+            TorchSharpVersion: r.ReadString(nameof(Protocol.RegisterWorker.TorchSharpVersion)),
+            LibTorchVersion: r.ReadString(nameof(Protocol.RegisterWorker.LibTorchVersion)),
+            Threads: r.ReadInt32(nameof(Protocol.RegisterWorker.Threads)),
+            Capacity: r.ReadInt32(nameof(Protocol.RegisterWorker.Capacity))));
+
+    public static readonly MessageFormat WorkerAccepted = MessageFormat.Of<WorkerAccepted>("wa", 1,
+        static (w, m, _) =>
+        {
+            w.WriteString(m.RunId, nameof(m.RunId));
+            w.WriteString(m.ModelConfigJson, nameof(m.ModelConfigJson));
+            w.WriteInt32(m.ParameterCount);
+        },
+        static r => new WorkerAccepted(
+            RunId: r.ReadString(nameof(Protocol.WorkerAccepted.RunId)),
+            ModelConfigJson: r.ReadString(nameof(Protocol.WorkerAccepted.ModelConfigJson)),
+            ParameterCount: r.ReadInt32(nameof(Protocol.WorkerAccepted.ParameterCount))));
+
+    public static readonly MessageFormat WorkerRefused = MessageFormat.Of<WorkerRefused>("wr", 1,
+        static (w, m, _) => w.WriteString(m.Reason, nameof(m.Reason)),
+        static r => new WorkerRefused(r.ReadString(nameof(Protocol.WorkerRefused.Reason))));
+
+    public static readonly MessageFormat TrainingFinished = MessageFormat.Of<TrainingFinished>("tf", 1,
+        static (w, m, _) => w.WriteString(m.Reason, nameof(m.Reason)),
+        static r => new TrainingFinished(r.ReadString(nameof(Protocol.TrainingFinished.Reason))));
+}

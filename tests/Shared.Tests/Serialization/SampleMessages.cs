@@ -1,0 +1,54 @@
+using Akka.Actor;
+using AttnRnnCluster.Shared.Protocol;
+using AttnRnnCluster.Shared.Transfer;
+
+namespace AttnRnnCluster.Shared.Tests.Serialization;
+
+/// <summary>
+/// Every protocol message with every field set to a non-default value (so a dropped field shows), plus the
+/// edge cases: nulls, empty arrays and strings, special floats, non-ASCII text.
+/// </summary>
+public static class SampleMessages
+{
+    /// <summary>Floats whose bits must survive f32 exactly: signed zero, infinities, a NaN payload, a subnormal, extremes.</summary>
+    public static readonly float[] SpecialFloats =
+    [
+        0f, -0f, 1f, -1.5f, float.Epsilon, float.MaxValue, float.MinValue, float.PositiveInfinity,
+        float.NegativeInfinity, BitConverter.UInt32BitsToSingle(0x7FC0_1234), 3.14159265f, 1e-30f,
+    ];
+
+    public static IReadOnlyList<(string Name, IProtocolMessage Message)> All(IActorRef someActor) =>
+    [
+        ("RegisterWorker", new RegisterWorker("worker-1 ✓ ünïcode", 7, "0.107.0", "2.10.0", 3, 2)),
+        ("RegisterWorker empty strings", new RegisterWorker("", 0, "", "", 0, 0)),
+        ("WorkerAccepted", new WorkerAccepted("run-42", """{"hidden":64,"kind":"adding"}""", 123_456)),
+        ("WorkerRefused", new WorkerRefused("protocol revision 2, this coordinator speaks 1")),
+        ("TrainingFinished", new TrainingFinished("reached 100 steps")),
+        ("WeightsUpdate", new WeightsUpdate(long.MaxValue - 3, Parameters(SpecialFloats))),
+        ("WeightsUpdate empty", new WeightsUpdate(0, new ParameterBuffer([], []))),
+        ("ShardAssignment features", new ShardAssignment(5, WorkKind.Train, 3, new SequenceBatch(
+            Count: 2, Steps: 3, Width: 2, OutputWidth: 1, Lengths: [3, 2],
+            Features: [.. SpecialFloats], Tokens: null, RegressionTargets: [0.5f, -0f], ClassTargets: null, TokenTargets: null))),
+        ("ShardAssignment tokens", new ShardAssignment(6, WorkKind.Evaluate, 0, new SequenceBatch(
+            Count: 1, Steps: 4, Width: 65, OutputWidth: 65, Lengths: [4],
+            Features: null, Tokens: [1, 2, long.MaxValue, -1], RegressionTargets: null, ClassTargets: [9], TokenTargets: [2, 3, 4, 5]))),
+        ("ShardAssignment all optional arrays empty", new ShardAssignment(7, WorkKind.Train, 1, new SequenceBatch(
+            0, 0, 0, 0, [], [], [], [], [], []))),
+        ("ShardAssignment all optional arrays null", new ShardAssignment(8, WorkKind.Train, 2, new SequenceBatch(
+            0, 0, 0, 0, [], null, null, null, null, null))),
+        ("ShardCompleted", new ShardCompleted(9, WorkKind.Train, 4, [.. SpecialFloats], 12.5, 640, 33.25)),
+        ("ShardCompleted evaluation (no gradient)", new ShardCompleted(9, WorkKind.Evaluate, 5, null, double.NaN, 1, -0.0)),
+        ("ShardCompleted empty gradient", new ShardCompleted(10, WorkKind.Train, 6, [], 0, 0, 0)),
+        ("ShardFailed", new ShardFailed(11, WorkKind.Evaluate, 12, "out of memory")),
+        ("PayloadChunk", new PayloadChunk(
+            new PayloadHeader(17, 1024, 3000, 0xDEADBEEF, "wu", someActor, someActor), 2, new byte[] { 1, 2, 3, 255 })),
+        ("PayloadChunk without sender", new PayloadChunk(
+            new PayloadHeader(18, 4096, 1, 7, "sc", someActor, null), 0, new byte[] { 42 })),
+        ("PayloadChunkAck", new PayloadChunkAck(17, 2)),
+        ("PayloadRejected", new PayloadRejected(17, "checksum mismatch")),
+    ];
+
+    public static ParameterBuffer Parameters(float[] values) => new(
+        [new TensorSlot("cell.w_ih", [2, 3], 0), new TensorSlot("head.bias", [values.Length - 6], 6)],
+        values);
+}

@@ -1,0 +1,56 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Configuration;
+using Akka.Event;
+using AttnRnnCluster.Shared.Serialization;
+using AttnRnnCluster.Shared.Transfer;
+
+namespace AttnRnnCluster.Shared.Tests.Transfer;
+
+/// <summary>Actor systems with real remoting on loopback (port 0), configured by <see cref="WireConfig"/>.</summary>
+public static class TestNodes
+{
+    public static ActorSystem Start(string provider, TransferSettings transfer, string extraHocon = "") =>
+        ActorSystem.Create("attnrnn", ConfigurationFactory.ParseString(extraHocon)
+            .WithFallback(WireConfig.Create(WirePrecision.F32, transfer))
+            .WithFallback(ConfigurationFactory.ParseString($$"""
+                akka.loglevel = WARNING
+                akka.actor.provider = {{provider}}
+                akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
+                akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
+                """)));
+
+    /// <summary>Starts <paramref name="count"/> cluster nodes joined to the first, and waits until all see all as Up.</summary>
+    public static async Task<ActorSystem[]> StartCluster(int count, TransferSettings transfer, TimeSpan timeout)
+    {
+        var nodes = Enumerable.Range(0, count).Select(_ => Start("cluster", transfer)).ToArray();
+        var seed = Cluster.Get(nodes[0]).SelfAddress;
+        foreach (var node in nodes)
+            Cluster.Get(node).Join(seed);
+        var deadline = DateTime.UtcNow + timeout;
+        while (!nodes.All(n => Cluster.Get(n).State.Members.Count(m => m.Status == MemberStatus.Up) == count))
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{count} nodes did not all come Up within {timeout}");
+            await Task.Delay(100);
+        }
+        return nodes;
+    }
+
+    public static Address AddressOf(ActorSystem system) => ((ExtendedActorSystem)system).Provider.DefaultAddress;
+
+    /// <summary>How <paramref name="from"/> reaches <paramref name="target"/> (an actor of <paramref name="targetSystem"/>): over the network.</summary>
+    public static IActorRef RemoteRef(ActorSystem from, IActorRef target, ActorSystem targetSystem) =>
+        ((ExtendedActorSystem)from).Provider.ResolveActorRef(target.Path.ToStringWithAddress(AddressOf(targetSystem)));
+
+    /// <summary>A recorder of the system's error log events.</summary>
+    public static Recorder RecordErrors(ActorSystem system, string name)
+    {
+        var errors = new Recorder(system, name);
+        system.EventStream.Subscribe(errors.Ref, typeof(Error));
+        return errors;
+    }
+
+    public static async Task StopAll(IEnumerable<ActorSystem> systems) =>
+        await Task.WhenAll(systems.Select(s => s.Terminate()));
+}
