@@ -1,13 +1,6 @@
-namespace AttnRnnCluster.Shared.Configuration;
+using AttnRnnCluster.Shared.Serialization;
 
-/// <summary>How weights and gradients travel between processes.</summary>
-public enum WirePrecision
-{
-    /// <summary>Exact float32.</summary>
-    F32,
-    /// <summary>bfloat16: half the bytes, rounded (results then differ from a one-process run).</summary>
-    Bf16,
-}
+namespace AttnRnnCluster.Shared.Configuration;
 
 /// <summary>The coordinator as the seed of a cluster of worker processes; <see cref="Port"/> 0 means no cluster.</summary>
 public sealed record ClusterOptions

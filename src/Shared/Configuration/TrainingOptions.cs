@@ -1,3 +1,4 @@
+using AttnRnnCluster.Shared.Serialization;
 using AttnRnnCluster.Shared.Logging;
 
 namespace AttnRnnCluster.Shared.Configuration;

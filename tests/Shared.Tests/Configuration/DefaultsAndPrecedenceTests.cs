@@ -1,3 +1,4 @@
+using AttnRnnCluster.Shared.Serialization;
 using AttnRnnCluster.Shared.Configuration;
 using Serilog.Events;
 using static AttnRnnCluster.Shared.Tests.Configuration.Parsing;
