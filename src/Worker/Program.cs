@@ -1,13 +1,39 @@
 using AttnRnnCluster.Model.Runtime;
+using AttnRnnCluster.Shared.Configuration;
 using AttnRnnCluster.Shared.Logging;
-using Serilog;
+using AttnRnnCluster.Worker.Hosting;
 
-using var logger = LogSetup.Install(new LogOptions());
-var status = TorchRuntime.Check(intraOpThreads: 1);
-if (!status.Loaded)
+// The worker executable: joins a coordinator's cluster and computes micro-shards. See --help.
+var parsed = OptionsParser.ParseWorker(args, Environment.GetEnvironmentVariables());
+switch (parsed)
 {
-    Console.Error.WriteLine(TorchRuntime.Explain(status));
+    case ParseResult<WorkerOptions>.Help help:
+        Console.WriteLine(help.Text);
+        return 0;
+    case ParseResult<WorkerOptions>.Failure failure:
+        Console.Error.WriteLine(failure.Report);
+        return OptionsParser.UsageErrorExitCode;
+}
+var options = ((ParseResult<WorkerOptions>.Success)parsed).Options;
+using var logger = LogSetup.Install(options.Logging);
+var torch = TorchRuntime.Check(options.Threads);
+if (!torch.Loaded)
+{
+    Console.Error.WriteLine(TorchRuntime.Explain(torch));
     return 3;
 }
-Log.Information("TorchSharp {TorchSharp} with libtorch {LibTorch} loaded; cluster mode arrives with the orchestrator", status.TorchSharpVersion, status.LibTorchVersion);
-return 0;
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+try
+{
+    return await WorkerNode.RunAsync(options, cancel.Token);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return OptionsParser.UsageErrorExitCode;
+}

@@ -24,11 +24,6 @@ public static class TrainCommand
             Log.Error("{Problem}", e.Message);
             return ExitCodes.BadInput;
         }
-        if (options.Cluster.Enabled)
-        {
-            Log.Error("{Problem}", ClusterRun.NotYetAvailable);
-            return ExitCodes.BadInput;
-        }
         Directory.CreateDirectory(runFolder);
         var master = setup.Master;
         Log.Information("Run folder {RunFolder}; data: {Data}", Path.GetFullPath(runFolder), setup.Data.Description);
@@ -38,7 +33,9 @@ public static class TrainCommand
             path => master.Save(path, setup.Plan.Seed, setup.Data.Vocabulary?.Entries));
         using var journal = new RunJournal(runFolder, keeper, options.Run.LogEvery,
             $"{setup.Data.Name}: H={master.Config.Hidden}, attention {(master.Config.Attention ? "on" : "off")}, batch {setup.Plan.GlobalBatch}");
-        var summary = await InProcessRun.RunAsync(setup.Plan, setup.Data, master, journal, options.Run.LocalWorkers, options.Run.Threads,
+        var summary = options.Cluster.Enabled
+            ? await ClusterRun.RunAsync(setup, journal, options, cancel)
+            : await InProcessRun.RunAsync(setup.Plan, setup.Data, master, journal, options.Run.LocalWorkers, options.Run.Threads,
             config => new AutogradEngine(config), cancel: cancel);
         return summary.Failed ? ExitCodes.RunFailed : ExitCodes.Ok;
     }

@@ -1,16 +1,45 @@
+using System.Globalization;
+using Akka.Actor;
+using Akka.Cluster;
 using AttnRnnCluster.Coordinator.Commands;
 using AttnRnnCluster.Coordinator.Run;
 using AttnRnnCluster.Coordinator.Training;
+using AttnRnnCluster.Model.Network;
 using AttnRnnCluster.Shared.Configuration;
+using AttnRnnCluster.Shared.Hosting;
+using AttnRnnCluster.Worker.Training;
+using Serilog;
 
 namespace AttnRnnCluster.Coordinator.Hosting;
 
-/// <summary>The coordinator as the seed of an Akka.Cluster that remote workers join (issue #5: not yet built).</summary>
+/// <summary>
+/// The coordinator as the seed of an Akka.Cluster: it listens on --hostname:--port (advertising
+/// --public-hostname when given), joins itself, and waits for --min-workers workers (local ones included)
+/// before training starts. When the run ends the workers are told, and the node leaves the cluster.
+/// </summary>
 public static class ClusterRun
 {
-    public const string NotYetAvailable =
-        "--port: cluster mode (remote workers over Akka.Cluster) is not available in this version; run without --port to train in one process";
-
-    public static Task<RunSummary> RunAsync(TrainingSetup setup, RunJournal journal, TrainingOptions options, CancellationToken cancel) =>
-        throw new ArgumentException(NotYetAvailable);
+    public static async Task<RunSummary> RunAsync(TrainingSetup setup, RunJournal journal, TrainingOptions options, CancellationToken cancel)
+    {
+        var cluster = options.Cluster;
+        string advertised = cluster.PublicHostname ?? cluster.Hostname;
+        string self = $"akka.tcp://{ClusterNodeConfig.SystemName}@{advertised}:{cluster.Port.ToString(CultureInfo.InvariantCulture)}";
+        var node = new ClusterNodeConfig(ClusterNodeConfig.CoordinatorRole, cluster.Hostname, cluster.Port, cluster.PublicHostname, [self]);
+        var config = NodeConfig.Build(Shared.Security.TlsHocon.Build(cluster.Tls).WithFallback(node.ToConfig()), cluster.WirePrecision);
+        using var system = ActorSystem.Create(ClusterNodeConfig.SystemName, config);
+        try
+        {
+            system.ActorOf(MembershipLogger.Props(), MembershipLogger.Name);
+            var coordinator = system.ActorOf(TrainingCoordinator.Props(setup.Plan, setup.Data, setup.Master, journal, RunIds.New()), TrainingCoordinator.Name);
+            for (int i = 1; i <= options.Run.LocalWorkers; i++)
+                system.ActorOf(TrainingWorker.Props(new WorkerSettings($"local-{i}", options.Run.Threads), c => new AutogradEngine(c), coordinator), $"worker-{i}");
+            Log.Information("Coordinator listening at {Address}; workers join with --seed-nodes {Address}", self, self);
+            return await coordinator.Ask<RunSummary>(new TrainingCoordinator.AwaitCompletion(), Timeout.InfiniteTimeSpan, cancel);
+        }
+        finally
+        {
+            await Akka.Cluster.Cluster.Get(system).LeaveAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token).ContinueWith(_ => { });
+            await system.Terminate();
+        }
+    }
 }

@@ -4,7 +4,6 @@ using AttnRnnCluster.Coordinator.Training;
 using AttnRnnCluster.Model;
 using AttnRnnCluster.Model.Data;
 using AttnRnnCluster.Model.Training;
-using AttnRnnCluster.Shared.Logging;
 using AttnRnnCluster.Worker.Training;
 
 namespace AttnRnnCluster.Coordinator.Hosting;
@@ -16,10 +15,7 @@ namespace AttnRnnCluster.Coordinator.Hosting;
 public static class InProcessRun
 {
     public static Config SystemConfig(string? extraHocon = null) =>
-        ConfigurationFactory.ParseString(extraHocon ?? "")
-            .WithFallback(ConfigurationFactory.ParseString("akka.actor.provider = local"))
-            .WithFallback(ConfigurationFactory.ParseString(WorkerDispatcher.Hocon))
-            .WithFallback(ConfigurationFactory.ParseString(LogSetup.AkkaLoggingHocon));
+        NodeConfig.Build(ConfigurationFactory.ParseString(extraHocon ?? "").WithFallback(ConfigurationFactory.ParseString("akka.actor.provider = local")));
 
     public static async Task<RunSummary> RunAsync(
         TrainingPlan plan, IDataSource data, MasterState master, ITrainingJournal journal,

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Event;
 using AttnRnnCluster.Model.Data;
 using AttnRnnCluster.Shared.Protocol;
+using AttnRnnCluster.Shared.Transfer;
 using AttnRnnCluster.Worker.Wire;
 
 namespace AttnRnnCluster.Coordinator.Training;
@@ -36,6 +37,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
     private double? _lastTrainLoss, _lastEvalLoss, _bestEvalLoss;
     private string? _lastCheckpoint;
     private bool _finished;
+    private PayloadTransport _transport = null!;
 
     public TrainingCoordinator(TrainingPlan plan, IDataSource data, MasterState master, ITrainingJournal journal, string runId)
     {
@@ -65,6 +67,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        _transport = PayloadTransport.Get(Context.System);
         Timers.StartSingleTimer("start-timeout", new StartTimedOut(), _plan.StartTimeout);
         _log.Info("Coordinator ready at {0}: waiting for {1} worker(s), step {2} of {3} next", Self.Path, _plan.MinWorkers, _firstStep, _plan.MaxSteps);
     }
@@ -120,12 +123,12 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
         {
             string reason = $"protocol revision {m.ProtocolRevision} is not this coordinator's {ProtocolRevision.Current}: run the same AttnRnnCluster version everywhere";
             _log.Error("Refused worker {0} at {1}: {2}", m.WorkerName, Sender.Path.Address, reason);
-            Sender.Tell(new WorkerRefused(reason));
+            Post(Sender, new WorkerRefused(reason));
             return false;
         }
         if (_workers.IsExcluded(Sender))
         {
-            Sender.Tell(new WorkerRefused("excluded after repeated bad results"));
+            Post(Sender, new WorkerRefused("excluded after repeated bad results"));
             return false;
         }
         var known = _workers.Find(Sender);
@@ -136,8 +139,8 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
             _log.Info("Worker {0} joined (TorchSharp {1}, libtorch {2}, {3} thread(s), window {4}); {5} active",
                 known.Describe(), m.TorchSharpVersion, m.LibTorchVersion, m.Threads, known.Capacity, _workers.Count);
         }
-        Sender.Tell(new WorkerAccepted(_runId, Model.ModelConfigJson.Serialize(_master.Config), _master.Layout.TotalSize));
-        Sender.Tell(_master.WeightsMessage());
+        Post(Sender, new WorkerAccepted(_runId, Model.ModelConfigJson.Serialize(_master.Config), _master.Layout.TotalSize));
+        Post(Sender, _master.WeightsMessage());
         return true;
     }
 
@@ -196,7 +199,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
         var round = _round!;
         round.MarkSent(shard, worker.Actor, DateTime.UtcNow, isBackup);
         worker.InFlight.Add((round.Version, round.Kind, shard));
-        worker.Actor.Tell(new ShardAssignment(round.Version, round.Kind, shard, round.Shards[shard]));
+        Post(worker.Actor, new ShardAssignment(round.Version, round.Kind, shard, round.Shards[shard]));
     }
 
     /// <summary>
@@ -286,7 +289,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
     private void Exclude(WorkerEntry worker)
     {
         _log.Error("Excluded worker {0} after {1} bad results", worker.Describe(), worker.BadResults);
-        worker.Actor.Tell(new WorkerRefused($"excluded after {worker.BadResults} bad results"));
+        Post(worker.Actor, new WorkerRefused($"excluded after {worker.BadResults} bad results"));
         Context.Unwatch(worker.Actor);
         _round?.ReleaseAll(worker.Actor);
         _workers.Exclude(worker);
@@ -389,8 +392,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
 
     private void Broadcast()
     {
-        var message = _master.WeightsMessage();
-        foreach (var worker in _workers.All) worker.Actor.Tell(message);
+        _transport.Tell(_workers.All.Select(w => w.Actor).ToList(), _master.WeightsMessage(), Self);
     }
 
     private void ReportStep(StepOutcome outcome)
@@ -407,12 +409,15 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
             _workers.Count, outcome.LearningRate, outcome.GradientNorm, eta));
     }
 
+    /// <summary>Every protocol message goes through the payload transport: large ones to remote workers travel in chunks.</summary>
+    private void Post(IActorRef to, IProtocolMessage message) => _transport.Tell(to, message, Self);
+
     private void Finish(string reason, bool reached = false, bool failed = false)
     {
         if (_finished) return;
         _finished = true;
         Timers.CancelAll();
-        foreach (var worker in _workers.All) worker.Actor.Tell(new TrainingFinished(reason));
+        foreach (var worker in _workers.All) Post(worker.Actor, new TrainingFinished(reason));
         _summary = new RunSummary(_master.Version, _lastTrainLoss, _lastEvalLoss, _bestEvalLoss, reached, reason, _runClock.Elapsed, _lastCheckpoint, failed);
         _journal.Finished(_summary);
         foreach (var waiter in _completionWaiters) waiter.Tell(_summary);

@@ -4,6 +4,7 @@ using Akka.Event;
 using AttnRnnCluster.Model;
 using AttnRnnCluster.Model.Training;
 using AttnRnnCluster.Shared.Protocol;
+using AttnRnnCluster.Shared.Transfer;
 using AttnRnnCluster.Worker.Wire;
 
 namespace AttnRnnCluster.Worker.Training;
@@ -23,6 +24,7 @@ public sealed class TrainingWorker : ReceiveActor
     private IActorRef? _coordinator;
     private IGradientEngine? _engine;
     private long _version = -1;
+    private PayloadTransport _transport = null!;
 
     public TrainingWorker(WorkerSettings settings, Func<ModelConfig, IGradientEngine> engineFactory, IActorRef? coordinator)
     {
@@ -58,6 +60,7 @@ public sealed class TrainingWorker : ReceiveActor
 
     protected override void PreStart()
     {
+        _transport = PayloadTransport.Get(Context.System);
         if (_coordinator != null) Register(_coordinator);
     }
 
@@ -66,9 +69,9 @@ public sealed class TrainingWorker : ReceiveActor
     private void Register(IActorRef coordinator)
     {
         _coordinator = coordinator;
-        coordinator.Tell(new RegisterWorker(_settings.Name, ProtocolRevision.Current,
+        _transport.Tell(coordinator, new RegisterWorker(_settings.Name, ProtocolRevision.Current,
             Model.Runtime.TorchRuntime.TorchSharpVersion, Model.Runtime.TorchRuntime.LibTorchVersion,
-            _settings.Threads, _settings.Capacity));
+            _settings.Threads, _settings.Capacity), Self);
     }
 
     private void Accepted(WorkerAccepted accepted)
@@ -107,7 +110,7 @@ public sealed class TrainingWorker : ReceiveActor
         var replyTo = _coordinator ?? Sender;
         if (assignment.Version < _version)
         {
-            replyTo.Tell(new ShardFailed(assignment.Version, assignment.Kind, assignment.ShardIndex, "stale: newer weights already applied"));
+            _transport.Tell(replyTo, new ShardFailed(assignment.Version, assignment.Kind, assignment.ShardIndex, "stale: newer weights already applied"), Self);
             return;
         }
         try
@@ -126,12 +129,12 @@ public sealed class TrainingWorker : ReceiveActor
                 result = new ShardCompleted(assignment.Version, assignment.Kind, assignment.ShardIndex, null, lossSum, count, 0);
             }
             if (_settings.InjectedDelay > TimeSpan.Zero) Thread.Sleep(_settings.InjectedDelay);
-            replyTo.Tell(result with { ComputeMilliseconds = watch.Elapsed.TotalMilliseconds });
+            _transport.Tell(replyTo, result with { ComputeMilliseconds = watch.Elapsed.TotalMilliseconds }, Self);
         }
         catch (ArgumentException e)
         {
             _log.Warning("Shard {0} of version {1} is malformed: {2}", assignment.ShardIndex, assignment.Version, e.Message);
-            replyTo.Tell(new ShardFailed(assignment.Version, assignment.Kind, assignment.ShardIndex, e.Message));
+            _transport.Tell(replyTo, new ShardFailed(assignment.Version, assignment.Kind, assignment.ShardIndex, e.Message), Self);
         }
     }
 }

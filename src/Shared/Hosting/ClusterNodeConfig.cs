@@ -1,0 +1,64 @@
+using System.Globalization;
+using Akka.Configuration;
+
+namespace AttnRnnCluster.Shared.Hosting;
+
+/// <summary>
+/// The Akka.Cluster part of a node's config. The coordinator is the seed and the oldest member; the split-brain
+/// resolver keeps the side that holds it (keep-oldest, and it stays up even when alone), because Akka's usual
+/// keep-majority would down a lone coordinator facing N unreachable workers. Workers cut off from it are
+/// downed, leave, and rejoin through a fresh actor system (see the worker's host).
+/// </summary>
+public sealed record ClusterNodeConfig(
+    string Role,
+    string Hostname,
+    int Port,
+    string? PublicHostname,
+    IReadOnlyList<string> SeedNodes)
+{
+    public const string SystemName = "attnrnn";
+    public const string CoordinatorRole = "coordinator";
+    public const string WorkerRole = "worker";
+
+    /// <summary>How long a partition must be stable before the resolver downs the other side.</summary>
+    public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(5);
+
+    public Config ToConfig() => ConfigurationFactory.ParseString(ToHocon());
+
+    public string ToHocon()
+    {
+        string seeds = string.Join(", ", SeedNodes.Select(Quote));
+        string publicHost = PublicHostname is null ? "" : $"public-hostname = {Quote(PublicHostname)}";
+        return $$"""
+            akka {
+              actor.provider = cluster
+              remote.dot-netty.tcp {
+                hostname = {{Quote(Hostname)}}
+                port = {{Port.ToString(CultureInfo.InvariantCulture)}}
+                {{publicHost}}
+              }
+              cluster {
+                seed-nodes = [{{seeds}}]
+                roles = [{{Quote(Role)}}]
+                downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
+                split-brain-resolver {
+                  active-strategy = keep-oldest
+                  stable-after = {{StableAfter.TotalSeconds.ToString(CultureInfo.InvariantCulture)}}s
+                  keep-oldest {
+                    down-if-alone = off
+                    role = {{Quote(CoordinatorRole)}}
+                  }
+                }
+                run-coordinated-shutdown-when-down = on
+                log-info-verbose = off
+              }
+              coordinated-shutdown {
+                exit-clr = off
+                run-by-clr-shutdown-hook = on
+              }
+            }
+            """;
+    }
+
+    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}

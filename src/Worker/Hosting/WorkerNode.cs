@@ -1,0 +1,94 @@
+using Akka.Actor;
+using Akka.Configuration;
+using AttnRnnCluster.Model.Network;
+using AttnRnnCluster.Shared.Configuration;
+using AttnRnnCluster.Shared.Hosting;
+using AttnRnnCluster.Shared.Logging;
+using AttnRnnCluster.Shared.Serialization;
+using AttnRnnCluster.Worker.Training;
+using Serilog;
+
+namespace AttnRnnCluster.Worker.Hosting;
+
+/// <summary>
+/// A worker process: joins the cluster at the seed nodes, finds the coordinator, trains until told the run is
+/// over. If the node is downed (the coordinator was lost, or a partition cut this worker off) it starts a
+/// fresh actor system and joins again, for as long as --coordinator-timeout allows.
+/// </summary>
+public static class WorkerNode
+{
+    public const int Finished = 0;
+    public const int Failed = 1;
+
+    public static async Task<int> RunAsync(WorkerOptions options, CancellationToken cancel)
+    {
+        var seeds = options.SeedNodes.Select(Address.Parse).ToList();
+        var deadline = DateTime.UtcNow + options.CoordinatorTimeout;
+        while (true)
+        {
+            var outcome = await RunOneMembershipAsync(options, seeds, cancel);
+            switch (outcome)
+            {
+                case TrainingWorker.WorkerStopped { Refused: false } done:
+                    Log.Information("Worker {Name} done: {Reason}", options.DisplayName, done.Reason);
+                    return Finished;
+                case TrainingWorker.WorkerStopped refused:
+                    Log.Error("Worker {Name} was refused by the coordinator: {Reason}", options.DisplayName, refused.Reason);
+                    return Failed;
+                case CoordinatorLocator.CoordinatorLost lost:
+                    Log.Error("Worker {Name} stops: {Reason}. Start the coordinator (or check --seed-nodes and the network), then start this worker again", options.DisplayName, lost.Reason);
+                    return Failed;
+                case null when cancel.IsCancellationRequested:
+                    return Failed;
+                default:
+                    if (DateTime.UtcNow > deadline + options.CoordinatorTimeout)
+                    {
+                        Log.Error("Worker {Name} was removed from the cluster and could not rejoin within --coordinator-timeout", options.DisplayName);
+                        return Failed;
+                    }
+                    Log.Warning("Worker {Name}: this node left the cluster (downed after the coordinator became unreachable, or a partition); joining again", options.DisplayName);
+                    deadline = DateTime.UtcNow + options.CoordinatorTimeout;
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancel).ContinueWith(_ => { });
+                    break;
+            }
+        }
+    }
+
+    public static Config SystemConfig(WorkerOptions options) =>
+        Shared.Security.TlsHocon.Build(options.Tls)
+            .WithFallback(new ClusterNodeConfig(ClusterNodeConfig.WorkerRole, options.Hostname, options.Port, options.PublicHostname, options.SeedNodes).ToConfig())
+            .WithFallback(WireConfig.Create())
+            .WithFallback(ConfigurationFactory.ParseString(WorkerDispatcher.Hocon))
+            .WithFallback(ConfigurationFactory.ParseString(LogSetup.AkkaLoggingHocon));
+
+    /// <summary>One actor system's life: returns why it ended (null: the node was downed or the process is stopping).</summary>
+    private static async Task<object?> RunOneMembershipAsync(WorkerOptions options, IReadOnlyList<Address> seeds, CancellationToken cancel)
+    {
+        var system = ActorSystem.Create(ClusterNodeConfig.SystemName, SystemConfig(options));
+        var ended = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var listener = system.ActorOf(Props.Create(() => new OutcomeListener(ended)), "outcome-listener");
+        system.EventStream.Subscribe(listener, typeof(TrainingWorker.WorkerStopped));
+        system.EventStream.Subscribe(listener, typeof(CoordinatorLocator.CoordinatorLost));
+        _ = system.WhenTerminated.ContinueWith(_ => ended.TrySetResult(null));
+        await using var stop = cancel.Register(() => ended.TrySetResult(null));
+        system.ActorOf(MembershipLogger.Props(), MembershipLogger.Name);
+        var settings = new WorkerSettings(options.DisplayName, options.Threads, InjectedDelay: options.InjectDelay);
+        var worker = system.ActorOf(TrainingWorker.Props(settings, config => new AutogradEngine(config)), "worker");
+        system.ActorOf(CoordinatorLocator.Props(seeds, worker, options.CoordinatorTimeout), CoordinatorLocator.Name);
+        Log.Information("Worker {Name} starting: joining {Seeds} from {Host}:{Port}", options.DisplayName, string.Join(", ", options.SeedNodes), options.PublicHostname ?? options.Hostname, options.Port);
+        var outcome = await ended.Task;
+        await Akka.Cluster.Cluster.Get(system).LeaveAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token).ContinueWith(_ => { });
+        await system.Terminate();
+        return outcome;
+    }
+
+    /// <summary>Turns the first decisive event of the node into the outcome of its membership.</summary>
+    private sealed class OutcomeListener : ReceiveActor
+    {
+        public OutcomeListener(TaskCompletionSource<object?> ended)
+        {
+            Receive<TrainingWorker.WorkerStopped>(m => ended.TrySetResult(m));
+            Receive<CoordinatorLocator.CoordinatorLost>(m => ended.TrySetResult(m));
+        }
+    }
+}
