@@ -3,7 +3,7 @@ using AttnRnnCluster.Shared.Protocol;
 namespace AttnRnnCluster.Shared.Serialization;
 
 /// <summary>Layouts of the registration and lifecycle messages: small, string-heavy, rare.</summary>
-public static class HandshakeFormats
+internal static class HandshakeFormats
 {
     public static readonly MessageFormat RegisterWorker = MessageFormat.Of<RegisterWorker>("rw", 1,
         static (w, m, _) =>

@@ -6,7 +6,7 @@ namespace AttnRnnCluster.Shared.Serialization;
 /// Layouts of the work messages. Batches always travel as exact float32 (inputs are data, not weights);
 /// a gradient follows the serializer's tensor precision.
 /// </summary>
-public static class ShardFormats
+internal static class ShardFormats
 {
     public static readonly MessageFormat ShardAssignment = MessageFormat.Of<ShardAssignment>("sa", 1,
         static (w, m, _) =>

@@ -6,7 +6,7 @@ namespace AttnRnnCluster.Shared.Serialization;
 /// Layouts of the chunked-transfer messages. A chunk's bytes are read as a slice of the received buffer, so the
 /// only copy on the receiving side is into the reassembled payload.
 /// </summary>
-public static class TransferFormats
+internal static class TransferFormats
 {
     public static readonly MessageFormat PayloadChunk = MessageFormat.Of<PayloadChunk>("pc", 1,
         static (w, m, _) =>

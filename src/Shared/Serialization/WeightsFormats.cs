@@ -3,7 +3,7 @@ using AttnRnnCluster.Shared.Protocol;
 namespace AttnRnnCluster.Shared.Serialization;
 
 /// <summary>Layout of the weight broadcast: a version, the slot table, then the flat values (f32 or bf16).</summary>
-public static class WeightsFormats
+internal static class WeightsFormats
 {
     /// <summary>A slot's smallest encoding: empty name, empty shape, offset.</summary>
     private const int MinSlotSize = 3 * sizeof(int);

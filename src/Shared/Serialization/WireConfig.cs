@@ -14,8 +14,8 @@ public static class WireConfig
 {
     public const string SerializerName = "attnrnn-protocol";
 
-    /// <summary>DotNetty refuses to start with a smaller maximum-frame-size.</summary>
-    private const int AkkaMinimumFrameSize = 32_000;
+    /// <summary>Akka's default maximum-frame-size, which this config only ever raises.</summary>
+    private const int AkkaDefaultFrameSize = 128_000;
 
     public static Config Create(WirePrecision precision = WirePrecision.F32, TransferSettings? transfer = null) =>
         ConfigurationFactory.ParseString(Hocon(precision, transfer ?? TransferSettings.Default));
@@ -40,8 +40,8 @@ public static class WireConfig
                 serialization-settings.allow-unregistered-types = false
               }
               remote.dot-netty.tcp {
-                # A chunk plus headers must fit one frame; the default 128000b would not hold a 256 KiB chunk.
-                maximum-frame-size = {{Math.Max(transfer.RequiredFrameSize, AkkaMinimumFrameSize)}}b
+                # A chunk plus headers must fit one frame (the default 128000b holds chunks up to 109 KiB).
+                maximum-frame-size = {{Math.Max(transfer.RequiredFrameSize, AkkaDefaultFrameSize)}}b
               }
             }
             attnrnn {

@@ -65,6 +65,15 @@ public sealed class WireReader
         return value;
     }
 
+    /// <summary>The count of a required array whose elements take at least <paramref name="elementSize"/> bytes each.</summary>
+    public int ReadCount(string field, int elementSize)
+    {
+        var count = ReadOptionalCount(field, elementSize);
+        if (count == WireWriter.NullCount)
+            throw Malformed(field, "is null, expected a value");
+        return count;
+    }
+
     public string ReadString(string field)
     {
         var bytes = Take(field, ReadCount(field, elementSize: 1));
@@ -169,15 +178,6 @@ public sealed class WireReader
     }
 
     private delegate T SpanReader<out T>(ReadOnlySpan<byte> source);
-
-    /// <summary>The count of a required array whose elements take at least <paramref name="elementSize"/> bytes each.</summary>
-    public int ReadCount(string field, int elementSize)
-    {
-        var count = ReadOptionalCount(field, elementSize);
-        if (count == WireWriter.NullCount)
-            throw Malformed(field, "is null, expected a value");
-        return count;
-    }
 
     /// <summary>A count of elements of at least <paramref name="elementSize"/> bytes that fit in what remains, or the null marker.</summary>
     private int ReadOptionalCount(string field, int elementSize)

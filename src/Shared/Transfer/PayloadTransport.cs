@@ -42,9 +42,14 @@ public sealed class PayloadTransport : IExtension
     /// <summary>Sends <paramref name="message"/> to every recipient, serializing it at most once (a weight broadcast).</summary>
     public void Tell(IReadOnlyCollection<IActorRef> recipients, IProtocolMessage message, IActorRef? sender)
     {
-        var remote = recipients.Where(r => r is not IActorRefScope { IsLocal: true }).ToList();
-        foreach (var local in recipients.Except(remote))
-            local.Tell(message, sender);
+        var remote = new List<IActorRef>();
+        foreach (var recipient in recipients)
+        {
+            if (recipient is IActorRefScope { IsLocal: true })
+                recipient.Tell(message, sender);
+            else
+                remote.Add(recipient);
+        }
         if (remote.Count == 0)
             return;
 

@@ -70,7 +70,8 @@ public sealed class WireConfigTests
     public void A_frame_too_small_for_the_chunks_fails_startup_naming_both_options()
     {
         var config = ConfigurationFactory.ParseString("akka.remote.dot-netty.tcp.maximum-frame-size = 128000b")
-            .WithFallback(WireConfig.Create()).WithFallback(RemoteOnLoopback);
+            .WithFallback(WireConfig.Create(WirePrecision.F32, TransferSettings.Default with { ChunkSize = 256 * 1024 }))
+            .WithFallback(RemoteOnLoopback);
 
         var error = Record.Exception(() =>
         {

@@ -8,27 +8,31 @@ using AttnRnnCluster.Shared.Transfer;
 namespace AttnRnnCluster.Shared.Tests.Transfer;
 
 /// <summary>
-/// Three remote nodes on loopback with tiny chunks, so a modest message takes many chunks: a sender, a receiver,
-/// and a node without the transport (its receiver never answers). Every local message is also put through the
-/// serializers (<c>serialize-messages</c>), as it would be between machines.
+/// Remote nodes on loopback with tiny chunks, so a modest message takes many chunks: a sender and a receiver that
+/// wait patiently for progress (so a loaded machine cannot fail a healthy transfer), an impatient node (2 s) for the
+/// stall tests, and a node without the transport (its receiver never answers). The first two also put every local
+/// message through the serializers (<c>serialize-messages</c>), as between machines.
 /// </summary>
 public sealed class PayloadTransportFixture : IAsyncLifetime
 {
-    public static readonly TransferSettings Settings = new(ChunkSize: 1024, Window: 4, TimeSpan.FromSeconds(5), MaxPayloadBytes: 1 << 20);
+    public static readonly TransferSettings Patient = new(ChunkSize: 1024, Window: 4, TimeSpan.FromSeconds(60), MaxPayloadBytes: 1 << 20);
+    public static readonly TransferSettings Impatient = Patient with { Timeout = TimeSpan.FromSeconds(2) };
 
     public ActorSystem Sender { get; private set; } = null!;
     public ActorSystem Receiver { get; private set; } = null!;
+    public ActorSystem ImpatientNode { get; private set; } = null!;
     public ActorSystem WithoutTransport { get; private set; } = null!;
 
     public Task InitializeAsync()
     {
-        Sender = TestNodes.Start("remote", Settings, "akka.actor.serialize-messages = on");
-        Receiver = TestNodes.Start("remote", Settings, "akka.actor.serialize-messages = on");
-        WithoutTransport = TestNodes.Start("remote", Settings, "akka.extensions = []");
+        Sender = TestNodes.Start("remote", Patient, "akka.actor.serialize-messages = on");
+        Receiver = TestNodes.Start("remote", Patient, "akka.actor.serialize-messages = on");
+        ImpatientNode = TestNodes.Start("remote", Impatient);
+        WithoutTransport = TestNodes.Start("remote", Patient, "akka.extensions = []");
         return Task.CompletedTask;
     }
 
-    public Task DisposeAsync() => TestNodes.StopAll([Sender, Receiver, WithoutTransport]);
+    public Task DisposeAsync() => TestNodes.StopAll([Sender, Receiver, ImpatientNode, WithoutTransport]);
 }
 
 public sealed class PayloadTransportTests(PayloadTransportFixture nodes) : IClassFixture<PayloadTransportFixture>
@@ -104,13 +108,14 @@ public sealed class PayloadTransportTests(PayloadTransportFixture nodes) : IClas
     [Fact]
     public async Task A_stalled_transfer_is_dropped_and_logged_with_its_sender()
     {
-        var errors = TestNodes.RecordErrors(nodes.Receiver, "stalled-errors");
-        var recipient = new Recorder(nodes.Receiver, "stalled-recipient");
+        var errors = TestNodes.RecordErrors(nodes.ImpatientNode, "stalled-errors");
+        var recipient = new Recorder(nodes.ImpatientNode, "stalled-recipient");
         var quitter = new Recorder(nodes.Sender, "quitter");
         var payload = new byte[1500];
-        var header = new PayloadHeader(78, 1024, payload.Length, Crc32C.Compute(payload), "tf", Remote(recipient), null);
+        var remoteRecipient = TestNodes.RemoteRef(nodes.Sender, recipient.Ref, nodes.ImpatientNode);
+        var header = new PayloadHeader(78, 1024, payload.Length, Crc32C.Compute(payload), "tf", remoteRecipient, null);
 
-        ReceiverOf(nodes.Receiver).Tell(new PayloadChunk(header, 0, payload.AsMemory(0, 1024)), quitter.Ref);
+        ReceiverOf(nodes.ImpatientNode).Tell(new PayloadChunk(header, 0, payload.AsMemory(0, 1024)), quitter.Ref);
 
         await quitter.Next<PayloadChunkAck>(Patience);
         var logged = (await errors.Next<Error>(Patience, e => e.Message.ToString()!.Contains("transfer 78"))).Message.ToString();
@@ -122,11 +127,11 @@ public sealed class PayloadTransportTests(PayloadTransportFixture nodes) : IClas
     [Fact]
     public async Task A_sender_whose_chunks_are_never_acknowledged_abandons_the_transfer_and_says_so()
     {
-        var errors = TestNodes.RecordErrors(nodes.Sender, "abandon-errors");
+        var errors = TestNodes.RecordErrors(nodes.ImpatientNode, "abandon-errors");
         var unreachable = nodes.WithoutTransport.ActorOf(Props.Empty, "never-receives");
-        var target = TestNodes.RemoteRef(nodes.Sender, unreachable, nodes.WithoutTransport);
+        var target = TestNodes.RemoteRef(nodes.ImpatientNode, unreachable, nodes.WithoutTransport);
 
-        PayloadTransport.Get(nodes.Sender).Tell(target, new WeightsUpdate(1, SampleMessages.Parameters(Floats(2_000))), ActorRefs.NoSender);
+        PayloadTransport.Get(nodes.ImpatientNode).Tell(target, new WeightsUpdate(1, SampleMessages.Parameters(Floats(2_000))), ActorRefs.NoSender);
 
         var logged = (await errors.Next<Error>(Patience, e => e.Message.ToString()!.Contains("never-receives"))).Message.ToString();
         Assert.Contains("Abandoned transfer", logged);
