@@ -12,6 +12,7 @@
 #   --keep DIR       keep the logs and the run folder in DIR (default: a temporary folder, removed at the end)
 #   --network-only   build the namespaces and check that each worker host reaches the coordinator host over
 #                    TCP (needs python3 for the listener), then clean up; no .NET involved
+#   --check          only check the prerequisites of the run the other options describe, and exit 0 or 77
 #
 # Exit codes: 0 passed; 1 failed (the reason and the logs' tails are printed); 2 bad usage;
 # 77 skipped: the prerequisites are missing (not root, namespaces not permitted, executables not built).
@@ -26,9 +27,9 @@ readonly PORT=4053
 readonly WORKERS=2
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-app="" steps=10 timeout_seconds=300 keep="" network_only=false
+app="" steps=10 timeout_seconds=300 keep="" network_only=false check_only=false
 
-usage() { sed -n '6,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit "$1"; }
+usage() { sed -n '6,18s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit "$1"; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --app) app=${2:?--app needs a folder}; shift 2 ;;
@@ -36,6 +37,7 @@ while [ $# -gt 0 ]; do
     --timeout) timeout_seconds=${2:?--timeout needs seconds}; shift 2 ;;
     --keep) keep=${2:?--keep needs a folder}; shift 2 ;;
     --network-only) network_only=true; shift ;;
+    --check) check_only=true; shift ;;
     -h|--help) usage 0 ;;
     *) echo "multihost: unknown argument \"$1\"" >&2; usage 2 >&2 ;;
   esac
@@ -65,6 +67,7 @@ else
     || skip "the executables are not built in ${app:-artifacts/app/Release or Debug} (dotnet build src/Coordinator)"
   command -v dotnet >/dev/null || skip "dotnet is not on PATH"
 fi
+$check_only && exit 0
 
 # ---- the sandbox ----------------------------------------------------------------------------------------
 prefix="attnrnn-$$"
@@ -118,6 +121,9 @@ echo "multihost: hosts ${host_ns[*]} on $SUBNET.0/24 (coordinator $(address 0));
 
 # Runs a command inside host i's namespace, bounded by the run's timeout.
 in_host() { local i=$1; shift; ip netns exec "${host_ns[$i]}" timeout --kill-after=10 "$timeout_seconds" "$@"; }
+
+# The executables' exit codes, in words.
+meaning() { case "$1" in 0) echo "ok" ;; 1) echo "the run failed" ;; 2) echo "bad options or input" ;; 3) echo "TorchSharp cannot load" ;; 124 | 137) echo "timed out" ;; *) echo "unexpected" ;; esac; }
 
 show_tail() { local f; for f in "$@"; do [ -f "$f" ] && { echo "---- last lines of $f" >&2; tail -n 40 "$f" >&2; }; done; }
 
@@ -173,7 +179,7 @@ done
 
 wait "$coordinator"
 coordinator_status=$?
-echo "multihost: the coordinator exited with code $coordinator_status"
+echo "multihost: the coordinator exited with code $coordinator_status ($(meaning "$coordinator_status"))"
 
 # Workers leave when the coordinator is gone (at once, or after --coordinator-timeout); give them that long.
 for index in "${!worker_pids[@]}"; do
@@ -184,14 +190,15 @@ for index in "${!worker_pids[@]}"; do
     kill -TERM "$pid" 2>/dev/null
   fi
   wait "$pid"
-  echo "multihost: worker $((index + 1)) exited with code $?"
+  worker_status=$?
+  echo "multihost: worker $((index + 1)) exited with code $worker_status ($(meaning "$worker_status"))"
 done
 
 status=0
 if [ "$coordinator_status" = 124 ] || [ "$coordinator_status" = 137 ]; then
   echo "multihost: the coordinator did not finish within $timeout_seconds s" >&2; status=1
 elif [ "$coordinator_status" != 0 ]; then
-  echo "multihost: the coordinator failed (exit code $coordinator_status)" >&2; status=1
+  echo "multihost: the coordinator failed (exit code $coordinator_status: $(meaning "$coordinator_status"))" >&2; status=1
 fi
 # The coordinator logs each worker that joins with its address; both hosts must appear.
 for ((i = 1; i <= WORKERS; i++)); do
