@@ -44,7 +44,7 @@ public static class CheckpointFiles
         {
             ["format"] = ModelFormat,
             ["format_version"] = Text(FormatVersion),
-            ["config"] = ModelConfigJson.Serialize(checkpoint.Config),
+            ["config"] = ModelConfigJson.Write(checkpoint.Config),
             ["step"] = Text(checkpoint.Step),
             ["seed"] = checkpoint.Seed.ToString(CultureInfo.InvariantCulture),
         };
@@ -61,9 +61,9 @@ public static class CheckpointFiles
         ModelConfig config;
         try
         {
-            config = ModelConfigJson.Deserialize(Required(path, metadata, "config"));
+            config = ModelConfigJson.Read(Required(path, metadata, "config"));
         }
-        catch (ArgumentException e)
+        catch (FormatException e)
         {
             throw new CheckpointException(path, $"metadata config: {e.Message}", e);
         }
