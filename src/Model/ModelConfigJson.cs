@@ -4,9 +4,9 @@ using System.Text.Json.Serialization;
 namespace AttnRnnCluster.Model;
 
 /// <summary>
-/// The one JSON form of <see cref="ModelConfig"/>, in checkpoint metadata and in the worker handshake:
-/// snake_case names and enum values, so a Python user can read it:
-/// {"input":"dense","input_width":2,"hidden":64,"output_width":1,"attention":true,"target":"regression","vocab_size":0}.
+/// <see cref="ModelConfig"/> as JSON with snake_case names and enum values, the form a checkpoint's metadata
+/// holds so a Python user can read it: {"input":"dense","input_width":2,"hidden":64,"output_width":1,
+/// "attention":true,"target":"regression","vocab_size":0}.
 /// </summary>
 public static class ModelConfigJson
 {
@@ -18,10 +18,10 @@ public static class ModelConfigJson
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     };
 
-    public static string Write(ModelConfig config) => JsonSerializer.Serialize(config, Options);
+    public static string Serialize(ModelConfig config) => JsonSerializer.Serialize(config, Options);
 
-    /// <summary>Parses and validates; throws <see cref="FormatException"/> saying which field is missing, unknown or out of range.</summary>
-    public static ModelConfig Read(string json)
+    /// <summary>Parses and validates; throws <see cref="ArgumentException"/> saying which field is missing, unknown or out of range.</summary>
+    public static ModelConfig Deserialize(string json)
     {
         ModelConfig? config;
         try
@@ -30,17 +30,10 @@ public static class ModelConfigJson
         }
         catch (JsonException e)
         {
-            throw new FormatException($"model config JSON is malformed: {e.Message}", e);
+            throw new ArgumentException($"model config: {e.Message}", e);
         }
-        if (config is null) throw new FormatException("model config JSON is null");
-        try
-        {
-            config.Validate();
-        }
-        catch (ArgumentException e)
-        {
-            throw new FormatException(e.Message, e);
-        }
+        if (config is null) throw new ArgumentException("model config: the JSON is null");
+        config.Validate();
         return config;
     }
 }

@@ -44,7 +44,7 @@ public static class CheckpointFiles
         {
             ["format"] = ModelFormat,
             ["format_version"] = Text(FormatVersion),
-            ["config"] = ModelConfigJson.Write(checkpoint.Config),
+            ["config"] = ModelConfigJson.Serialize(checkpoint.Config),
             ["step"] = Text(checkpoint.Step),
             ["seed"] = checkpoint.Seed.ToString(CultureInfo.InvariantCulture),
         };
@@ -61,9 +61,9 @@ public static class CheckpointFiles
         ModelConfig config;
         try
         {
-            config = ModelConfigJson.Read(Required(path, metadata, "config"));
+            config = ModelConfigJson.Deserialize(Required(path, metadata, "config"));
         }
-        catch (FormatException e)
+        catch (ArgumentException e)
         {
             throw new CheckpointException(path, $"metadata config: {e.Message}", e);
         }

@@ -3,9 +3,8 @@ using AttnRnnCluster.Model.Data;
 namespace AttnRnnCluster.Model.Training;
 
 /// <summary>
-/// Training in one process, the reference the distributed orchestrator must reproduce: for 0-based step s,
-/// the batch for s, the engine's summed-loss gradient, <see cref="ShardResults.Mean"/>, then
-/// <see cref="UpdateRule.Apply"/>.
+/// Training in one process, the reference the distributed orchestrator must reproduce: for step s, the
+/// batch for s, its summed-loss gradient from the engine, then <see cref="UpdateRule.Apply"/>.
 /// </summary>
 public sealed class PlainTrainer
 {
@@ -32,9 +31,9 @@ public sealed class PlainTrainer
     public StepReport Step(Batch batch)
     {
         _engine.SetWeights(_weights);
-        var mean = ShardResults.Mean([_engine.ComputeGradient(batch)]);
-        var (norm, rate) = _rule.Apply(NextStep, _weights, mean.Gradient, Optimizer);
-        return new StepReport(NextStep++, mean.LossSum, mean.Count, norm, rate);
+        var report = _rule.Apply(NextStep, _weights, _engine.ComputeGradient(batch), Optimizer);
+        NextStep++;
+        return report;
     }
 
     /// <summary>Steps until <see cref="NextStep"/> reaches <paramref name="endStep"/>, taking batch s from <paramref name="trainBatch"/>.</summary>

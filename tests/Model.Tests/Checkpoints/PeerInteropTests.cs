@@ -45,7 +45,7 @@ public sealed class PeerInteropTests : IDisposable
         foreach (var (c, result) in cases.Zip(peer))
         {
             Assert.Equal("12", result.GetProperty("step").GetString());
-            Assert.Equal(ModelConfigJson.Write(c.Config), result.GetProperty("config").GetString());
+            Assert.Equal(ModelConfigJson.Serialize(c.Config), result.GetProperty("config").GetString());
             var theirs = result.GetProperty("outputs").EnumerateArray().Select(v => v.GetDouble()).ToArray();
             Assert.Equal(c.Outputs.Length, theirs.Length);
             int o = c.Config.OutputWidth;
