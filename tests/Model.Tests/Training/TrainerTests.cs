@@ -81,7 +81,7 @@ public sealed class TrainerTests
     }
 
     /// <summary>A learnable toy task: the targets are the mean of the first feature and the last value of the second.</summary>
-    private static Data.Batch Batch(long step)
+    private static AttnRnnCluster.Model.Data.Batch Batch(long step)
     {
         var batch = TestBatches.For(Config, [5, 3, 4, 5, 2, 5, 4, 1], steps: 5, seed: 100 + (ulong)step);
         var targets = new float[batch.Count * 2];
@@ -91,6 +91,6 @@ public sealed class TrainerTests
             targets[b * 2] = Enumerable.Range(0, length).Average(t => batch.Features![(b * 5 + t) * 2]);
             targets[b * 2 + 1] = batch.Features![(b * 5 + length - 1) * 2 + 1];
         }
-        return new Data.Batch(batch.Count, 5, 2, 2, batch.Lengths, batch.Features, regressionTargets: targets);
+        return new AttnRnnCluster.Model.Data.Batch(batch.Count, 5, 2, 2, batch.Lengths, batch.Features, regressionTargets: targets);
     }
 }

@@ -1,0 +1,48 @@
+using Akka.Actor;
+using Akka.Configuration;
+using AttnRnnCluster.Coordinator.Training;
+using AttnRnnCluster.Model;
+using AttnRnnCluster.Model.Data;
+using AttnRnnCluster.Model.Training;
+using AttnRnnCluster.Shared.Logging;
+using AttnRnnCluster.Worker.Training;
+
+namespace AttnRnnCluster.Coordinator.Hosting;
+
+/// <summary>
+/// The whole run in one process: one actor system with no remoting (nothing listens on the network), the
+/// coordinator and N local worker actors.
+/// </summary>
+public static class InProcessRun
+{
+    public static Config SystemConfig(string? extraHocon = null) =>
+        ConfigurationFactory.ParseString(extraHocon ?? "")
+            .WithFallback(ConfigurationFactory.ParseString("akka.actor.provider = local"))
+            .WithFallback(ConfigurationFactory.ParseString(WorkerDispatcher.Hocon))
+            .WithFallback(ConfigurationFactory.ParseString(LogSetup.AkkaLoggingHocon));
+
+    public static async Task<RunSummary> RunAsync(
+        TrainingPlan plan, IDataSource data, MasterState master, ITrainingJournal journal,
+        int localWorkers, int threads, Func<ModelConfig, IGradientEngine> engineFactory,
+        string? extraHocon = null, CancellationToken cancel = default)
+    {
+        using var system = ActorSystem.Create("attnrnn", SystemConfig(extraHocon));
+        try
+        {
+            var coordinator = system.ActorOf(TrainingCoordinator.Props(plan, data, master, journal, RunIds.New()), TrainingCoordinator.Name);
+            for (int i = 1; i <= localWorkers; i++)
+                system.ActorOf(TrainingWorker.Props(new WorkerSettings($"local-{i}", threads), engineFactory, coordinator), $"worker-{i}");
+            return await coordinator.Ask<RunSummary>(new TrainingCoordinator.AwaitCompletion(), Timeout.InfiniteTimeSpan, cancel);
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+}
+
+/// <summary>Run identifiers: sortable by time, unique enough to tell runs apart in logs.</summary>
+public static class RunIds
+{
+    public static string New() => $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+}

@@ -1,0 +1,61 @@
+namespace AttnRnnCluster.Coordinator.Run;
+
+/// <summary>
+/// The run's checkpoints folder: step-NNNNNNN.safetensors for the last K checkpoints, best.safetensors for
+/// the best held-out loss so far, and last.safetensors, always the newest. Each checkpoint's optimizer state
+/// sits beside it (same name, .optimizer.safetensors). Files are written by <paramref name="save"/>, which
+/// must write atomically; older ones are pruned only after the new one is complete.
+/// </summary>
+public sealed class CheckpointKeeper(string folder, int keep, Action<string> save)
+{
+    public const string LastName = "last.safetensors";
+    public const string BestName = "best.safetensors";
+    public const string OptimizerSuffix = ".optimizer.safetensors";
+
+    public string Folder { get; } = folder;
+    public string LastPath => Path.Combine(Folder, LastName);
+
+    public string Save(long step, bool isBest)
+    {
+        Directory.CreateDirectory(Folder);
+        string stepPath = Path.Combine(Folder, $"step-{step:D7}.safetensors");
+        save(stepPath);
+        CopyWithOptimizer(stepPath, LastPath);
+        if (isBest) CopyWithOptimizer(stepPath, Path.Combine(Folder, BestName));
+        Prune();
+        return LastPath;
+    }
+
+    /// <summary>Copies a checkpoint and its optimizer state under a new name, each via a temporary file and a rename.</summary>
+    private static void CopyWithOptimizer(string from, string to)
+    {
+        AtomicCopy(from, to);
+        string optimizerFrom = OptimizerPath(from);
+        if (File.Exists(optimizerFrom)) AtomicCopy(optimizerFrom, OptimizerPath(to));
+    }
+
+    public static string OptimizerPath(string checkpoint) =>
+        checkpoint.EndsWith(".safetensors", StringComparison.Ordinal)
+            ? checkpoint[..^".safetensors".Length] + OptimizerSuffix
+            : checkpoint + OptimizerSuffix;
+
+    private static void AtomicCopy(string from, string to)
+    {
+        string temp = to + ".tmp";
+        File.Copy(from, temp, overwrite: true);
+        File.Move(temp, to, overwrite: true);
+    }
+
+    private void Prune()
+    {
+        var steps = Directory.GetFiles(Folder, "step-*.safetensors")
+            .Where(f => !f.EndsWith(OptimizerSuffix, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        foreach (string old in steps.Take(Math.Max(0, steps.Count - Math.Max(1, keep))))
+        {
+            File.Delete(old);
+            File.Delete(OptimizerPath(old));
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using AttnRnnCluster.Coordinator.Training;
+using Serilog;
+
+namespace AttnRnnCluster.Coordinator.Run;
+
+/// <summary>
+/// The run as a user follows it: one structured log line per step (or every N), eval lines, the summary;
+/// metrics.jsonl and plot.svg in the run folder; checkpoints through <see cref="CheckpointKeeper"/>.
+/// </summary>
+public sealed class RunJournal : ITrainingJournal, IDisposable
+{
+    private readonly ILogger _log = Log.ForContext<RunJournal>();
+    private readonly MetricsFile _metrics;
+    private readonly CheckpointKeeper _checkpoints;
+    private readonly int _logEvery;
+    private readonly string _title;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<(long, double)> _train = [], _eval = [];
+    private readonly List<(long, double)> _throughput = [];
+
+    public RunJournal(string runFolder, CheckpointKeeper checkpoints, int logEvery, string title)
+    {
+        RunFolder = runFolder;
+        Directory.CreateDirectory(runFolder);
+        _metrics = new MetricsFile(Path.Combine(runFolder, "metrics.jsonl"));
+        _checkpoints = checkpoints;
+        _logEvery = Math.Max(1, logEvery);
+        _title = title;
+    }
+
+    public string RunFolder { get; }
+    public string PlotPath => Path.Combine(RunFolder, "plot.svg");
+    public RunSummary? Summary { get; private set; }
+
+    public void Step(TrainStepReport r)
+    {
+        _metrics.Write(r, _clock.Elapsed.TotalSeconds);
+        _train.Add((r.Step, r.Loss));
+        _throughput.Add((r.Step, r.ExamplesPerSecond));
+        if (r.Step % _logEvery != 0) return;
+        _log.Information(
+            "step {Step} loss {Loss:0.######} | {ExamplesPerSecond:0} ex/s{Tokens} | {StepMs:0.0} ms: compute slowest {ComputeSlowestMs:0.0} median {ComputeMedianMs:0.0}, waiting {WaitingMs:0.0}, reduce+optimizer {ReduceMs:0.00}, broadcast {BroadcastMs:0.00} | workers {Workers} | lr {LearningRate:0.####e0} | grad norm {GradientNorm:0.####} | ETA {Eta}",
+            r.Step, r.Loss, r.ExamplesPerSecond, r.TokensPerSecond is { } t ? $" {t:0} tok/s" : "", r.StepMs, r.ComputeSlowestMs, r.ComputeMedianMs,
+            r.WaitingMs, r.ReduceAndOptimizerMs, r.BroadcastMs, r.Workers, r.LearningRate, r.GradientNorm, Format(r.Eta));
+    }
+
+    public void Evaluated(EvalReport r)
+    {
+        _metrics.Write(r, _clock.Elapsed.TotalSeconds);
+        _eval.Add((r.Step, r.Loss));
+        _log.Information("eval step {Step} held-out loss {EvalLoss:0.######} over {Items} items ({EvalMs:0} ms)", r.Step, r.Loss, r.Items, r.Ms);
+        WritePlot();
+    }
+
+    public string? Checkpoint(long step, bool isBest)
+    {
+        string path = _checkpoints.Save(step, isBest);
+        _log.Information("checkpoint step {Step} written{Best}: {Path}", step, isBest ? " (best so far)" : "", path);
+        return path;
+    }
+
+    public void Finished(RunSummary s)
+    {
+        Summary = s;
+        WritePlot();
+        if (s.Failed)
+        {
+            _log.Error("run failed after {Steps} steps: {Reason}", s.Steps, s.Reason);
+            return;
+        }
+        _log.Information(
+            "done: {Reason}. {Steps} steps in {Elapsed}; last train loss {TrainLoss:0.######}, last held-out loss {EvalLoss:0.######}, best {BestLoss:0.######}. Checkpoint: {Checkpoint}. Metrics: {Metrics}. Plot: {Plot}",
+            s.Reason, s.Steps, Format(s.Elapsed), s.LastTrainLoss, s.LastEvalLoss, s.BestEvalLoss, s.LastCheckpoint ?? "(none)", _metrics.Path, PlotPath);
+    }
+
+    public void Dispose() => _metrics.Dispose();
+
+    private void WritePlot()
+    {
+        string svg = MetricsPlot.Render(_train, _eval, _throughput, _title);
+        string temp = PlotPath + ".tmp";
+        File.WriteAllText(temp, svg);
+        File.Move(temp, PlotPath, overwrite: true);
+    }
+
+    private static string Format(TimeSpan? t) => t == null ? "?" : t.Value.TotalHours >= 1 ? $"{(int)t.Value.TotalHours}h{t.Value.Minutes:D2}m" : $"{t.Value.Minutes}m{t.Value.Seconds:D2}s";
+}

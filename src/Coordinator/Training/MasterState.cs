@@ -1,0 +1,46 @@
+using AttnRnnCluster.Model;
+using AttnRnnCluster.Model.Checkpoints;
+using AttnRnnCluster.Model.Network;
+using AttnRnnCluster.Model.Training;
+using AttnRnnCluster.Shared.Protocol;
+using AttnRnnCluster.Worker.Wire;
+
+namespace AttnRnnCluster.Coordinator.Training;
+
+/// <summary>The outcome of one optimizer step, as the coordinator reports it.</summary>
+public sealed record StepUpdate(double Loss, double GradientNorm, double LearningRate, long Items);
+
+/// <summary>
+/// The coordinator's master copy of the weights and the optimizer. It turns a complete round of shard
+/// results into one step with the same <see cref="UpdateRule"/> the plain single-process loop uses: sum in
+/// shard order, divide by the item count, clip, schedule, step.
+/// </summary>
+public sealed class MasterState(ModelConfig config, float[] weights, long version, IOptimizer optimizer, UpdateRule rule)
+{
+    public ModelConfig Config { get; } = config;
+    public ParameterLayout Layout { get; } = ParameterLayout.For(config);
+    /// <summary>The master weights. Read-only outside this class; every broadcast sends a copy.</summary>
+    public float[] Weights { get; } = weights;
+    public IOptimizer Optimizer { get; } = optimizer;
+    /// <summary>Optimizer steps applied so far: the version stamped on broadcasts, and the 0-based index of the next step.</summary>
+    public long Version { get; private set; } = version;
+
+    /// <summary>Applies step number <see cref="Version"/> (0-based) from results taken in shard order.</summary>
+    public StepUpdate Apply(IReadOnlyList<ShardCompleted> resultsInShardOrder)
+    {
+        var summed = ShardResults.Sum(resultsInShardOrder.Select(r => new ShardResult(r.Gradient!, r.LossSum, r.Count)).ToList());
+        var report = rule.Apply(Version, Weights, summed, Optimizer);
+        Version++;
+        return new StepUpdate(ReportedLoss(summed.LossSum, summed.Count), report.GradientNorm, report.LearningRate, summed.Count);
+    }
+
+    /// <summary>The loss users see: the mean per item (per item and output for regression).</summary>
+    public double ReportedLoss(double lossSum, long items) => Losses.ReportedMean(lossSum, items, Config);
+
+    /// <summary>A broadcast of the current weights (a copy: the message may be read while the next step updates).</summary>
+    public WeightsUpdate WeightsMessage() => new(Version, new ParameterBuffer(Layout.ToSlots(), (float[])Weights.Clone()));
+
+    /// <summary>Writes the weights and the optimizer state (atomically) as a resumable checkpoint.</summary>
+    public void Save(string path, ulong seed, IReadOnlyList<string>? vocabulary) =>
+        CheckpointFiles.Save(path, new Checkpoint(Config, (float[])Weights.Clone(), Version, seed, vocabulary), Optimizer.Export());
+}

@@ -1,0 +1,51 @@
+using Akka.Actor;
+using AttnRnnCluster.Shared.Protocol;
+
+namespace AttnRnnCluster.Coordinator.Training;
+
+/// <summary>One registered worker as the coordinator sees it.</summary>
+public sealed class WorkerEntry(IActorRef actor, string name, int capacity, int threads)
+{
+    public IActorRef Actor { get; } = actor;
+    public string Name { get; } = name;
+    public int Capacity { get; } = capacity;
+    public int Threads { get; } = threads;
+    /// <summary>Assignments sent and not yet answered, by (version, kind, shard).</summary>
+    public HashSet<(long Version, WorkKind Kind, int Shard)> InFlight { get; } = [];
+    public int BadResults { get; set; }
+    public int ShardsDone { get; set; }
+    /// <summary>True while one of its shards has outlived the shard timeout; it gets no new work until it answers.</summary>
+    public bool Suspect { get; set; }
+    public int FreeSlots => Suspect ? 0 : Capacity - InFlight.Count;
+    public string Describe() => $"{Name} ({Actor.Path.Address}{(Actor.Path.Address.HasGlobalScope ? "" : " in-process")})";
+}
+
+/// <summary>The registered workers, in registration order (the order work is handed out in).</summary>
+public sealed class WorkerRoster
+{
+    private readonly List<WorkerEntry> _workers = [];
+    private readonly HashSet<string> _excluded = [];
+
+    public int Count => _workers.Count;
+    public IReadOnlyList<WorkerEntry> All => _workers;
+
+    public WorkerEntry? Find(IActorRef actor) => _workers.FirstOrDefault(w => w.Actor.Equals(actor));
+
+    public WorkerEntry Add(IActorRef actor, string name, int capacity, int threads)
+    {
+        var entry = new WorkerEntry(actor, name, Math.Clamp(capacity, 1, 16), threads);
+        _workers.Add(entry);
+        return entry;
+    }
+
+    public bool Remove(IActorRef actor) => _workers.RemoveAll(w => w.Actor.Equals(actor)) > 0;
+
+    /// <summary>Excluded workers (too many bad results) may not register again under the same address.</summary>
+    public void Exclude(WorkerEntry worker)
+    {
+        _excluded.Add(worker.Actor.Path.ToString());
+        Remove(worker.Actor);
+    }
+
+    public bool IsExcluded(IActorRef actor) => _excluded.Contains(actor.Path.ToString());
+}

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+using AttnRnnCluster.Model;
+using AttnRnnCluster.Model.Training;
+using AttnRnnCluster.Shared.Protocol;
+using AttnRnnCluster.Worker.Wire;
+
+namespace AttnRnnCluster.Worker.Training;
+
+/// <summary>
+/// Holds one model replica. Registers with the coordinator, applies weight broadcasts, and turns shard
+/// assignments into results. An assignment for weights it does not have yet waits for them; one for older
+/// weights is answered at once as stale, so the coordinator's accounting of its window stays right.
+/// Computation blocks this actor, so it runs on a dedicated thread (see <see cref="WorkerDispatcher"/>).
+/// </summary>
+public sealed class TrainingWorker : ReceiveActor
+{
+    private readonly WorkerSettings _settings;
+    private readonly Func<ModelConfig, IGradientEngine> _engineFactory;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly List<ShardAssignment> _waitingForWeights = [];
+    private IActorRef? _coordinator;
+    private IGradientEngine? _engine;
+    private long _version = -1;
+
+    public TrainingWorker(WorkerSettings settings, Func<ModelConfig, IGradientEngine> engineFactory, IActorRef? coordinator)
+    {
+        _settings = settings;
+        _engineFactory = engineFactory;
+        _coordinator = coordinator;
+        Receive<ConnectTo>(m => Register(m.Coordinator));
+        Receive<WorkerAccepted>(Accepted);
+        Receive<WorkerRefused>(m =>
+        {
+            _log.Error("Coordinator {0} refused this worker: {1}", Sender.Path, m.Reason);
+            Context.System.EventStream.Publish(new WorkerStopped(m.Reason, Refused: true));
+            Context.Stop(Self);
+        });
+        Receive<WeightsUpdate>(ApplyWeights);
+        Receive<ShardAssignment>(Assigned);
+        Receive<TrainingFinished>(m =>
+        {
+            _log.Info("Training finished: {0}", m.Reason);
+            Context.System.EventStream.Publish(new WorkerStopped(m.Reason, Refused: false));
+            Context.Stop(Self);
+        });
+    }
+
+    public static Props Props(WorkerSettings settings, Func<ModelConfig, IGradientEngine> engineFactory, IActorRef? coordinator = null) =>
+        Akka.Actor.Props.Create(() => new TrainingWorker(settings, engineFactory, coordinator)).WithDispatcher(WorkerDispatcher.Id);
+
+    /// <summary>Tells the worker which coordinator to register with (cluster mode finds it late).</summary>
+    public sealed record ConnectTo(IActorRef Coordinator);
+
+    /// <summary>Published on the event stream when this worker stops, and why (the worker process exits on it).</summary>
+    public sealed record WorkerStopped(string Reason, bool Refused);
+
+    protected override void PreStart()
+    {
+        if (_coordinator != null) Register(_coordinator);
+    }
+
+    protected override void PostStop() => _engine?.Dispose();
+
+    private void Register(IActorRef coordinator)
+    {
+        _coordinator = coordinator;
+        coordinator.Tell(new RegisterWorker(_settings.Name, ProtocolRevision.Current,
+            Model.Runtime.TorchRuntime.TorchSharpVersion, Model.Runtime.TorchRuntime.LibTorchVersion,
+            _settings.Threads, _settings.Capacity));
+    }
+
+    private void Accepted(WorkerAccepted accepted)
+    {
+        var config = ModelConfigJson.Deserialize(accepted.ModelConfigJson);
+        _engine?.Dispose();
+        _engine = _engineFactory(config);
+        _version = -1;
+        _log.Info("Registered with {0} for run {1}: {2} parameters", Sender.Path, accepted.RunId, _engine.Layout.TotalSize);
+    }
+
+    private void ApplyWeights(WeightsUpdate update)
+    {
+        if (_engine == null) return;
+        if (update.Version <= _version) return;
+        string? mismatch = _engine.Layout.DescribeMismatch(update.Weights);
+        if (mismatch != null)
+        {
+            _log.Error("Ignoring weights for version {0}: {1}", update.Version, mismatch);
+            return;
+        }
+        _engine.SetWeights(update.Weights.Values);
+        _version = update.Version;
+        var ready = _waitingForWeights.Where(a => a.Version <= _version).ToList();
+        _waitingForWeights.RemoveAll(a => a.Version <= _version);
+        foreach (var assignment in ready) Assigned(assignment);
+    }
+
+    private void Assigned(ShardAssignment assignment)
+    {
+        if (_engine == null || assignment.Version > _version)
+        {
+            _waitingForWeights.Add(assignment);
+            return;
+        }
+        var replyTo = _coordinator ?? Sender;
+        if (assignment.Version < _version)
+        {
+            replyTo.Tell(new ShardFailed(assignment.Version, assignment.Kind, assignment.ShardIndex, "stale: newer weights already applied"));
+            return;
+        }
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            var batch = assignment.Batch.ToBatch();
+            ShardCompleted result;
+            if (assignment.Kind == WorkKind.Train)
+            {
+                var shard = _engine.ComputeGradient(batch);
+                result = new ShardCompleted(assignment.Version, assignment.Kind, assignment.ShardIndex, shard.Gradient, shard.LossSum, shard.Count, 0);
+            }
+            else
+            {
+                var (lossSum, count) = _engine.Evaluate(batch);
+                result = new ShardCompleted(assignment.Version, assignment.Kind, assignment.ShardIndex, null, lossSum, count, 0);
+            }
+            if (_settings.InjectedDelay > TimeSpan.Zero) Thread.Sleep(_settings.InjectedDelay);
+            replyTo.Tell(result with { ComputeMilliseconds = watch.Elapsed.TotalMilliseconds });
+        }
+        catch (ArgumentException e)
+        {
+            _log.Warning("Shard {0} of version {1} is malformed: {2}", assignment.ShardIndex, assignment.Version, e.Message);
+            replyTo.Tell(new ShardFailed(assignment.Version, assignment.Kind, assignment.ShardIndex, e.Message));
+        }
+    }
+}
