@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AttnRnnCluster.Model.Checkpoints;
+using AttnRnnCluster.Model.Data;
 using AttnRnnCluster.Model.Network;
 using AttnRnnCluster.Model.Tests.Support;
 
@@ -73,5 +74,5 @@ public sealed class PeerInteropTests : IDisposable
         return new Case(name, config, checkpoint, inputs, batch, engine.Forward(batch));
     }
 
-    private sealed record Case(string Name, ModelConfig Config, string Checkpoint, string Inputs, Data.Batch Batch, float[] Outputs);
+    private sealed record Case(string Name, ModelConfig Config, string Checkpoint, string Inputs, Batch Batch, float[] Outputs);
 }
