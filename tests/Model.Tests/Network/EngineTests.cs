@@ -67,7 +67,8 @@ public sealed class EngineTests
         using var engine = new AutogradEngine(config);
         engine.SetWeights(ModelInitializer.Initialize(config, 1));
         engine.ComputeGradient(batch);
-        long before = torch.Tensor.TotalCount;
+        // Counted on this thread: other test classes create tensors in parallel.
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         for (int i = 0; i < 200; i++)
         {
             engine.SetWeights(ModelInitializer.Initialize(config, (ulong)i));
@@ -75,7 +76,7 @@ public sealed class EngineTests
             engine.Evaluate(batch);
             engine.Forward(batch);
         }
-        Assert.Equal(before, torch.Tensor.TotalCount);
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
     public static TheoryData<string, string> MismatchedBatches => new()
