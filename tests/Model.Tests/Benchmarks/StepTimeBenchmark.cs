@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AttnRnnCluster.Model.Data;
 using AttnRnnCluster.Model.Network;
 using AttnRnnCluster.Model.Tests.Support;
 using Xunit.Abstractions;
@@ -7,15 +8,17 @@ namespace AttnRnnCluster.Model.Tests.Benchmarks;
 
 /// <summary>The time of one ComputeGradient on adding T=100, H=64, batch 64, one intra-op thread (figures in docs/model.md).</summary>
 [Trait("Category", "Benchmark")]
+[Collection(BenchmarkFactAttribute.Collection)]
 public sealed class StepTimeBenchmark(ITestOutputHelper output)
 {
     [BenchmarkFact]
     public void Compute_gradient_time_on_adding_T100_H64_batch64()
     {
         Torch.Init();
+        var source = new AddingSource(steps: 100, seed: 1, heldOutSize: 0);
         foreach (bool attention in new[] { true, false })
         {
-            var config = AddingProblem.Config with { Attention = attention };
+            var config = new ModelConfig(InputKind.Dense, 2, 64, 1, attention, TargetKind.Regression);
             using var engine = new AutogradEngine(config);
             engine.SetWeights(ModelInitializer.Initialize(config, 1));
             const int warmup = 3, steps = 20;
@@ -23,7 +26,7 @@ public sealed class StepTimeBenchmark(ITestOutputHelper output)
             var cpuBefore = TimeSpan.Zero;
             for (int s = 0; s < warmup + steps; s++)
             {
-                var batch = AddingProblem.Make(64, 100, 1, DeterministicRandom.Streams.TrainBatch, (ulong)s);
+                var batch = source.TrainBatch(s, 64);
                 if (s == warmup)
                 {
                     watch.Start();
