@@ -38,6 +38,9 @@ public sealed class StepTimeBenchmark(ITestOutputHelper output)
             double cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / steps;
             // CPU time is printed beside wall time because the machine is shared: it is less sensitive to other load.
             output.WriteLine($"attention={attention}: {ms:F1} ms wall ({cpuMs:F1} ms CPU) per ComputeGradient, {64 * 1000 / ms:F0} seq/s");
+            var forward = Stopwatch.StartNew();
+            for (int s = 0; s < steps; s++) engine.Evaluate(source.TrainBatch(s, 64));
+            output.WriteLine($"attention={attention}: {forward.Elapsed.TotalMilliseconds / steps:F1} ms wall per Evaluate (forward only)");
         }
     }
 }
