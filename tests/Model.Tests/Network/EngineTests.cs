@@ -103,7 +103,16 @@ public sealed class EngineTests
             _ => (TinyModels.TokensNext, WithTokens(TestBatches.For(TinyModels.TokensNext, [3], 3, 1), targets: [0, 1, -1])),
         };
         using var engine = new AutogradEngine(config);
+        engine.SetWeights(ModelInitializer.Initialize(config, 1));
         Assert.Contains(expected, Assert.Throws<ArgumentException>(() => engine.ComputeGradient(batch)).Message);
+    }
+
+    [Fact]
+    public void An_engine_without_weights_refuses_to_compute()
+    {
+        using var engine = new AutogradEngine(TinyModels.DenseRegression);
+        var batch = TestBatches.For(TinyModels.DenseRegression, [2], 2, 1);
+        Assert.Contains("call SetWeights first", Assert.Throws<InvalidOperationException>(() => engine.Evaluate(batch)).Message);
     }
 
     [Fact]
