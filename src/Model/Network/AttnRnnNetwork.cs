@@ -42,9 +42,9 @@ public sealed class AttnRnnNetwork : nn.Module
 
     /// <summary>
     /// y_t for every step: [B, T, O]. <paramref name="input"/> is dense features [B, T, D] or token ids
-    /// [B, T]; <paramref name="realSteps"/> is [B, T] with 1 at real steps and 0 at padding. Padding sits
-    /// after a sequence's last real step, so causality alone keeps it out of every real step's state and
-    /// attention; zeroing its inputs keeps garbage there (even NaN) out of the gradient too.
+    /// [B, T]; <paramref name="realSteps"/> is [B, T], true at real steps. Padding sits after a sequence's
+    /// last real step, so causality alone keeps it out of every real step's state and attention; zeroing its
+    /// inputs keeps whatever it holds (even NaN) out of the gradient too.
     /// </summary>
     public Tensor Outputs(Tensor input, Tensor realSteps)
     {

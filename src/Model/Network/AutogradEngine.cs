@@ -94,10 +94,10 @@ public sealed class AutogradEngine : IGradientEngine
 
     private void CopyIntoParameters(Tensor all)
     {
-        _hasWeights = true;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         foreach (var (spec, parameter) in Layout.Parameters.Zip(_parameters))
             parameter.copy_(all.narrow(0, spec.Offset, spec.Size).reshape(spec.Shape.Select(s => (long)s).ToArray()));
+        _hasWeights = true;
     }
 }
