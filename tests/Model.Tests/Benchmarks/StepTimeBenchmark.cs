@@ -21,9 +21,10 @@ public sealed class StepTimeBenchmark(ITestOutputHelper output)
             var config = new ModelConfig(InputKind.Dense, 2, 64, 1, attention, TargetKind.Regression);
             using var engine = new AutogradEngine(config);
             engine.SetWeights(ModelInitializer.Initialize(config, 1));
-            const int warmup = 3, steps = 20;
+            const int warmup = 10, steps = 30;
             var watch = new Stopwatch();
             var cpuBefore = TimeSpan.Zero;
+            var collectionsBefore = new int[3];
             for (int s = 0; s < warmup + steps; s++)
             {
                 var batch = source.TrainBatch(s, 64);
@@ -31,13 +32,16 @@ public sealed class StepTimeBenchmark(ITestOutputHelper output)
                 {
                     watch.Start();
                     cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                    collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
                 }
                 Assert.True(double.IsFinite(engine.ComputeGradient(batch).LossSum));
             }
             double ms = watch.Elapsed.TotalMilliseconds / steps;
             double cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / steps;
             // CPU time is printed beside wall time because the machine is shared: it is less sensitive to other load.
-            output.WriteLine($"attention={attention}: {ms:F1} ms wall ({cpuMs:F1} ms CPU) per ComputeGradient, {64 * 1000 / ms:F0} seq/s");
+            var collections = Enumerable.Range(0, 3).Select(g => (GC.CollectionCount(g) - collectionsBefore[g]) / (double)steps);
+            output.WriteLine($"attention={attention}: {ms:F1} ms wall ({cpuMs:F1} ms CPU) per ComputeGradient, {64 * 1000 / ms:F0} seq/s; " +
+                             $"GC collections per gradient (gen 0/1/2): {string.Join(" / ", collections.Select(c => c.ToString("F1")))}");
             var forward = Stopwatch.StartNew();
             for (int s = 0; s < steps; s++) engine.Evaluate(source.TrainBatch(s, 64));
             output.WriteLine($"attention={attention}: {forward.Elapsed.TotalMilliseconds / steps:F1} ms wall per Evaluate (forward only)");
