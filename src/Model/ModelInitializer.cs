@@ -4,8 +4,8 @@ namespace AttnRnnCluster.Model;
 
 /// <summary>
 /// Initial weights, drawn from <see cref="DeterministicRandom"/> so that a seed gives the same bits on every
-/// machine. Each parameter has its own stream index (its position in the layout), so adding or removing
-/// attention leaves the other parameters' draws unchanged. The distributions are the spec's suggestions.
+/// machine. Each parameter has its own stream index, its position in <see cref="ParameterLayout.AllNames"/>
+/// (not in the config's layout), so turning attention on or off leaves the other parameters' draws unchanged. The distributions are the spec's suggestions.
 /// </summary>
 public static class ModelInitializer
 {
@@ -31,8 +31,5 @@ public static class ModelInitializer
         return weights;
     }
 
-    private static ulong StreamIndex(string name) => (ulong)Array.IndexOf(AllNames, name);
-
-    private static readonly string[] AllNames =
-        ["embedding.weight", "cell.w_xh", "cell.w_hh", "cell.b_h", "attention.w_a", "attention.w_v", "head.weight", "head.bias"];
+    private static ulong StreamIndex(string name) => (ulong)ParameterLayout.AllNames.ToList().IndexOf(name);
 }

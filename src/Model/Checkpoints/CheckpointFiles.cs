@@ -94,15 +94,15 @@ public static class CheckpointFiles
             throw new CheckpointException(path, $"belongs to step {checkpointStep} but the checkpoint {checkpointPath} is at step {checkpoint.Step}");
         var layout = ParameterLayout.For(checkpoint.Config);
         string prefix = KindName(kind) + ".";
-        var buffers = content.Tensors.Select(t => t.Name.StartsWith(prefix, StringComparison.Ordinal) ? t.Name[prefix.Length..].Split('.')[0] : "")
-            .Distinct().ToList();
-        if (buffers.Contains(""))
-            throw new CheckpointException(path, $"tensor {content.Tensors.First(t => !t.Name.StartsWith(prefix, StringComparison.Ordinal)).Name} is not named {prefix}BUFFER.PARAMETER");
-        var state = new OptimizerState(kind, Number(path, content.Metadata, "optimizer_step"),
-            buffers.ToDictionary(b => b, b => Join(path, layout, content.Tensors.Where(t => t.Name.StartsWith($"{prefix}{b}.", StringComparison.Ordinal)).ToList(), $"{prefix}{b}.")));
+        if (content.Tensors.FirstOrDefault(t => !t.Name.StartsWith(prefix, StringComparison.Ordinal)) is { } stray)
+            throw new CheckpointException(path, $"tensor {stray.Name} is not named {prefix}BUFFER.PARAMETER");
+        var bufferNames = content.Tensors.Select(t => t.Name[prefix.Length..].Split('.')[0]).Distinct();
+        var buffers = bufferNames.ToDictionary(name => name, name =>
+            Join(path, layout, content.Tensors.Where(t => t.Name.StartsWith($"{prefix}{name}.", StringComparison.Ordinal)).ToList(), $"{prefix}{name}."));
+        var state = new OptimizerState(kind, Number(path, content.Metadata, "optimizer_step"), buffers);
         try
         {
-            state.Check(kind, kind == OptimizerKind.Adam ? ["m", "v"] : ["momentum"], layout.TotalSize);
+            state.Check(kind, layout.TotalSize);
         }
         catch (ArgumentException e)
         {

@@ -96,7 +96,8 @@ public static class SafeTensorsFile
     {
         try
         {
-            return JsonNode.Parse(json) as JsonObject
+            // Duplicate names are an error in safetensors; without this option the last one would silently win.
+            return JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
                 ?? throw new CheckpointException(path, "header is not a JSON object");
         }
         catch (JsonException e)

@@ -42,9 +42,9 @@ public sealed class AttnRnnNetwork : nn.Module
 
     /// <summary>
     /// y_t for every step: [B, T, O]. <paramref name="input"/> is dense features [B, T, D] or token ids
-    /// [B, T]; <paramref name="realSteps"/> is [B, T] with 1 at real steps and 0 at padding. Padding sits
-    /// after a sequence's last real step, so causality alone keeps it out of every real step's state and
-    /// attention; zeroing its inputs keeps garbage there (even NaN) out of the gradient too.
+    /// [B, T]; <paramref name="realSteps"/> is [B, T], true at real steps. Padding sits after a sequence's
+    /// last real step, so causality alone keeps it out of every real step's state and attention; zeroing its
+    /// inputs keeps whatever it holds (even NaN) out of the gradient too.
     /// </summary>
     public Tensor Outputs(Tensor input, Tensor realSteps)
     {
@@ -58,26 +58,31 @@ public sealed class AttnRnnNetwork : nn.Module
     private Tensor States(Tensor x)
     {
         long batch = x.shape[0], steps = x.shape[1];
-        // W_xh x_t + b_h for all steps at once, out of the time loop.
-        var inputDrive = x.matmul(_cell.WXh.t()) + _cell.BH;
+        // Everything that depends on the inputs alone is done for all steps at once, outside the time loop,
+        // and split per step in one operation: the loop is a few hundred small operations per sequence
+        // position, so each one saved counts.
+        var inputDrive = (x.matmul(_cell.WXh.t()) + _cell.BH).unbind(1);      // W_xh x_t + b_h: T of [B, H]
+        var queries = x.unsqueeze(2).unbind(1);                                 // x_t^T: T of [B, 1, D]
         var wHhT = _cell.WHh.t();
+        var wAT = _attention?.WA.t();
+        var wVT = _attention?.WV.t();
         var h = zeros(batch, _cell.WHh.shape[0], dtype: x.dtype);
-        Tensor? keys = null;                                                  // k_j = W_a h_j for the states so far: [B, t, D]
-        var states = new List<Tensor>((int)steps);
+        Tensor? keys = null;                                                    // k_j = W_a h_j for the states so far: [B, D, t]
+        var states = new Tensor[steps];
         for (int t = 0; t < steps; t++)
         {
             var recurrentInput = h;
-            if (_attention is not null && t > 0)
+            if (wAT is not null && t > 0)
             {
                 // s_{t,j} = x_t^T W_a h_j = x_t . k_j: scored in the input space, so the keys that grow with t are D wide, not H.
-                var newKey = h.matmul(_attention.WA.t()).unsqueeze(1);
-                keys = keys is null ? newKey : cat([keys, newKey], 1);
-                var alpha = keys.bmm(x[.., t, .., TensorIndex.None]).squeeze(2).softmax(1);   // [B, t]
-                var context = alpha.unsqueeze(1).bmm(x[.., ..t, ..]).squeeze(1);              // c_t: [B, D]
-                recurrentInput = h + context.matmul(_attention.WV.t());                      // h_{t-1} + W_v c_t
+                var newKey = h.matmul(wAT).unsqueeze(2);
+                keys = keys is null ? newKey : cat([keys, newKey], 2);
+                var alpha = queries[t].bmm(keys).softmax(2);                     // [B, 1, t]
+                var context = alpha.bmm(x.narrow(1, 0, t)).squeeze(1);          // c_t: [B, D]
+                recurrentInput = h.addmm(context, wVT!);                         // h_{t-1} + W_v c_t
             }
-            h = (recurrentInput.matmul(wHhT) + inputDrive[.., t, ..]).tanh();
-            states.Add(h);
+            h = inputDrive[t].addmm(recurrentInput, wHhT).tanh();
+            states[t] = h;
         }
         return stack(states, 1);
     }

@@ -17,6 +17,7 @@ public sealed class AutogradEngine : IGradientEngine
     private readonly AttnRnnNetwork _network;
     private readonly Parameter[] _parameters;
     private readonly ScalarType _dtype;
+    private bool _hasWeights;
 
     /// <param name="dtype">Float32 to train; Float64 for finite-difference checks.</param>
     public AutogradEngine(ModelConfig config, ScalarType dtype = ScalarType.Float32)
@@ -51,7 +52,7 @@ public sealed class AutogradEngine : IGradientEngine
     public ShardResult ComputeGradient(Batch shard)
     {
         using var scope = NewDisposeScope();
-        using var batch = BatchTensors.From(shard, Config, _dtype);
+        using var batch = Tensors(shard);
         var loss = Losses.Sum(_network.Outputs(batch.Input, batch.RealSteps), batch, Config);
         var gradients = autograd.grad([loss], _parameters);
         var flat = cat(gradients.Select(g => g.flatten()).ToList(), 0).to(ScalarType.Float32);
@@ -62,7 +63,7 @@ public sealed class AutogradEngine : IGradientEngine
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        using var batch = BatchTensors.From(shard, Config, _dtype);
+        using var batch = Tensors(shard);
         var loss = Losses.Sum(_network.Outputs(batch.Input, batch.RealSteps), batch, Config);
         return (loss.to(ScalarType.Float64).item<double>(), shard.LossItems);
     }
@@ -72,11 +73,18 @@ public sealed class AutogradEngine : IGradientEngine
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        using var tensors = BatchTensors.From(batch, Config, _dtype);
+        using var tensors = Tensors(batch);
         return _network.Outputs(tensors.Input, tensors.RealSteps).to(ScalarType.Float32).data<float>().ToArray();
     }
 
     public void Dispose() => _network.Dispose();
+
+    /// <summary>The module's parameters start uninitialized (or from libtorch's own RNG): never compute with them.</summary>
+    private BatchTensors Tensors(Batch batch)
+    {
+        if (!_hasWeights) throw new InvalidOperationException("the engine has no weights yet: call SetWeights first");
+        return BatchTensors.From(batch, Config, _dtype);
+    }
 
     private void CheckWeightCount(int length)
     {
@@ -90,5 +98,6 @@ public sealed class AutogradEngine : IGradientEngine
         using var noGrad = no_grad();
         foreach (var (spec, parameter) in Layout.Parameters.Zip(_parameters))
             parameter.copy_(all.narrow(0, spec.Offset, spec.Size).reshape(spec.Shape.Select(s => (long)s).ToArray()));
+        _hasWeights = true;
     }
 }

@@ -8,7 +8,6 @@ namespace AttnRnnCluster.Model.Training;
 /// </summary>
 public sealed class AdamOptimizer : IOptimizer
 {
-    private static readonly string[] BufferNames = ["m", "v"];
     private readonly float[] _m;
     private readonly float[] _v;
     private readonly double _beta1, _beta2, _epsilon;
@@ -45,7 +44,7 @@ public sealed class AdamOptimizer : IOptimizer
 
     public void Import(OptimizerState state)
     {
-        state.Check(OptimizerKind.Adam, BufferNames, _m.Length);
+        state.Check(OptimizerKind.Adam, _m.Length);
         state.Buffers["m"].CopyTo(_m, 0);
         state.Buffers["v"].CopyTo(_v, 0);
         StepCount = state.Step;

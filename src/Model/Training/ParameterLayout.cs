@@ -26,6 +26,10 @@ public sealed class ParameterLayout
     public ParameterSpec this[string name] =>
         Parameters.FirstOrDefault(p => p.Name == name) ?? throw new KeyNotFoundException($"no parameter named {name}");
 
+    /// <summary>Every name a model can have, in layout order; a config's layout is the subset it needs.</summary>
+    public static IReadOnlyList<string> AllNames { get; } =
+        ["embedding.weight", "cell.w_xh", "cell.w_hh", "cell.b_h", "attention.w_a", "attention.w_v", "head.weight", "head.bias"];
+
     public static ParameterLayout For(ModelConfig config)
     {
         int d = config.InputWidth, h = config.Hidden, o = config.OutputWidth;

@@ -6,7 +6,6 @@ namespace AttnRnnCluster.Model.Training;
 /// </summary>
 public sealed class SgdOptimizer : IOptimizer
 {
-    private static readonly string[] BufferNames = ["momentum"];
     private readonly float[] _buffer;
     private readonly double _momentum;
 
@@ -36,7 +35,7 @@ public sealed class SgdOptimizer : IOptimizer
 
     public void Import(OptimizerState state)
     {
-        state.Check(OptimizerKind.Sgd, BufferNames, _buffer.Length);
+        state.Check(OptimizerKind.Sgd, _buffer.Length);
         state.Buffers["momentum"].CopyTo(_buffer, 0);
         StepCount = state.Step;
     }

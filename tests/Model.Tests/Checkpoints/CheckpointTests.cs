@@ -122,6 +122,7 @@ public sealed class CheckpointTests : IDisposable
         { "gap", "tensor cell.b_h: data starts at byte 4, expected 0" },
         { "trailing-data", "the tensors cover 12 bytes of data but the file holds 16" },
         { "metadata-not-strings", "__metadata__ entry step is not a string" },
+        { "duplicate-name", "header is not valid JSON: Duplicate" },
     };
 
     [Theory]
@@ -141,6 +142,7 @@ public sealed class CheckpointTests : IDisposable
             case "size-mismatch": WriteRaw(path, $$"""{"cell.b_h":{{entry.Replace("[0,12]", "[0,8]")}}}""", new byte[12]); break;
             case "gap": WriteRaw(path, $$"""{"cell.b_h":{{entry.Replace("[0,12]", "[4,16]")}}}""", new byte[16]); break;
             case "trailing-data": WriteRaw(path, $$"""{"cell.b_h":{{entry}}}""", new byte[16]); break;
+            case "duplicate-name": WriteRaw(path, $$"""{"cell.b_h":{{entry}},"cell.b_h":{{entry}}}""", new byte[12]); break;
             case "metadata-not-strings": WriteRaw(path, $$"""{"__metadata__":{"step":3},"cell.b_h":{{entry}}}""", new byte[12]); break;
         }
         var error = Assert.Throws<CheckpointException>(() => SafeTensorsFile.Read(path));

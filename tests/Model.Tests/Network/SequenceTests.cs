@@ -84,6 +84,8 @@ public sealed class SequenceTests
     {
         using var regression = new AutogradEngine(TinyModels.DenseRegression);
         using var tokens = new AutogradEngine(TinyModels.TokensNext);
+        regression.SetWeights(ModelInitializer.Initialize(TinyModels.DenseRegression, 1));
+        tokens.SetWeights(ModelInitializer.Initialize(TinyModels.TokensNext, 1));
         Assert.Equal(3, regression.Evaluate(TestBatches.For(TinyModels.DenseRegression, [4, 2, 3], 4, 1)).Count);
         Assert.Equal(9, tokens.Evaluate(TestBatches.For(TinyModels.TokensNext, [4, 2, 3], 4, 1)).Count);
     }
