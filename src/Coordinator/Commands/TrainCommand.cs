@@ -36,7 +36,7 @@ public static class TrainCommand
         var summary = options.Cluster.Enabled
             ? await ClusterRun.RunAsync(setup, journal, options, cancel)
             : await InProcessRun.RunAsync(setup.Plan, setup.Data, master, journal, options.Run.LocalWorkers, options.Run.Threads,
-            config => new AutogradEngine(config), cancel: cancel);
+            GradientEngines.Create, cancel: cancel);
         return summary.Failed ? ExitCodes.RunFailed : ExitCodes.Ok;
     }
 }

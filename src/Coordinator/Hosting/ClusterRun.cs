@@ -32,7 +32,7 @@ public static class ClusterRun
             system.ActorOf(MembershipLogger.Props(), MembershipLogger.Name);
             var coordinator = system.ActorOf(TrainingCoordinator.Props(setup.Plan, setup.Data, setup.Master, journal, RunIds.New()), TrainingCoordinator.Name);
             for (int i = 1; i <= options.Run.LocalWorkers; i++)
-                system.ActorOf(TrainingWorker.Props(new WorkerSettings($"local-{i}", options.Run.Threads), c => new AutogradEngine(c), coordinator), $"worker-{i}");
+                system.ActorOf(TrainingWorker.Props(new WorkerSettings($"local-{i}", options.Run.Threads), GradientEngines.Create, coordinator), $"worker-{i}");
             Log.Information("Coordinator listening at {Address}; workers join with --seed-nodes {Address}", self, self);
             return await coordinator.Ask<RunSummary>(new TrainingCoordinator.AwaitCompletion(), Timeout.InfiniteTimeSpan, cancel);
         }

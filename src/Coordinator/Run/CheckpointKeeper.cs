@@ -35,12 +35,12 @@ public sealed class CheckpointKeeper(string folder, int keep, Action<string> sav
         if (File.Exists(optimizerFrom)) AtomicCopy(optimizerFrom, CheckpointFiles.OptimizerPath(to));
     }
 
-    private static void AtomicCopy(string from, string to)
-    {
-        string temp = to + ".tmp";
-        File.Copy(from, temp, overwrite: true);
-        File.Move(temp, to, overwrite: true);
-    }
+    private static void AtomicCopy(string from, string to) =>
+        AtomicFile.Write(to, stream =>
+        {
+            using var source = File.OpenRead(from);
+            source.CopyTo(stream);
+        });
 
     private void Prune()
     {

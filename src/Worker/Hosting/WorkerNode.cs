@@ -73,7 +73,7 @@ public static class WorkerNode
         await using var stop = cancel.Register(() => ended.TrySetResult(null));
         system.ActorOf(MembershipLogger.Props(), MembershipLogger.Name);
         var settings = new WorkerSettings(options.DisplayName, options.Threads, InjectedDelay: options.InjectDelay);
-        var worker = system.ActorOf(TrainingWorker.Props(settings, config => new AutogradEngine(config)), "worker");
+        var worker = system.ActorOf(TrainingWorker.Props(settings, GradientEngines.Create), "worker");
         system.ActorOf(CoordinatorLocator.Props(seeds, worker, options.CoordinatorTimeout), CoordinatorLocator.Name);
         Log.Information("Worker {Name} starting: joining {Seeds} from {Host}:{Port}", options.DisplayName, string.Join(", ", options.SeedNodes), options.PublicHostname ?? options.Hostname, options.Port);
         var outcome = await ended.Task;
