@@ -13,8 +13,8 @@ namespace AttnRnnCluster.Shared.Tests.Security;
 public sealed class MutualTlsClusterTests : IDisposable
 {
     private const string Password = "test-password";
-    // An outsider whose handshake the seed silently drops (TLS 1.3 refuses a client after its handshake) would
-    // otherwise wait the default 15 s before retrying.
+    // An outsider whose connection the seed drops mid-handshake waits for the association to time out before it
+    // retries: 15 s by default.
     private const string ImpatientOutsider = "akka.remote.handshake-timeout = 3s";
     private static readonly TimeSpan RefusedNodeWatch = TimeSpan.FromSeconds(8);
 
