@@ -69,7 +69,7 @@ make_node() {  # make_node CA NAME
     openssl x509 -req -sha256 -days 365 -in "$work/$name.csr" -CA "$work/$ca.crt" -CAkey "$work/$ca.key" \
         -set_serial "0x$(openssl rand -hex 16)" -extfile "$work/$name.ext" -out "$work/$name.crt"
     openssl pkcs12 -export -name "$name" -inkey "$work/$name.key" -in "$work/$name.crt" -certfile "$work/$ca.crt" \
-        -passout "file:$work/tls-password" -out "$work/$name.pfx"
+        -keypbe AES-256-CBC -certpbe AES-256-CBC -macalg sha256 -passout "file:$work/tls-password" -out "$work/$name.pfx"
 }
 
 make_ca ca "AttnRnn Test CA"

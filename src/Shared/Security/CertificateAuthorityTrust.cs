@@ -48,10 +48,10 @@ public sealed class CertificateAuthorityTrust
     }
 
     /// <summary>
-    /// The TLS handshake's verdict on a peer's certificate, in both directions (as client and as server). Has the
-    /// shape of Akka.Remote's CertificateValidationCallback, so it can be handed to DotNettySslSetup as it is.
-    /// <paramref name="errors"/> is ignored except for a missing certificate: it was computed against the machine's
-    /// trust store and with a host name check, neither of which applies here.
+    /// Accepts or refuses a peer's certificate during a TLS handshake, in both directions (this node as client and
+    /// as server), and logs why it refuses. Has the shape of Akka.Remote's CertificateValidationCallback, so it can
+    /// be handed to DotNettySslSetup as it is. <paramref name="chain"/> and <paramref name="errors"/> go unused:
+    /// they were computed against the machine's trust store and with a host name check, neither of which applies.
     /// </summary>
     public bool ValidatePeer(X509Certificate2? certificate, X509Chain? chain, string remotePeer, SslPolicyErrors errors, ILoggingAdapter log)
     {

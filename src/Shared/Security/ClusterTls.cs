@@ -12,10 +12,11 @@ namespace AttnRnnCluster.Shared.Security;
 /// creator (Akka.Remote is not referenced here):
 /// <code>
 /// var tls = ClusterTls.Load(options.Tls);               // null when TLS is off
-/// var config = ConfigurationFactory.ParseString(tls?.Hocon ?? "").WithFallback(...);
-/// var setup = BootstrapSetup.Create().WithConfig(config)
-///     .And(new DotNettySslSetup(tls.Certificate, suppressValidation: false, requireMutualAuthentication: true,
-///                               validateCertificateHostname: false, tls.ValidatePeer));
+/// var config = ConfigurationFactory.ParseString(tls is null ? "" : ClusterTls.Hocon).WithFallback(...);
+/// var bootstrap = BootstrapSetup.Create().WithConfig(config);
+/// var setup = tls is null ? ActorSystemSetup.Create(bootstrap) : bootstrap.And(new DotNettySslSetup(tls.Certificate,
+///     suppressValidation: false, requireMutualAuthentication: true, validateCertificateHostname: false, tls.ValidatePeer));
+/// using var system = ActorSystem.Create("attnrnn", setup);
 /// </code>
 /// Without the setup, Akka looks for a certificate path in HOCON, finds none and refuses to start: it fails closed.
 /// </summary>

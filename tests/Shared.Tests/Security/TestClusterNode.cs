@@ -62,13 +62,14 @@ public sealed class TestClusterNode : IAsyncDisposable
     public int WarningsContaining(string text) => _warnings.Count(warning => warning.Contains(text, StringComparison.Ordinal));
 
     /// <summary>Waits until <paramref name="condition"/> holds; a bound that only a broken feature reaches.</summary>
-    public async Task Until(Func<bool> condition, string what)
+    public async Task Until(Func<bool> condition, string what, TestClusterNode? peer = null)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"{Address}: still not {what}; its warnings:\n{string.Join("\n", _warnings)}");
+                throw new TimeoutException($"{Address}: still not {what}; its warnings:\n{string.Join("\n", _warnings)}" +
+                    (peer is null ? "" : $"\n{peer.Address}'s warnings:\n{string.Join("\n", peer.Warnings)}"));
             await Task.Delay(100);
         }
     }
