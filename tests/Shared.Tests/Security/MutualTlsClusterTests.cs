@@ -51,6 +51,19 @@ public sealed class MutualTlsClusterTests : IDisposable
     }
 
     [Fact]
+    public void The_TLS_fragment_without_the_certificate_setup_fails_closed()
+    {
+        var error = Assert.ThrowsAny<Exception>(() => TestClusterNode.Start(ClusterTls.Hocon));
+
+        Assert.Contains(Causes(error), cause => cause.Message.StartsWith("Path to SSL certificate was not found", StringComparison.Ordinal));
+    }
+
+    private static IEnumerable<Exception> Causes(Exception error) =>
+        error is AggregateException aggregate
+            ? aggregate.InnerExceptions.SelectMany(Causes).Prepend(error)
+            : error.InnerException is { } inner ? Causes(inner).Prepend(error) : [error];
+
+    [Fact]
     public async Task A_node_with_a_certificate_from_another_CA_cannot_join_even_if_it_trusts_everyone()
     {
         await using var seed = await StartSeed();
