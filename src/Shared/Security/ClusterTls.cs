@@ -1,0 +1,52 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Akka.Event;
+using AttnRnnCluster.Shared.Configuration;
+
+namespace AttnRnnCluster.Shared.Security;
+
+/// <summary>
+/// Mutual TLS for all cluster traffic, over Akka.Remote's DotNetty transport. Akka reads certificates from HOCON
+/// but checks peers only against the machine's trust store; a private CA would have to be installed system-wide.
+/// So the certificate and the check travel in code instead, as a DotNettySslSetup built by the actor system's
+/// creator (Akka.Remote is not referenced here):
+/// <code>
+/// var tls = ClusterTls.Load(options.Tls);               // null when TLS is off
+/// var config = ConfigurationFactory.ParseString(tls is null ? "" : ClusterTls.Hocon).WithFallback(...);
+/// var bootstrap = BootstrapSetup.Create().WithConfig(config);
+/// var setup = tls is null ? ActorSystemSetup.Create(bootstrap) : bootstrap.And(new DotNettySslSetup(tls.Certificate,
+///     suppressValidation: false, requireMutualAuthentication: true, validateCertificateHostname: false, tls.ValidatePeer));
+/// using var system = ActorSystem.Create("attnrnn", setup);
+/// </code>
+/// Without the setup, Akka looks for a certificate path in HOCON, finds none and refuses to start: it fails closed.
+/// </summary>
+public sealed class ClusterTls
+{
+    /// <summary>The protocol of actor addresses when TLS is on: akka.ssl.tcp://attnrnn@HOST:PORT instead of akka.tcp://.</summary>
+    public const string AddressProtocol = "akka.ssl.tcp";
+
+    /// <summary>
+    /// Turns TLS on in the transport. The certificate, its password and the peer check are deliberately absent:
+    /// they come in the DotNettySslSetup, which Akka then prefers to the whole akka.remote.dot-netty.tcp.ssl section.
+    /// </summary>
+    public const string Hocon = "akka.remote.dot-netty.tcp.enable-ssl = true";
+
+    private readonly NodeCertificate _node;
+
+    private ClusterTls(NodeCertificate node) => _node = node;
+
+    /// <summary>This node's certificate with its private key.</summary>
+    public X509Certificate2 Certificate => _node.Certificate;
+
+    /// <summary>The CA certificate(s) that peers' certificates must come from.</summary>
+    public IReadOnlyList<X509Certificate2> TrustedAuthorities => _node.Trust.Roots;
+
+    /// <summary>Null when TLS is off; otherwise the node's certificate, checked up front.</summary>
+    /// <exception cref="TlsCertificateException">The certificate file cannot be used; the message says why.</exception>
+    public static ClusterTls? Load(TlsOptions options) =>
+        options.CertificateFile is { } path ? new ClusterTls(NodeCertificate.Load(path, options.ReadPassword())) : null;
+
+    /// <summary>The peer check for the handshake in both directions: Akka.Remote's CertificateValidationCallback.</summary>
+    public bool ValidatePeer(X509Certificate2? certificate, X509Chain? chain, string remotePeer, SslPolicyErrors errors, ILoggingAdapter log) =>
+        _node.Trust.ValidatePeer(certificate, chain, remotePeer, errors, log);
+}

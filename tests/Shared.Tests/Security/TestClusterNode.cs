@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+using Akka.Actor.Setup;
+using Akka.Cluster;
+using Akka.Configuration;
+using Akka.Event;
+using Akka.Remote.Transport.DotNetty;
+using AttnRnnCluster.Shared.Security;
+
+namespace AttnRnnCluster.Shared.Tests.Security;
+
+/// <summary>
+/// One cluster member on loopback, on a free port, with its warnings collected. Joins are retried every second so
+/// that a refused node is refused many times within a test.
+/// </summary>
+public sealed class TestClusterNode : IAsyncDisposable
+{
+    private const string BaseHocon = """
+        akka {
+          loglevel = INFO
+          stdout-loglevel = WARNING
+          actor.provider = cluster
+          remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
+          remote.retry-gate-closed-for = 500ms
+          cluster.retry-unsuccessful-join-after = 1s
+          coordinated-shutdown.run-by-clr-shutdown-hook = off
+        }
+        """;
+
+    private readonly ConcurrentQueue<string> _warnings = new();
+
+    private TestClusterNode(ActorSystem system)
+    {
+        System = system;
+        var collector = system.ActorOf(Props.Create(() => new WarningCollector(_warnings)));
+        system.EventStream.Subscribe(collector, typeof(Warning));
+    }
+
+    public ActorSystem System { get; }
+
+    public Cluster Cluster => Cluster.Get(System);
+
+    public Address Address => Cluster.SelfAddress;
+
+    public IReadOnlyCollection<string> Warnings => _warnings;
+
+    /// <summary>A node with mutual TLS exactly as the coordinator and workers set it up.</summary>
+    public static TestClusterNode WithTls(ClusterTls tls) =>
+        Start(ClusterTls.Hocon, new DotNettySslSetup(tls.Certificate, suppressValidation: false, requireMutualAuthentication: true,
+            validateCertificateHostname: false, tls.ValidatePeer));
+
+    /// <summary>A node with TLS configured by hand (attackers), or none at all.</summary>
+    public static TestClusterNode Start(string hocon = "", Setup? ssl = null)
+    {
+        var bootstrap = BootstrapSetup.Create().WithConfig(ConfigurationFactory.ParseString(hocon).WithFallback(ConfigurationFactory.ParseString(BaseHocon)));
+        return new TestClusterNode(ActorSystem.Create("attnrnn", ssl is null ? ActorSystemSetup.Create(bootstrap) : bootstrap.And(ssl)));
+    }
+
+    public bool IsUpMember(Address address) =>
+        Cluster.State.Members.Any(member => member.Address == address && member.Status == MemberStatus.Up);
+
+    public int WarningsContaining(string text) => _warnings.Count(warning => warning.Contains(text, StringComparison.Ordinal));
+
+    /// <summary>Waits until <paramref name="condition"/> holds; a bound that only a broken feature reaches.</summary>
+    public async Task Until(Func<bool> condition, string what, TestClusterNode? peer = null)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{Address}: still not {what}; its warnings:\n{string.Join("\n", _warnings)}" +
+                    (peer is null ? "" : $"\n{peer.Address}'s warnings:\n{string.Join("\n", peer.Warnings)}"));
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await System.Terminate();
+
+    private sealed class WarningCollector : ReceiveActor
+    {
+        public WarningCollector(ConcurrentQueue<string> warnings) => Receive<Warning>(warning => warnings.Enqueue(warning.Message.ToString() ?? ""));
+    }
+}
