@@ -32,7 +32,7 @@ try
 {
     return await WorkerNode.RunAsync(options, cancel.Token);
 }
-catch (ArgumentException e)
+catch (Exception e) when (e is ArgumentException or AttnRnnCluster.Shared.Security.TlsCertificateException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return OptionsParser.UsageErrorExitCode;

@@ -18,8 +18,9 @@ public static class TrainCommand
         try
         {
             setup = TrainingSetup.Create(options);
+            Shared.Security.ClusterTls.Load(options.Cluster.Tls)?.Certificate.Dispose();
         }
-        catch (Exception e) when (e is Model.Data.DataFormatException or CheckpointException or ArgumentException)
+        catch (Exception e) when (e is Model.Data.DataFormatException or CheckpointException or ArgumentException or Shared.Security.TlsCertificateException)
         {
             Log.Error("{Problem}", e.Message);
             return ExitCodes.BadInput;

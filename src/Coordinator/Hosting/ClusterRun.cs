@@ -7,6 +7,7 @@ using AttnRnnCluster.Coordinator.Training;
 using AttnRnnCluster.Model.Network;
 using AttnRnnCluster.Shared.Configuration;
 using AttnRnnCluster.Shared.Hosting;
+using AttnRnnCluster.Shared.Security;
 using AttnRnnCluster.Worker.Training;
 using Serilog;
 
@@ -22,18 +23,18 @@ public static class ClusterRun
     public static async Task<RunSummary> RunAsync(TrainingSetup setup, RunJournal journal, TrainingOptions options, CancellationToken cancel)
     {
         var cluster = options.Cluster;
+        var tls = ClusterTls.Load(cluster.Tls);
         string advertised = cluster.PublicHostname ?? cluster.Hostname;
-        string self = $"akka.tcp://{ClusterNodeConfig.SystemName}@{advertised}:{cluster.Port.ToString(CultureInfo.InvariantCulture)}";
+        string self = ClusterTls.SeedAddress($"akka.tcp://{ClusterNodeConfig.SystemName}@{advertised}:{cluster.Port.ToString(CultureInfo.InvariantCulture)}", tls != null);
         var node = new ClusterNodeConfig(ClusterNodeConfig.CoordinatorRole, cluster.Hostname, cluster.Port, cluster.PublicHostname, [self]);
-        var config = NodeConfig.Build(Shared.Security.TlsHocon.Build(cluster.Tls).WithFallback(node.ToConfig()), cluster.WirePrecision);
-        using var system = ActorSystem.Create(ClusterNodeConfig.SystemName, config);
+        using var system = ClusterTls.CreateSystem(ClusterNodeConfig.SystemName, NodeConfig.Build(node.ToConfig(), cluster.WirePrecision), tls);
         try
         {
             system.ActorOf(MembershipLogger.Props(), MembershipLogger.Name);
             var coordinator = system.ActorOf(TrainingCoordinator.Props(setup.Plan, setup.Data, setup.Master, journal, RunIds.New()), TrainingCoordinator.Name);
             for (int i = 1; i <= options.Run.LocalWorkers; i++)
                 system.ActorOf(TrainingWorker.Props(new WorkerSettings($"local-{i}", options.Run.Threads), GradientEngines.Create, coordinator), $"worker-{i}");
-            Log.Information("Coordinator listening at {Address}; workers join with --seed-nodes {Address}", self, self);
+            Log.Information("Coordinator listening at {Address}{Tls}; workers join with --seed-nodes {Address}", self, tls != null ? " with mutual TLS" : "", self);
             return await coordinator.Ask<RunSummary>(new TrainingCoordinator.AwaitCompletion(), Timeout.InfiniteTimeSpan, cancel);
         }
         finally

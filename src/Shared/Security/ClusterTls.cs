@@ -1,6 +1,10 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using Akka.Actor;
+using Akka.Actor.Setup;
+using Akka.Configuration;
 using Akka.Event;
+using Akka.Remote.Transport.DotNetty;
 using AttnRnnCluster.Shared.Configuration;
 
 namespace AttnRnnCluster.Shared.Security;
@@ -9,15 +13,7 @@ namespace AttnRnnCluster.Shared.Security;
 /// Mutual TLS for all cluster traffic, over Akka.Remote's DotNetty transport. Akka reads certificates from HOCON
 /// but checks peers only against the machine's trust store; a private CA would have to be installed system-wide.
 /// So the certificate and the check travel in code instead, as a DotNettySslSetup built by the actor system's
-/// creator (Akka.Remote is not referenced here):
-/// <code>
-/// var tls = ClusterTls.Load(options.Tls);               // null when TLS is off
-/// var config = ConfigurationFactory.ParseString(tls is null ? "" : ClusterTls.Hocon).WithFallback(...);
-/// var bootstrap = BootstrapSetup.Create().WithConfig(config);
-/// var setup = tls is null ? ActorSystemSetup.Create(bootstrap) : bootstrap.And(new DotNettySslSetup(tls.Certificate,
-///     suppressValidation: false, requireMutualAuthentication: true, validateCertificateHostname: false, tls.ValidatePeer));
-/// using var system = ActorSystem.Create("attnrnn", setup);
-/// </code>
+/// built by <see cref="CreateSystem"/>.
 /// Without the setup, Akka looks for a certificate path in HOCON, finds none and refuses to start: it fails closed.
 /// </summary>
 public sealed class ClusterTls
@@ -45,6 +41,29 @@ public sealed class ClusterTls
     /// <exception cref="TlsCertificateException">The certificate file cannot be used; the message says why.</exception>
     public static ClusterTls? Load(TlsOptions options) =>
         options.CertificateFile is { } path ? new ClusterTls(NodeCertificate.Load(path, options.ReadPassword())) : null;
+
+    /// <summary>
+    /// Creates an actor system, with mutual TLS when <paramref name="tls"/> is given: the transport is switched to
+    /// TLS in config, and the certificate and peer check are passed as a DotNettySslSetup (mutual authentication on,
+    /// host names not checked: the CA is the boundary).
+    /// </summary>
+    public static ActorSystem CreateSystem(string name, Config config, ClusterTls? tls)
+    {
+        if (tls is null) return ActorSystem.Create(name, config);
+        var bootstrap = BootstrapSetup.Create().WithConfig(ConfigurationFactory.ParseString(Hocon).WithFallback(config));
+        var setup = bootstrap.And(new DotNettySslSetup(tls.Certificate, suppressValidation: false,
+            requireMutualAuthentication: true, validateCertificateHostname: false, tls.ValidatePeer));
+        return ActorSystem.Create(name, setup);
+    }
+
+    /// <summary>A seed node address in the protocol the transport speaks: akka.ssl.tcp:// with TLS, akka.tcp:// without.</summary>
+    public static string SeedAddress(string seed, bool tlsOn)
+    {
+        const string plain = "akka.tcp://", secure = AddressProtocol + "://";
+        if (tlsOn && seed.StartsWith(plain, StringComparison.Ordinal)) return secure + seed[plain.Length..];
+        if (!tlsOn && seed.StartsWith(secure, StringComparison.Ordinal)) return plain + seed[secure.Length..];
+        return seed;
+    }
 
     /// <summary>The peer check for the handshake in both directions: Akka.Remote's CertificateValidationCallback.</summary>
     public bool ValidatePeer(X509Certificate2? certificate, X509Chain? chain, string remotePeer, SslPolicyErrors errors, ILoggingAdapter log) =>

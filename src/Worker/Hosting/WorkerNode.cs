@@ -3,6 +3,7 @@ using Akka.Configuration;
 using AttnRnnCluster.Model.Network;
 using AttnRnnCluster.Shared.Configuration;
 using AttnRnnCluster.Shared.Hosting;
+using AttnRnnCluster.Shared.Security;
 using AttnRnnCluster.Shared.Logging;
 using AttnRnnCluster.Shared.Serialization;
 using AttnRnnCluster.Worker.Training;
@@ -22,11 +23,13 @@ public static class WorkerNode
 
     public static async Task<int> RunAsync(WorkerOptions options, CancellationToken cancel)
     {
-        var seeds = options.SeedNodes.Select(Address.Parse).ToList();
+        var tls = ClusterTls.Load(options.Tls);
+        var seedNodes = options.SeedNodes.Select(s => ClusterTls.SeedAddress(s, tls != null)).ToList();
+        var seeds = seedNodes.Select(Address.Parse).ToList();
         var deadline = DateTime.UtcNow + options.CoordinatorTimeout;
         while (true)
         {
-            var outcome = await RunOneMembershipAsync(options, seeds, cancel);
+            var outcome = await RunOneMembershipAsync(options, seedNodes, seeds, tls, cancel);
             switch (outcome)
             {
                 case TrainingWorker.WorkerStopped { Refused: false } done:
@@ -54,17 +57,17 @@ public static class WorkerNode
         }
     }
 
-    public static Config SystemConfig(WorkerOptions options) =>
-        Shared.Security.TlsHocon.Build(options.Tls)
-            .WithFallback(new ClusterNodeConfig(ClusterNodeConfig.WorkerRole, options.Hostname, options.Port, options.PublicHostname, options.SeedNodes).ToConfig())
+    public static Config SystemConfig(WorkerOptions options, IReadOnlyList<string> seedNodes) =>
+        new ClusterNodeConfig(ClusterNodeConfig.WorkerRole, options.Hostname, options.Port, options.PublicHostname, seedNodes).ToConfig()
             .WithFallback(WireConfig.Create())
             .WithFallback(ConfigurationFactory.ParseString(WorkerDispatcher.Hocon))
             .WithFallback(ConfigurationFactory.ParseString(LogSetup.AkkaLoggingHocon));
 
     /// <summary>One actor system's life: returns why it ended (null: the node was downed or the process is stopping).</summary>
-    private static async Task<object?> RunOneMembershipAsync(WorkerOptions options, IReadOnlyList<Address> seeds, CancellationToken cancel)
+    private static async Task<object?> RunOneMembershipAsync(WorkerOptions options, IReadOnlyList<string> seedNodes, IReadOnlyList<Address> seeds,
+        ClusterTls? tls, CancellationToken cancel)
     {
-        var system = ActorSystem.Create(ClusterNodeConfig.SystemName, SystemConfig(options));
+        var system = ClusterTls.CreateSystem(ClusterNodeConfig.SystemName, SystemConfig(options, seedNodes), tls);
         var ended = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var listener = system.ActorOf(Props.Create(() => new OutcomeListener(ended)), "outcome-listener");
         system.EventStream.Subscribe(listener, typeof(TrainingWorker.WorkerStopped));
@@ -75,7 +78,7 @@ public static class WorkerNode
         var settings = new WorkerSettings(options.DisplayName, options.Threads, InjectedDelay: options.InjectDelay);
         var worker = system.ActorOf(TrainingWorker.Props(settings, GradientEngines.Create), "worker");
         system.ActorOf(CoordinatorLocator.Props(seeds, worker, options.CoordinatorTimeout), CoordinatorLocator.Name);
-        Log.Information("Worker {Name} starting: joining {Seeds} from {Host}:{Port}", options.DisplayName, string.Join(", ", options.SeedNodes), options.PublicHostname ?? options.Hostname, options.Port);
+        Log.Information("Worker {Name} starting: joining {Seeds} from {Host}:{Port}", options.DisplayName, string.Join(", ", seedNodes), options.PublicHostname ?? options.Hostname, options.Port);
         var outcome = await ended.Task;
         await Akka.Cluster.Cluster.Get(system).LeaveAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token).ContinueWith(_ => { });
         await system.Terminate();
