@@ -76,12 +76,16 @@ namespace AttnRnnCluster.Build
                             if ((flags & VerFlgWeak) != 0)
                                 return new PatchResult(PatchOutcome.AlreadyWeak, $"{path}: {version} is already weak", flagsAt);
                             ushort patched = (ushort)(flags | VerFlgWeak);
+                            // Keep the file's timestamp: MSBuild then sees the copy as unchanged (same size and time)
+                            // and does not copy the unpatched original over it on the next build.
+                            DateTime stamp = File.GetLastWriteTimeUtc(path);
                             using (var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read))
                             {
                                 file.Position = flagsAt;
                                 file.WriteByte((byte)(patched & 0xff));
                                 file.WriteByte((byte)(patched >> 8));
                             }
+                            File.SetLastWriteTimeUtc(path, stamp);
                             return new PatchResult(PatchOutcome.Patched, $"{path}: marked {version} weak (vna_flags at 0x{flagsAt:x})", flagsAt);
                         }
                         uint next = U32(image, aux + 12);

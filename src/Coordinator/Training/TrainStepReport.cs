@@ -30,4 +30,4 @@ public sealed record RunSummary(
     string Reason,
     TimeSpan Elapsed,
     string? LastCheckpoint,
-    bool Failed = false);
+    bool Failed = false) : Akka.Actor.INoSerializationVerificationNeeded;

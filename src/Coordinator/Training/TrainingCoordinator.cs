@@ -56,10 +56,10 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
         Akka.Actor.Props.Create(() => new TrainingCoordinator(plan, data, master, journal, runId));
 
     /// <summary>Asks for the run's summary once it has finished (answered at once if it has).</summary>
-    public sealed record AwaitCompletion;
+    public sealed record AwaitCompletion : INoSerializationVerificationNeeded;
 
-    private sealed record Tick;
-    private sealed record StartTimedOut;
+    private sealed record Tick : INoSerializationVerificationNeeded;
+    private sealed record StartTimedOut : INoSerializationVerificationNeeded;
     private sealed record StepOutcome(long Step, double Loss, double GradientNorm, double LearningRate, double ReduceMs, double BroadcastMs);
 
     private readonly List<IActorRef> _completionWaiters = [];
@@ -106,16 +106,12 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
         Receive<ShardFailed>(Failed);
         Receive<Terminated>(m => Forget(m.ActorRef, "stopped (actor or process ended)"));
         Receive<Tick>(_ => CheckTimeouts());
-        Receive<WorkerGone>(m => Forget(m.Worker, m.Reason));
         Receive<AwaitCompletion>(_ =>
         {
             if (_summary != null) Sender.Tell(_summary);
             else _completionWaiters.Add(Sender);
         });
     }
-
-    /// <summary>From the cluster listener: a worker's node left, was removed, or became unreachable.</summary>
-    public sealed record WorkerGone(IActorRef Worker, string Reason);
 
     private bool Register(RegisterWorker m)
     {

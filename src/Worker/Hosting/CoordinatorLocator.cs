@@ -34,9 +34,9 @@ public sealed class CoordinatorLocator : ReceiveActor, IWithTimers
         Akka.Actor.Props.Create(() => new CoordinatorLocator(seeds, worker, coordinatorTimeout));
 
     /// <summary>Published when no coordinator could be found for the whole coordinator timeout.</summary>
-    public sealed record CoordinatorLost(string Reason);
+    public sealed record CoordinatorLost(string Reason) : INoSerializationVerificationNeeded;
 
-    private sealed record Retry;
+    private sealed record Retry : INoSerializationVerificationNeeded;
 
     protected override void PreStart() => Self.Tell(new Retry());
 

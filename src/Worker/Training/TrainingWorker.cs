@@ -53,10 +53,10 @@ public sealed class TrainingWorker : ReceiveActor
         Akka.Actor.Props.Create(() => new TrainingWorker(settings, engineFactory, coordinator)).WithDispatcher(WorkerDispatcher.Id);
 
     /// <summary>Tells the worker which coordinator to register with (cluster mode finds it late).</summary>
-    public sealed record ConnectTo(IActorRef Coordinator);
+    public sealed record ConnectTo(IActorRef Coordinator) : INoSerializationVerificationNeeded;
 
     /// <summary>Published on the event stream when this worker stops, and why (the worker process exits on it).</summary>
-    public sealed record WorkerStopped(string Reason, bool Refused);
+    public sealed record WorkerStopped(string Reason, bool Refused) : INoSerializationVerificationNeeded;
 
     protected override void PreStart()
     {

@@ -32,7 +32,7 @@ public static class InProcessTraining
     }
 
     /// <summary>Keeps every report in memory and writes real checkpoints into the run folder.</summary>
-    private sealed class RecordingJournal(TrainingSetup setup, TrainingOptions options) : ITrainingJournal
+    public sealed class RecordingJournal(TrainingSetup setup, TrainingOptions options) : ITrainingJournal
     {
         private readonly CheckpointKeeper _keeper = new(Path.Combine(options.Run.Out!, "checkpoints"), 10,
             path => setup.Master.Save(path, setup.Plan.Seed, setup.Data.Vocabulary?.Entries));

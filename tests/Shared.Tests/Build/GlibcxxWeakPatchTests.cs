@@ -29,10 +29,14 @@ public sealed class GlibcxxWeakPatchTests : IDisposable
     {
         string copy = CopyOfLibrary();
         byte[] before = File.ReadAllBytes(copy);
+        var stamp = new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(copy, stamp);
 
         var result = ElfVersionPatcher.MarkVersionNeedWeak(copy, ElfVersionPatcher.TorchSharpRequiredVersion);
 
         Assert.Equal(PatchOutcome.Patched, result.Outcome);
+        // Same time and size: MSBuild's incremental copy then leaves the patched file alone.
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(copy));
         byte[] after = File.ReadAllBytes(copy);
         Assert.Equal(before.Length, after.Length);
         var changed = Enumerable.Range(0, before.Length).Where(i => before[i] != after[i]).ToList();
