@@ -17,6 +17,11 @@ switch (parsed)
         return ExitCodes.BadInput;
 }
 var command = ((ParseResult<ICoordinatorCommand>.Success)parsed).Options;
+if (command is TrainingOptions training)
+{
+    // Fix the run folder once, so the log file and the run's other files land in the same place.
+    command = training with { Run = training.Run with { Out = training.Run.RunFolder(DateTimeOffset.Now) } };
+}
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -26,7 +31,7 @@ Console.CancelKeyPress += (_, e) =>
 };
 var (logging, threads) = command switch
 {
-    TrainingOptions t => (t.Logging with { TextFile = t.Logging.TextFile ?? Path.Combine(t.Run.RunFolder(DateTimeOffset.Now), "train.log") }, t.Run.Threads),
+    TrainingOptions t => (t.Logging with { TextFile = t.Logging.TextFile ?? Path.Combine(t.Run.Out!, "train.log") }, t.Run.Threads),
     EvalOptions e => (e.Logging, e.Threads),
     SampleOptions s => (s.Logging, s.Threads),
     _ => throw new InvalidOperationException($"unknown command {command.GetType().Name}"),
