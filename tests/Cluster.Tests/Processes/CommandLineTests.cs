@@ -1,0 +1,33 @@
+namespace AttnRnnCluster.Cluster.Tests.Processes;
+
+/// <summary>The executables' contract with scripts: exit codes and messages for bad options and a missing coordinator.</summary>
+[Collection(ProcessCollection.Name)]
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("attnrnn-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task An_invalid_option_value_names_the_option_and_the_range_and_exits_2()
+    {
+        using var coordinator = NodeProcess.Coordinator(["--micro-batch", "0", "--out", Path.Combine(_dir, "run")], Path.Combine(_dir, "c.log"));
+
+        Assert.Equal(2, await coordinator.ExitCodeAsync(TimeSpan.FromMinutes(1)));
+        Assert.Contains("--micro-batch: expected an integer in 1..", coordinator.Output());
+        Assert.False(Directory.Exists(Path.Combine(_dir, "run")));
+    }
+
+    [Fact]
+    public async Task A_worker_with_no_coordinator_says_so_and_exits_1_after_its_timeout()
+    {
+        int port = NodeProcess.FreePort();
+        using var worker = NodeProcess.Worker(["--seed-nodes", $"akka.tcp://attnrnn@127.0.0.1:{port}", "--name", "alone", "--coordinator-timeout", "3"],
+            Path.Combine(_dir, "w.log"));
+
+        Assert.Equal(1, await worker.ExitCodeAsync(TimeSpan.FromMinutes(2)));
+        string log = worker.Output();
+        Assert.Contains("Looking for the coordinator at", log);
+        Assert.Contains("no coordinator answered", log);
+    }
+}
