@@ -37,7 +37,7 @@ public sealed class EquivalenceTests : IDisposable
         var distributed = await InProcessTraining.RunAsync(options, workers: 2);
 
         var setup = TrainingSetup.Create(options with { Run = options.Run with { Out = Folder("plain") } });
-        using var engine = new AutogradEngine(setup.Master.Config);
+        using var engine = GradientEngines.Create(setup.Master.Config);
         var rule = new UpdateRule(LearningRateSchedule.Constant(options.Optimization.Lr), options.Optimization.Clip);
         var plain = new PlainTrainer(engine, new OptimizerSettings().Create(setup.Master.Layout.TotalSize), rule, setup.Master.Weights);
         plain.Run(step => setup.Data.TrainBatch(step, options.Optimization.Batch), endStep: 5);

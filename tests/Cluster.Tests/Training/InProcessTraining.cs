@@ -27,7 +27,7 @@ public static class InProcessTraining
         var setup = TrainingSetup.Create(options);
         var journal = new RecordingJournal(setup, options);
         var summary = await InProcessRun.RunAsync(setup.Plan, setup.Data, setup.Master, journal, workers, threads: 1,
-            config => new AutogradEngine(config), extraHocon);
+            GradientEngines.Create, extraHocon);
         return new Outcome((float[])setup.Master.Weights.Clone(), journal.Steps, journal.Evals, summary);
     }
 
