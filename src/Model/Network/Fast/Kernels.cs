@@ -14,15 +14,18 @@ internal static class Kernels<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static int Lanes => Vector<T>.Count;
 
-    /// <summary>y[j] += sum_k a[k] m[k, j]; m is a.Length x y.Length, and y.Length is a multiple of 2 lanes.</summary>
-    public static void AddRowTimesMatrix(ReadOnlySpan<T> a, ReadOnlySpan<T> m, Span<T> y)
+    /// <summary>
+    /// y[j] += sum_k a[k] m[k * stride + j]: a row vector times a matrix whose rows are <paramref name="stride"/>
+    /// apart. y.Length is a multiple of the lanes.
+    /// </summary>
+    public static void AddRowTimesMatrix(ReadOnlySpan<T> a, ReadOnlySpan<T> m, int stride, Span<T> y)
     {
         int rows = a.Length, n = y.Length, w = Lanes;
-        Require(n % (2 * w) == 0 && m.Length >= rows * n, nameof(AddRowTimesMatrix));
+        Require(n % w == 0 && n <= stride && (rows == 0 || m.Length >= (rows - 1) * stride + n), nameof(AddRowTimesMatrix));
         ref T ra = ref MemoryMarshal.GetReference(a);
         ref T rm = ref MemoryMarshal.GetReference(m);
         ref T ry = ref MemoryMarshal.GetReference(y);
-        nuint uw = (nuint)w, un = (nuint)n;
+        nuint uw = (nuint)w, us = (nuint)stride;
         int j = 0;
         // Eight accumulators hide the multiply-add latency; each row of m is read once per block.
         for (; j + 8 * w <= n; j += 8 * w)
@@ -37,7 +40,7 @@ internal static class Kernels<T> where T : unmanaged, IFloatingPointIeee754<T>
             var y6 = Vector.LoadUnsafe(ref ry, uj + 6 * uw);
             var y7 = Vector.LoadUnsafe(ref ry, uj + 7 * uw);
             nuint row = uj;
-            for (int k = 0; k < rows; k++, row += un)
+            for (int k = 0; k < rows; k++, row += us)
             {
                 var ak = new Vector<T>(Unsafe.Add(ref ra, k));
                 y0 = MultiplyAdd(ak, Vector.LoadUnsafe(ref rm, row), y0);
@@ -58,13 +61,13 @@ internal static class Kernels<T> where T : unmanaged, IFloatingPointIeee754<T>
             y6.StoreUnsafe(ref ry, uj + 6 * uw);
             y7.StoreUnsafe(ref ry, uj + 7 * uw);
         }
-        for (; j < n; j += 2 * w)
+        for (; j + 2 * w <= n; j += 2 * w)
         {
             nuint uj = (nuint)j;
             var y0 = Vector.LoadUnsafe(ref ry, uj);
             var y1 = Vector.LoadUnsafe(ref ry, uj + uw);
             nuint row = uj;
-            for (int k = 0; k < rows; k++, row += un)
+            for (int k = 0; k < rows; k++, row += us)
             {
                 var ak = new Vector<T>(Unsafe.Add(ref ra, k));
                 y0 = MultiplyAdd(ak, Vector.LoadUnsafe(ref rm, row), y0);
@@ -73,6 +76,58 @@ internal static class Kernels<T> where T : unmanaged, IFloatingPointIeee754<T>
             y0.StoreUnsafe(ref ry, uj);
             y1.StoreUnsafe(ref ry, uj + uw);
         }
+        if (j < n)
+        {
+            nuint uj = (nuint)j;
+            var y0 = Vector.LoadUnsafe(ref ry, uj);
+            nuint row = uj;
+            for (int k = 0; k < rows; k++, row += us)
+                y0 = MultiplyAdd(new Vector<T>(Unsafe.Add(ref ra, k)), Vector.LoadUnsafe(ref rm, row), y0);
+            y0.StoreUnsafe(ref ry, uj);
+        }
+    }
+
+    /// <summary>
+    /// y[r] = sum_j m[r * stride + j] v[j] for r below y.Length: a matrix times a column vector, four rows at a
+    /// time so that each loaded piece of v serves four rows. v.Length is a multiple of the lanes.
+    /// </summary>
+    public static void MultiplyRows(ReadOnlySpan<T> m, int stride, ReadOnlySpan<T> v, Span<T> y)
+    {
+        int rows = y.Length, n = v.Length, w = Lanes;
+        Require(n % w == 0 && n <= stride && (rows == 0 || m.Length >= (rows - 1) * stride + n), nameof(MultiplyRows));
+        ref T rm = ref MemoryMarshal.GetReference(m);
+        ref T rv = ref MemoryMarshal.GetReference(v);
+        nuint us = (nuint)stride;
+        int r = 0;
+        for (; r + 4 <= rows; r += 4)
+        {
+            nuint row = (nuint)r * us;
+            var s0 = Vector<T>.Zero;
+            var s1 = Vector<T>.Zero;
+            var s2 = Vector<T>.Zero;
+            var s3 = Vector<T>.Zero;
+            for (nuint j = 0; j < (nuint)n; j += (nuint)w)
+            {
+                var vj = Vector.LoadUnsafe(ref rv, j);
+                s0 = MultiplyAdd(Vector.LoadUnsafe(ref rm, row + j), vj, s0);
+                s1 = MultiplyAdd(Vector.LoadUnsafe(ref rm, row + us + j), vj, s1);
+                s2 = MultiplyAdd(Vector.LoadUnsafe(ref rm, row + 2 * us + j), vj, s2);
+                s3 = MultiplyAdd(Vector.LoadUnsafe(ref rm, row + 3 * us + j), vj, s3);
+            }
+            y[r] = Vector.Sum(s0);
+            y[r + 1] = Vector.Sum(s1);
+            y[r + 2] = Vector.Sum(s2);
+            y[r + 3] = Vector.Sum(s3);
+        }
+        for (; r < rows; r++) y[r] = Dot(m.Slice(r * stride, n), v);
+    }
+
+    /// <summary>m[r * stride + j] += u[r] v[j]: a rank-one update of u.Length rows; v.Length is a multiple of the lanes.</summary>
+    public static void AddOuter(Span<T> m, int stride, ReadOnlySpan<T> u, ReadOnlySpan<T> v)
+    {
+        int rows = u.Length, n = v.Length;
+        Require(n <= stride && (rows == 0 || m.Length >= (rows - 1) * stride + n), nameof(AddOuter));
+        for (int r = 0; r < rows; r++) AddScaled(m.Slice(r * stride, n), u[r], v);
     }
 
     /// <summary>

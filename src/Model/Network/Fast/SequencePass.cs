@@ -36,7 +36,8 @@ internal sealed class SequencePass<T> where T : unmanaged, IFloatingPointIeee754
     private readonly T[] _scoreGrads;    // dL/dalpha_t, then dL/ds_t: [Tp]
     private readonly T[] _contextGrad;   // dL/dc_t: [D]
     private readonly T[] _queryGrad;     // dL/dx_t through its own scores: [D]
-    private readonly T[] _keyGrad;       // dL/dk_t gathered from its column: [D]
+    private readonly T[] _keyGrad;       // k_t, or dL/dk_t gathered from its column: [D]
+    private readonly T[] _inputGrad;     // dL/dx_t through W_xh: [D]
 
     public SequencePass(ModelConfig config, PaddedSizes sizes, int capacity)
     {
@@ -72,6 +73,7 @@ internal sealed class SequencePass<T> where T : unmanaged, IFloatingPointIeee754
         _contextGrad = new T[_d];
         _queryGrad = new T[_d];
         _keyGrad = new T[_d];
+        _inputGrad = new T[_d];
     }
 
     /// <summary>The most steps a sequence may have.</summary>
@@ -112,7 +114,7 @@ internal sealed class SequencePass<T> where T : unmanaged, IFloatingPointIeee754
             var u = Row(_recurrentIn, t, _hp);
             var h = Row(_states, t, _hp);
             p.Bias.CopyTo(h);
-            Kernels<T>.AddRowTimesMatrix(Row(_inputs, t, _d), p.InputT, h);
+            Kernels<T>.AddRowTimesMatrix(Row(_inputs, t, _d), p.InputT, _hp, h);
             if (t == 0)
             {
                 u.Clear();
@@ -121,7 +123,7 @@ internal sealed class SequencePass<T> where T : unmanaged, IFloatingPointIeee754
             {
                 Row(_states, t - 1, _hp).CopyTo(u);
                 if (_attention) Attend(p, t, u);
-                Kernels<T>.AddRowTimesMatrix(u[.._h], weights.RecurrentT, h);
+                Kernels<T>.AddRowTimesMatrix(u[.._h], weights.RecurrentT, _hp, h);
             }
             Kernels<T>.Tanh(h);
         }
@@ -132,7 +134,7 @@ internal sealed class SequencePass<T> where T : unmanaged, IFloatingPointIeee754
     {
         var y = Row(_outputs, t, _op);
         weights.Parameters.HeadBias.CopyTo(y);
-        Kernels<T>.AddRowTimesMatrix(Row(_states, t, _hp)[.._h], weights.HeadT, y);
+        Kernels<T>.AddRowTimesMatrix(Row(_states, t, _hp)[.._h], weights.HeadT, _op, y);
         return y;
     }
 
@@ -161,12 +163,12 @@ internal sealed class SequencePass<T> where T : unmanaged, IFloatingPointIeee754
         {
             if (t == steps - 1) dh.Clear();
             else Row(_recurrentInGrads, t + 1, _hp).CopyTo(dh);          // u_{t+1} = h_t + W_v c_{t+1}
-            if (t >= firstLoss) Kernels<T>.AddRowTimesMatrix(Row(_outputGrads, t, _op)[.._o], p.Head, dh);
+            if (t >= firstLoss) Kernels<T>.AddRowTimesMatrix(Row(_outputGrads, t, _op)[.._o], p.Head, _hp, dh);
             if (_attention && t < steps - 1)
             {
                 // k_t is complete: every later step that scored against it has been through.
                 for (int k = 0; k < _d; k++) _keyGrad[k] = _keyGradsT[k * _tp + t];
-                Kernels<T>.AddRowTimesMatrix(_keyGrad, p.Score, dh);
+                Kernels<T>.AddRowTimesMatrix(_keyGrad, p.Score, _hp, dh);
             }
             var pre = Row(_preGrads, t, _hp);
             dh.CopyTo(pre);
@@ -175,7 +177,7 @@ internal sealed class SequencePass<T> where T : unmanaged, IFloatingPointIeee754
             {
                 var du = Row(_recurrentInGrads, t, _hp);
                 du.Clear();
-                Kernels<T>.AddRowTimesMatrix(pre[.._h], p.Recurrent, du);
+                Kernels<T>.AddRowTimesMatrix(pre[.._h], p.Recurrent, _hp, du);
                 if (_attention) AttendBackward(p, t, du);
             }
             if (_tokens) AddEmbeddingGradient(p, t, sums);
@@ -187,37 +189,35 @@ internal sealed class SequencePass<T> where T : unmanaged, IFloatingPointIeee754
     private void Attend(FastParameters<T> p, int t, Span<T> u)
     {
         var previous = Row(_states, t - 1, _hp);
-        for (int k = 0; k < _d; k++) _keysT[k * _tp + t - 1] = Kernels<T>.Dot(p.Score.AsSpan(k * _hp, _hp), previous);
+        Kernels<T>.MultiplyRows(p.Score, _hp, previous, _keyGrad);   // k_{t-1} = W_a h_{t-1}, through a D-wide scratch row
+        for (int k = 0; k < _d; k++) _keysT[k * _tp + t - 1] = _keyGrad[k];
         // s_{t,j} = x_t . k_j for j < t, over whole vectors: the keys past t-1 are still zero, and the softmax masks them.
         int width = _sizes.Steps(t);
         var alpha = _weights.AsSpan(t * _tp, width);
         alpha.Clear();
         var x = Row(_inputs, t, _d);
-        for (int k = 0; k < _d; k++) Kernels<T>.AddScaled(alpha, x[k], _keysT.AsSpan(k * _tp, width));
+        Kernels<T>.AddRowTimesMatrix(x, _keysT, _tp, alpha);
         Kernels<T>.Softmax(alpha, t);
         var c = Row(_contexts, t, _d);
-        for (int k = 0; k < _d; k++) c[k] = Kernels<T>.Dot(alpha, _inputsT.AsSpan(k * _tp, width));
-        Kernels<T>.AddRowTimesMatrix(c, p.ValueT, u);
+        Kernels<T>.MultiplyRows(_inputsT, _tp, alpha, c);
+        Kernels<T>.AddRowTimesMatrix(c, p.ValueT, _hp, u);
     }
 
     /// <summary>From dL/du_t to dL/dc_t, through the softmax to the scores, and on to the keys and inputs of step t's attention.</summary>
     private void AttendBackward(FastParameters<T> p, int t, ReadOnlySpan<T> du)
     {
-        for (int k = 0; k < _d; k++) _contextGrad[k] = Kernels<T>.Dot(p.ValueT.AsSpan(k * _hp, _hp), du);
+        Kernels<T>.MultiplyRows(p.ValueT, _hp, du, _contextGrad);
         int width = _sizes.Steps(t);
         var alpha = _weights.AsSpan(t * _tp, width);
         var ds = _scoreGrads.AsSpan(0, width);
         ds.Clear();
-        for (int k = 0; k < _d; k++) Kernels<T>.AddScaled(ds, _contextGrad[k], _inputsT.AsSpan(k * _tp, width));  // dL/dalpha_j = dc . x_j
+        Kernels<T>.AddRowTimesMatrix(_contextGrad, _inputsT, _tp, ds);      // dL/dalpha_j = dc . x_j
         Kernels<T>.SoftmaxBackward(ds, alpha);
         var x = Row(_inputs, t, _d);
-        for (int k = 0; k < _d; k++) Kernels<T>.AddScaled(_keyGradsT.AsSpan(k * _tp, width), x[k], ds);
+        Kernels<T>.AddOuter(_keyGradsT, _tp, x, ds);
         if (!_tokens) return;
-        for (int k = 0; k < _d; k++)
-        {
-            Kernels<T>.AddScaled(_valueGradsT.AsSpan(k * _tp, width), _contextGrad[k], alpha);
-            _queryGrad[k] = Kernels<T>.Dot(ds, _keysT.AsSpan(k * _tp, width));
-        }
+        Kernels<T>.AddOuter(_valueGradsT, _tp, _contextGrad, alpha);
+        Kernels<T>.MultiplyRows(_keysT, _tp, ds, _queryGrad);
     }
 
     /// <summary>dL/dx_t (through W_xh, its own scores, and the later contexts that read it) added to E's row for its token.</summary>
@@ -225,9 +225,10 @@ internal sealed class SequencePass<T> where T : unmanaged, IFloatingPointIeee754
     {
         var pre = Row(_preGrads, t, _hp);
         var row = sums.Embedding.AsSpan(_tokenIds[t] * _d, _d);
+        Kernels<T>.MultiplyRows(p.InputT, _hp, pre, _inputGrad);
         for (int k = 0; k < _d; k++)
         {
-            T g = Kernels<T>.Dot(p.InputT.AsSpan(k * _hp, _hp), pre);
+            T g = _inputGrad[k];
             if (_attention)
             {
                 g += _valueGradsT[k * _tp + t];
