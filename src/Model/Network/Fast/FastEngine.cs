@@ -59,8 +59,9 @@ public sealed class FastEngine<T> : IGradientEngine where T : unmanaged, IFloati
             int steps = shard.Lengths[b], firstLoss = FirstLossStep(steps);
             pass.Load(_weights, shard, b, steps);
             pass.Forward(_weights, steps);
+            pass.Outputs(_weights, firstLoss, steps);
             for (int t = firstLoss; t < steps; t++)
-                lossSum += OutputLoss<T>.Of(Config, pass.Outputs(_weights, t), shard, b, t, pass.OutputGradient(t));
+                lossSum += OutputLoss<T>.Of(Config, pass.Output(t), shard, b, t, pass.OutputGradient(t));
             pass.Backward(_weights, steps, firstLoss, _gradients);
         }
         var gradient = new float[Layout.TotalSize];
@@ -74,11 +75,12 @@ public sealed class FastEngine<T> : IGradientEngine where T : unmanaged, IFloati
         double lossSum = 0;
         for (int b = 0; b < shard.Count; b++)
         {
-            int steps = shard.Lengths[b];
+            int steps = shard.Lengths[b], firstLoss = FirstLossStep(steps);
             pass.Load(_weights, shard, b, steps);
             pass.Forward(_weights, steps);
-            for (int t = FirstLossStep(steps); t < steps; t++)
-                lossSum += OutputLoss<T>.Of(Config, pass.Outputs(_weights, t), shard, b, t, Span<T>.Empty);
+            pass.Outputs(_weights, firstLoss, steps);
+            for (int t = firstLoss; t < steps; t++)
+                lossSum += OutputLoss<T>.Of(Config, pass.Output(t), shard, b, t, Span<T>.Empty);
         }
         return (lossSum, shard.LossItems);
     }
@@ -93,9 +95,10 @@ public sealed class FastEngine<T> : IGradientEngine where T : unmanaged, IFloati
         {
             pass.Load(_weights, batch, b, steps);
             pass.Forward(_weights, steps);
+            pass.Outputs(_weights, 0, steps);
             for (int t = 0; t < steps; t++)
             {
-                var y = pass.Outputs(_weights, t);
+                var y = pass.Output(t);
                 for (int k = 0; k < o; k++) outputs[(b * steps + t) * o + k] = float.CreateTruncating(y[k]);
             }
         }

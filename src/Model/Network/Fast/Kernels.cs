@@ -131,16 +131,17 @@ internal static class Kernels<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>
-    /// c[i, j] += sum_s a(s, i) b[s, j] for s below <paramref name="steps"/>: the weight gradient of a product
-    /// summed over time. a(s, i) = a[s * aStepStride + i * aRowStride], so a may be stored either way round;
-    /// c is rows x n and b is steps x n, with n = c.Length / rows a multiple of 2 lanes.
+    /// c[i, j] += sum_s a(s, i) b[s, j] for s below <paramref name="steps"/>, with a(s, i) = a[s * aStepStride +
+    /// i * aRowStride]: with strides (1, row width) it is the product a b, with (row width, 1) the product
+    /// a^T b (a weight gradient summed over time). c is rows x n and b is steps x n, with n = c.Length / rows a
+    /// multiple of 2 lanes. Each c[i, j] is summed in order of s, so a row's bits do not depend on the others.
     /// </summary>
-    public static void AddTransposedProduct(Span<T> c, int rows, ReadOnlySpan<T> a, int aStepStride, int aRowStride, ReadOnlySpan<T> b, int steps)
+    public static void AddProduct(Span<T> c, int rows, ReadOnlySpan<T> a, int aStepStride, int aRowStride, ReadOnlySpan<T> b, int steps)
     {
         if (steps == 0) return;
         int n = c.Length / rows, w = Lanes;
         Require(n * rows == c.Length && n % (2 * w) == 0 && b.Length >= steps * n
-                && (steps - 1) * aStepStride + (rows - 1) * aRowStride < a.Length, nameof(AddTransposedProduct));
+                && (steps - 1) * aStepStride + (rows - 1) * aRowStride < a.Length, nameof(AddProduct));
         ref T ra = ref MemoryMarshal.GetReference(a);
         ref T rb = ref MemoryMarshal.GetReference(b);
         ref T rc = ref MemoryMarshal.GetReference(c);

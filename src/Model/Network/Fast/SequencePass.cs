@@ -28,6 +28,7 @@ internal sealed class SequencePass<T> where T : unmanaged, IFloatingPointIeee754
     private readonly T[] _weights;       // alpha_t over j < t: [T, Tp]
     private readonly T[] _outputs;       // y_t: [T, Op]
     private readonly T[] _outputGrads;   // dL/dy_t: [T, Op]
+    private readonly T[] _headGrads;     // dL/dh_t through y_t: [T, Hp]
     private readonly T[] _preGrads;      // dL/d(W_hh u_t + W_xh x_t + b_h): [T, Hp]
     private readonly T[] _recurrentInGrads; // dL/du_t: [T, Hp]
     private readonly T[] _keyGradsT;     // dL/dk_j: [D, Tp]
@@ -60,6 +61,7 @@ internal sealed class SequencePass<T> where T : unmanaged, IFloatingPointIeee754
         _recurrentIn = new T[steps * _hp];
         _outputs = new T[steps * _op];
         _outputGrads = new T[steps * _op];
+        _headGrads = new T[steps * _hp];
         _preGrads = new T[steps * _hp];
         _recurrentInGrads = new T[steps * _hp];
         _stateGrad = new T[_hp];
@@ -109,12 +111,13 @@ internal sealed class SequencePass<T> where T : unmanaged, IFloatingPointIeee754
     {
         var p = weights.Parameters;
         Array.Clear(_keysT);
+        // The part that depends on the inputs alone, W_xh x_t + b_h, for every step at once.
+        for (int t = 0; t < steps; t++) p.Bias.CopyTo(Row(_states, t, _hp));
+        Kernels<T>.AddProduct(_states.AsSpan(0, steps * _hp), steps, _inputs, 1, _d, p.InputT, _d);
         for (int t = 0; t < steps; t++)
         {
             var u = Row(_recurrentIn, t, _hp);
             var h = Row(_states, t, _hp);
-            p.Bias.CopyTo(h);
-            Kernels<T>.AddRowTimesMatrix(Row(_inputs, t, _d), p.InputT, _hp, h);
             if (t == 0)
             {
                 u.Clear();
@@ -129,14 +132,16 @@ internal sealed class SequencePass<T> where T : unmanaged, IFloatingPointIeee754
         }
     }
 
-    /// <summary>y_t = W_hy h_t + b_y, as a row of Op values (the first O are real).</summary>
-    public Span<T> Outputs(FastWeights<T> weights, int t)
+    /// <summary>y_t = W_hy h_t + b_y for t from <paramref name="first"/> below <paramref name="steps"/>, after <see cref="Forward"/>.</summary>
+    public void Outputs(FastWeights<T> weights, int first, int steps)
     {
-        var y = Row(_outputs, t, _op);
-        weights.Parameters.HeadBias.CopyTo(y);
-        Kernels<T>.AddRowTimesMatrix(Row(_states, t, _hp)[.._h], weights.HeadT, _op, y);
-        return y;
+        for (int t = first; t < steps; t++) weights.Parameters.HeadBias.CopyTo(Row(_outputs, t, _op));
+        Kernels<T>.AddProduct(_outputs.AsSpan(first * _op, (steps - first) * _op), steps - first,
+            _states.AsSpan(first * _hp), 1, _hp, weights.HeadT, _h);
     }
+
+    /// <summary>y_t as computed by <see cref="Outputs"/>: a row of Op values, the first O real.</summary>
+    public Span<T> Output(int t) => Row(_outputs, t, _op);
 
     /// <summary>Where the loss puts dL/dy_t: a row of Op values, cleared.</summary>
     public Span<T> OutputGradient(int t)
@@ -158,12 +163,16 @@ internal sealed class SequencePass<T> where T : unmanaged, IFloatingPointIeee754
             Array.Clear(_keyGradsT);
             Array.Clear(_valueGradsT);
         }
+        int scored = steps - firstLoss;
+        var headGrads = _headGrads.AsSpan(firstLoss * _hp, scored * _hp);
+        headGrads.Clear();
+        Kernels<T>.AddProduct(headGrads, scored, _outputGrads.AsSpan(firstLoss * _op), 1, _op, p.Head, _o);
         var dh = _stateGrad.AsSpan();
         for (int t = steps - 1; t >= 0; t--)
         {
             if (t == steps - 1) dh.Clear();
             else Row(_recurrentInGrads, t + 1, _hp).CopyTo(dh);          // u_{t+1} = h_t + W_v c_{t+1}
-            if (t >= firstLoss) Kernels<T>.AddRowTimesMatrix(Row(_outputGrads, t, _op)[.._o], p.Head, _hp, dh);
+            if (t >= firstLoss) Kernels<T>.Add(dh, Row(_headGrads, t, _hp));
             if (_attention && t < steps - 1)
             {
                 // k_t is complete: every later step that scored against it has been through.
@@ -242,17 +251,17 @@ internal sealed class SequencePass<T> where T : unmanaged, IFloatingPointIeee754
     private void AddWeightGradients(int steps, int firstLoss, FastParameters<T> sums)
     {
         int later = steps - 1;   // steps with a recurrent input (t >= 1)
-        Kernels<T>.AddTransposedProduct(sums.Recurrent.AsSpan(0, _h * _hp), _h, _preGrads.AsSpan(_hp), _hp, 1, _recurrentIn.AsSpan(_hp), later);
-        Kernels<T>.AddTransposedProduct(sums.InputT, _d, _inputs, _d, 1, _preGrads, steps);
+        Kernels<T>.AddProduct(sums.Recurrent.AsSpan(0, _h * _hp), _h, _preGrads.AsSpan(_hp), _hp, 1, _recurrentIn.AsSpan(_hp), later);
+        Kernels<T>.AddProduct(sums.InputT, _d, _inputs, _d, 1, _preGrads, steps);
         for (int t = 0; t < steps; t++) Kernels<T>.Add(sums.Bias, Row(_preGrads, t, _hp));
         if (_attention)
         {
             // Keys exist for the states h_0 .. h_{steps-2}; contexts for the steps 1 .. steps-1.
-            Kernels<T>.AddTransposedProduct(sums.Score, _d, _keyGradsT, 1, _tp, _states, later);
-            Kernels<T>.AddTransposedProduct(sums.ValueT, _d, _contexts.AsSpan(_d), _d, 1, _recurrentInGrads.AsSpan(_hp), later);
+            Kernels<T>.AddProduct(sums.Score, _d, _keyGradsT, 1, _tp, _states, later);
+            Kernels<T>.AddProduct(sums.ValueT, _d, _contexts.AsSpan(_d), _d, 1, _recurrentInGrads.AsSpan(_hp), later);
         }
         int scored = steps - firstLoss;
-        Kernels<T>.AddTransposedProduct(sums.Head, _o, _outputGrads.AsSpan(firstLoss * _op), _op, 1, _states.AsSpan(firstLoss * _hp), scored);
+        Kernels<T>.AddProduct(sums.Head, _o, _outputGrads.AsSpan(firstLoss * _op), _op, 1, _states.AsSpan(firstLoss * _hp), scored);
         for (int t = firstLoss; t < steps; t++) Kernels<T>.Add(sums.HeadBias, Row(_outputGrads, t, _op));
     }
 
