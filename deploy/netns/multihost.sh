@@ -14,8 +14,7 @@
 #                    TCP (needs python3 for the listener), then clean up; no .NET involved
 #   --partition      unplug both worker hosts from the switch for 15 s once both are cluster members and 5 steps
 #                    are trained, then plug them back; passes if the coordinator trains to the end (it is
-#                    not downed) and
-#                    each worker rejoins or exits with a clear message (the rule in docs/operations.md)
+#                    not downed) and each worker rejoins or exits with a clear message (docs/operations.md)
 #   --check          only check the prerequisites of the run the other options describe, and exit 0 or 77
 #
 # Exit codes: 0 passed; 1 failed (the reason and the logs' tails are printed); 2 bad usage;
@@ -35,7 +34,7 @@ readonly PARTITION_SECONDS=15        # longer than failure detection plus the re
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 app="" steps="" timeout_seconds=300 keep="" network_only=false partition=false check_only=false
 
-usage() { sed -n '6,22s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit "$1"; }
+usage() { sed -n '6,21s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit "$1"; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --app) app=${2:?--app needs a folder}; shift 2 ;;
