@@ -28,6 +28,19 @@ public sealed class MultiHostTests
         Assert.Empty(MultiHostScript.Namespaces(run).Intersect(MultiHostScript.ExistingNamespaces()));
     }
 
+    [NetnsFact(training: true)]
+    public void A_coordinator_cut_off_from_every_worker_keeps_running_and_each_worker_rejoins_or_says_why()
+    {
+        // Akka's default keep-majority would down the lone coordinator facing two workers; the rule is that its side stays.
+        var run = MultiHostScript.Run([.. MultiHostScript.ModeArguments(training: true), "--partition"], timeoutSeconds: 300);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("multihost: partition: both worker hosts cut off from 10.231.0.1", run.Output);
+        Assert.Contains("the coordinator exited with code 0 (ok)", run.Output);
+        Assert.Contains("PASSED: the coordinator at 10.231.0.1 kept running through a partition from both workers and trained all 100 steps", run.Output);
+        Assert.Empty(MultiHostScript.Namespaces(run).Intersect(MultiHostScript.ExistingNamespaces()));
+    }
+
     [NetnsFact(training: false)]
     public void A_run_that_fails_says_why_and_still_removes_its_namespaces()
     {
