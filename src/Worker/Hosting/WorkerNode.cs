@@ -77,7 +77,20 @@ public static class WorkerNode
         system.ActorOf(MembershipLogger.Props(), MembershipLogger.Name);
         var settings = new WorkerSettings(options.DisplayName, options.Threads, InjectedDelay: options.InjectDelay);
         var worker = system.ActorOf(TrainingWorker.Props(settings, GradientEngines.Create), "worker");
-        system.ActorOf(CoordinatorLocator.Props(seeds, worker, options.CoordinatorTimeout), CoordinatorLocator.Name);
+        // Register for work only once this node is a cluster member: a worker that trained while still joining
+        // would be invisible to the split-brain resolver, so a partition could not down it and make it rejoin.
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        cluster.RegisterOnMemberUp(() =>
+        {
+            Log.Information("Worker {Name} is a cluster member at {Address}", options.DisplayName, cluster.SelfAddress);
+            system.ActorOf(CoordinatorLocator.Props(seeds, worker, options.CoordinatorTimeout), CoordinatorLocator.Name);
+        });
+        _ = Task.Delay(options.CoordinatorTimeout, cancel).ContinueWith(_ =>
+        {
+            if (!cluster.IsUp && !cancel.IsCancellationRequested)
+                ended.TrySetResult(new CoordinatorLocator.CoordinatorLost(
+                    $"could not join the cluster at {string.Join(", ", seedNodes)} within {options.CoordinatorTimeout.TotalSeconds:0}s (--coordinator-timeout)"));
+        }, TaskScheduler.Default);
         Log.Information("Worker {Name} starting: joining {Seeds} from {Host}:{Port}", options.DisplayName, string.Join(", ", seedNodes), options.PublicHostname ?? options.Hostname, options.Port);
         var outcome = await ended.Task;
         await Akka.Cluster.Cluster.Get(system).LeaveAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token).ContinueWith(_ => { });

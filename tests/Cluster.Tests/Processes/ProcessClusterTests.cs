@@ -77,7 +77,7 @@ public sealed class ProcessClusterTests(ITestOutputHelper output) : IDisposable
     public async Task A_worker_killed_mid_run_and_one_joining_mid_run_leave_the_result_unchanged()
     {
         int port = NodeProcess.FreePort();
-        const int steps = 14;
+        const int steps = 60;
         var coordinator = StartCoordinator(port, steps, minWorkers: 2, "--shard-timeout", "5");
         // The delay slows every shard so that the run is still going when the kill lands; it does not change results.
         var doomed = StartWorker(port, "worker-doomed", "--inject-delay-ms", "60");
