@@ -13,7 +13,6 @@ namespace AttnRnnCluster.Model.Network.Fast;
 /// </summary>
 internal sealed class SequencePass<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly ModelConfig _config;
     private readonly PaddedSizes _sizes;
     private readonly int _d, _h, _hp, _o, _op, _tp;
     private readonly bool _attention, _tokens;
@@ -25,7 +24,7 @@ internal sealed class SequencePass<T> where T : unmanaged, IFloatingPointIeee754
     private readonly T[] _recurrentIn;   // u_t = h_{t-1} + W_v c_t: [T, Hp]
     private readonly T[] _contexts;      // c_t: [T, D]
     private readonly T[] _keysT;         // k_j = W_a h_j transposed: [D, Tp]
-    private readonly T[] _weights;       // alpha_t over j < t: [T, Tp]
+    private readonly T[] _attentionWeights; // alpha_t over j < t: [T, Tp]
     private readonly T[] _outputs;       // y_t: [T, Op]
     private readonly T[] _outputGrads;   // dL/dy_t: [T, Op]
     private readonly T[] _headGrads;     // dL/dh_t through y_t: [T, Hp]
@@ -42,7 +41,6 @@ internal sealed class SequencePass<T> where T : unmanaged, IFloatingPointIeee754
 
     public SequencePass(ModelConfig config, PaddedSizes sizes, int capacity)
     {
-        _config = config;
         _sizes = sizes;
         Capacity = capacity;
         _d = config.InputWidth;
@@ -68,7 +66,7 @@ internal sealed class SequencePass<T> where T : unmanaged, IFloatingPointIeee754
         int attended = _attention ? 1 : 0;
         _contexts = new T[attended * steps * _d];
         _keysT = new T[attended * _d * _tp];
-        _weights = new T[attended * steps * _tp];
+        _attentionWeights = new T[attended * steps * _tp];
         _keyGradsT = new T[attended * _d * _tp];
         _valueGradsT = new T[attended * _d * _tp];
         _scoreGrads = new T[attended * _tp];
@@ -202,7 +200,7 @@ internal sealed class SequencePass<T> where T : unmanaged, IFloatingPointIeee754
         for (int k = 0; k < _d; k++) _keysT[k * _tp + t - 1] = _keyGrad[k];
         // s_{t,j} = x_t . k_j for j < t, over whole vectors: the keys past t-1 are still zero, and the softmax masks them.
         int width = _sizes.Steps(t);
-        var alpha = _weights.AsSpan(t * _tp, width);
+        var alpha = _attentionWeights.AsSpan(t * _tp, width);
         alpha.Clear();
         var x = Row(_inputs, t, _d);
         Kernels<T>.AddRowTimesMatrix(x, _keysT, _tp, alpha);
@@ -217,7 +215,7 @@ internal sealed class SequencePass<T> where T : unmanaged, IFloatingPointIeee754
     {
         Kernels<T>.MultiplyRows(p.ValueT, _hp, du, _contextGrad);
         int width = _sizes.Steps(t);
-        var alpha = _weights.AsSpan(t * _tp, width);
+        var alpha = _attentionWeights.AsSpan(t * _tp, width);
         var ds = _scoreGrads.AsSpan(0, width);
         ds.Clear();
         Kernels<T>.AddRowTimesMatrix(_contextGrad, _inputsT, _tp, ds);      // dL/dalpha_j = dc . x_j
