@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Configuration;
+using AttnRnnCluster.Shared.Protocol;
+using AttnRnnCluster.Shared.Serialization;
+using AttnRnnCluster.Shared.Transfer;
+
+namespace AttnRnnCluster.Benchmarks.Figures;
+
+/// <summary>
+/// Issue 7 item 3: 64 MB of weights node → node over loopback through <see cref="PayloadTransport"/>, against a
+/// raw TCP socket moving the same bytes (and Akka.Remote's own ceiling), runs alternating; then the serializer's
+/// encode and decode rates.
+/// </summary>
+public static class WireFigure
+{
+    private const int ParameterCount = 16 * 1024 * 1024;
+    private const int Bytes = ParameterCount * sizeof(float);
+    private const int Rounds = 3;
+
+    public static async Task RunAsync()
+    {
+        Report.Heading($"wire: {Bytes / (1024 * 1024)} MB of weights, coordinator node -> worker node over loopback, both in this process");
+        var update = new WeightsUpdate(1, new ParameterBuffer([new TensorSlot("all", [ParameterCount], 0)], Values()));
+        var raw = new List<double>();
+        var ceiling = new List<double>();
+        var transport = new List<double>();
+        for (int round = 0; round < Rounds; round++)
+        {
+            // The first send on a fresh connection or actor system is a warm-up (JIT, association); only the second counts.
+            await LoopbackThroughput.RawTcp(Bytes);
+            raw.Add(MegabytesPerSecond(await LoopbackThroughput.RawTcp(Bytes)));
+            ceiling.Add(MegabytesPerSecond((await LoopbackThroughput.ByteArrayMessages(Bytes, TransferSettings.Default.ChunkSize, 2, Config.Empty))[1]));
+            transport.Add(MegabytesPerSecond((await LoopbackThroughput.Transport(update, 2, Config.Empty))[1]));
+        }
+        Report.Line($"raw TCP socket:                        {Report.Runs(raw, "F0")} MB/s");
+        Report.Line($"Akka.Remote, {TransferSettings.Default.ChunkSize}-byte byte[] messages: {Report.Runs(ceiling, "F0")} MB/s (its ceiling, no flow control)");
+        Report.Line($"PayloadTransport (window {TransferSettings.Default.Window}):        {Report.Runs(transport, "F0")} MB/s");
+        Report.Goal("PayloadTransport / raw TCP", Report.Median(transport) / Report.Median(raw), goal: 0.5);
+        SerializerRates(update);
+    }
+
+    private static void SerializerRates(WeightsUpdate update)
+    {
+        using var system = ActorSystem.Create("bench-serializer", WireConfig.Create().WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING")));
+        foreach (var precision in new[] { WirePrecision.F32, WirePrecision.Bf16 })
+        {
+            var serializer = new ProtocolSerializer((ExtendedActorSystem)system, precision);
+            var bytes = serializer.ToBinary(update);
+            string manifest = serializer.Manifest(update);
+            var encode = Rates(bytes.Length, () => serializer.ToBinary(update));
+            var decode = Rates(bytes.Length, () => serializer.FromBinary(bytes, manifest));
+            Report.Line($"serializer {precision.Name()} ({bytes.Length / 1e6:F0} MB encoded): encode {Report.Runs(encode, "F2")} GB/s, decode {Report.Runs(decode, "F2")} GB/s");
+            Report.Goal($"serializer {precision.Name()}, the slower of encode and decode", Math.Min(Report.Median(encode), Report.Median(decode)), goal: 2, unit: " GB/s");
+        }
+        system.Terminate().Wait(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>GB/s of encoded bytes, 5 timed runs after one warm-up.</summary>
+    private static List<double> Rates(int bytes, Action run)
+    {
+        run();
+        var rates = new List<double>();
+        for (int i = 0; i < 5; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            run();
+            rates.Add(bytes / clock.Elapsed.TotalSeconds / 1e9);
+        }
+        return rates;
+    }
+
+    private static double MegabytesPerSecond(TimeSpan elapsed) => Bytes / elapsed.TotalSeconds / 1e6;
+
+    private static float[] Values()
+    {
+        var values = new float[ParameterCount];
+        for (int i = 0; i < values.Length; i++) values[i] = MathF.Sin(i);
+        return values;
+    }
+}
