@@ -8,7 +8,7 @@ namespace AttnRnnCluster.Benchmarks.Figures;
 /// <summary>
 /// One replica's ComputeGradient (forward + backward) on adding batches, with the engine
 /// <see cref="GradientEngines.Create"/> gives, on this process's one intra-op thread. Like the peer's loop,
-/// each timed step also makes its batch.
+/// each timed step also makes its batch, and the rate is over all timed steps (the peer's statistic).
 /// </summary>
 public static class EngineThroughput
 {

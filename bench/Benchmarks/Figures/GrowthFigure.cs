@@ -16,9 +16,9 @@ public static class GrowthFigure
         Report.Heading("growth: step time against T, H, batch and workers (ms per step)");
         var panels = new List<GrowthPanel>
         {
-            await ModelPanel("T", $"H={Hidden}, batch {Batch}", [25, 50, 100, 200], t => (t, Hidden, Batch), peer),
-            await ModelPanel("H", $"T={SeqLen}, batch {Batch}", [32, 64, 128], h => (SeqLen, h, Batch), peer),
-            await ModelPanel("batch", $"T={SeqLen}, H={Hidden}", [16, 64, 256], b => (SeqLen, Hidden, b), peer),
+            await ModelPanel("T", $"H={Hidden}, batch {Batch}", [25, 50, 100, 200], t => (t, Hidden, Batch), [1, 2], peer),
+            await ModelPanel("H", $"T={SeqLen}, batch {Batch}", [32, 64, 128], h => (SeqLen, h, Batch), [1, 2], peer),
+            await ModelPanel("batch", $"T={SeqLen}, H={Hidden}", [16, 64, 256], b => (SeqLen, Hidden, b), [1], peer),
             await WorkersPanel(),
         };
         Report.Line("setting | value | ours ms | PyTorch eager ms | ours / first value | peer / first value");
@@ -34,17 +34,17 @@ public static class GrowthFigure
     }
 
     private static async Task<GrowthPanel> ModelPanel(string setting, string fixedSettings, int[] values,
-        Func<int, (int SeqLen, int Hidden, int Batch)> shape, PythonPeer? peer)
+        Func<int, (int SeqLen, int Hidden, int Batch)> shape, int[] referencePowers, PythonPeer? peer)
     {
         var points = new List<GrowthPoint>();
         foreach (int value in values)
         {
             var (seqLen, hidden, batch) = shape(value);
-            double ours = MillisecondsPerStep(batch, EngineThroughput.SequencesPerSecond(seqLen, hidden, batch, steps: 10));
-            double? theirs = peer == null ? null : MillisecondsPerStep(batch, await peer.EagerAsync(steps: 4, seqLen, hidden, batch));
+            double ours = MillisecondsPerStep(batch, EngineThroughput.SequencesPerSecond(seqLen, hidden, batch, steps: 8));
+            double? theirs = peer == null ? null : MillisecondsPerStep(batch, await peer.EagerAsync(steps: 2, seqLen, hidden, batch));
             points.Add(new GrowthPoint(value, ours, theirs));
         }
-        return new GrowthPanel(setting, $"{fixedSettings}; one ComputeGradient (peer: a training step)", points);
+        return new GrowthPanel(setting, $"{fixedSettings}; one ComputeGradient (peer: a training step)", points, referencePowers);
     }
 
     private static async Task<GrowthPanel> WorkersPanel()
@@ -56,7 +56,7 @@ public static class GrowthFigure
             var metrics = await new TrainingRun(SeqLen, Hidden, batch, microBatch, Steps: 15).InProcessAsync(workers);
             points.Add(new GrowthPoint(workers, metrics.MedianStepMs, null));
         }
-        return new GrowthPanel("workers", $"T={SeqLen}, H={Hidden}, batch {batch}, micro-batch {microBatch}; a coordinator step, in process", points);
+        return new GrowthPanel("workers", $"T={SeqLen}, H={Hidden}, batch {batch}, micro-batch {microBatch}; a coordinator step, in process", points, [-1]);
     }
 
     private static double MillisecondsPerStep(int batch, double sequencesPerSecond) => batch * 1000 / sequencesPerSecond;
