@@ -17,6 +17,10 @@ public static class Report
     public static string Runs(IReadOnlyList<double> values, string format = "F1") =>
         $"median {Median(values).ToString(format, CultureInfo.InvariantCulture)} (runs {string.Join(", ", values.Select(v => v.ToString(format, CultureInfo.InvariantCulture)))})";
 
+    /// <summary>The median of ours[i] / theirs[i]: each pair was measured back to back, so under the same load.</summary>
+    public static double MedianRatio(IReadOnlyList<double> ours, IReadOnlyList<double> theirs) =>
+        Median(ours.Zip(theirs, (a, b) => a / b));
+
     public static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToList();

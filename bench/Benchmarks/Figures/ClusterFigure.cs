@@ -14,14 +14,14 @@ public static class ClusterFigure
         Report.Heading($"cluster: coordinator + worker processes (1 thread each) on loopback, adding T={SeqLen} H={Hidden} global batch {Batch}");
         // The peer runs before and after ours, so both see the same stretch of the machine's load.
         var ddp = new List<double>();
-        if (peer != null) ddp.Add(await peer.DdpAsync(world: 2, steps: 5, SeqLen, Hidden, Batch));
+        if (peer != null) ddp.Add(await peer.DdpAsync(world: 2, steps: 4, SeqLen, Hidden, Batch));
         var ours = new Dictionary<(int Workers, int MicroBatch), double>();
         foreach (int microBatch in MicroBatches)
         {
             foreach (int workers in new[] { 2, 1 })
                 ours[(workers, microBatch)] = (await new TrainingRun(SeqLen, Hidden, Batch, microBatch, Steps).ClusterAsync(workers)).MedianExamplesPerSecond;
         }
-        if (peer != null) ddp.Add(await peer.DdpAsync(world: 2, steps: 5, SeqLen, Hidden, Batch));
+        if (peer != null) ddp.Add(await peer.DdpAsync(world: 2, steps: 4, SeqLen, Hidden, Batch));
 
         Report.Line("micro-batch | 1 worker seq/s | 2 workers seq/s | 2 / 1");
         foreach (int microBatch in MicroBatches)

@@ -5,7 +5,7 @@ namespace AttnRnnCluster.Benchmarks.Figures;
 /// <summary>
 /// Issue 7 item 4: how step time grows with T, H, batch (one ComputeGradient, 1 thread, against PyTorch eager's
 /// training step) and with workers (the coordinator's step with 1 or 2 in-process worker actors); a table and
-/// docs/performance-growth.svg.
+/// docs/performance-growth.svg. Ours is the median step of one run; the peer's its mean over its 2 timed steps.
 /// </summary>
 public static class GrowthFigure
 {
@@ -29,7 +29,7 @@ public static class GrowthFigure
                 Report.Line($"{panel.Setting,7} | {point.Value,5} | {point.OursMs,7:F1} | {Optional(point.PeerMs),16} | {point.OursMs / first.OursMs,18:F2} | {Optional(point.PeerMs / first.PeerMs, "F2"),17}");
         }
         string svg = Path.Combine(Repository.Docs, "performance-growth.svg");
-        File.WriteAllText(svg, GrowthPlot.Render(panels, $"Step time growth ({DateTime.Now:yyyy-MM-dd}, {Environment.ProcessorCount} cores)"));
+        File.WriteAllText(svg, GrowthPlot.Render(panels, $"Step time growth ({DateTime.Now:yyyy-MM-dd}, {Environment.ProcessorCount} cores, load average {Machine.LoadAverage()})"));
         Report.Line($"plot: {svg}");
     }
 
@@ -40,7 +40,8 @@ public static class GrowthFigure
         foreach (int value in values)
         {
             var (seqLen, hidden, batch) = shape(value);
-            double ours = MillisecondsPerStep(batch, EngineThroughput.SequencesPerSecond(seqLen, hidden, batch, steps: 8));
+            // The median step: one run per point, so a step preempted by another process must not bend the curve.
+            double ours = Report.Median(EngineThroughput.StepMilliseconds(seqLen, hidden, batch, steps: 8));
             double? theirs = peer == null ? null : MillisecondsPerStep(batch, await peer.EagerAsync(steps: 2, seqLen, hidden, batch));
             points.Add(new GrowthPoint(value, ours, theirs));
         }
