@@ -54,7 +54,7 @@ public static class GrowthFigure
         var points = new List<GrowthPoint>();
         foreach (int workers in new[] { 1, 2 })
         {
-            var metrics = await new TrainingRun(SeqLen, Hidden, batch, microBatch, Steps: 15).InProcessAsync(workers);
+            var metrics = await new TrainingRun(SeqLen, Hidden, batch, microBatch, Steps: 15).InThisProcessAsync(workers);
             points.Add(new GrowthPoint(workers, metrics.MedianStepMs, null));
         }
         return new GrowthPanel("workers", $"T={SeqLen}, H={Hidden}, batch {batch}, micro-batch {microBatch}; a coordinator step, in process", points, [-1]);

@@ -25,7 +25,7 @@ public static class InProcessFigure
         {
             plain.Add(PlainLoopSequencesPerSecond());
             foreach (var (microBatch, runs) in actors)
-                runs.Add((await new TrainingRun(SeqLen, Hidden, Batch, microBatch, Steps).InProcessAsync(localWorkers: 1)).MedianExamplesPerSecond);
+                runs.Add((await new TrainingRun(SeqLen, Hidden, Batch, microBatch, Steps).InThisProcessAsync(localWorkers: 1)).MedianExamplesPerSecond);
         }
         Report.Line($"plain loop (PlainTrainer):              {Report.Runs(plain)} seq/s");
         foreach (var (microBatch, runs) in actors)
