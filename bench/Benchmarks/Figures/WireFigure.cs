@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Configuration;
+using AttnRnnCluster.Shared.Protocol;
+using AttnRnnCluster.Shared.Serialization;
+using AttnRnnCluster.Shared.Transfer;
+
+namespace AttnRnnCluster.Benchmarks.Figures;
+
+/// <summary>
+/// Issue 7 item 3: 64 MB of weights node → node over loopback through <see cref="PayloadTransport"/>, against a
+/// raw TCP socket moving the same bytes (and Akka.Remote's own ceiling), runs alternating; then the serializer's
+/// encode and decode rates.
+/// </summary>
+public static class WireFigure
+{
+    private const int ParameterCount = 16 * 1024 * 1024;
+    private const int Bytes = ParameterCount * sizeof(float);
+    private const int Rounds = 3;
+
+    /// <summary>
+    /// Akka's shutdown chatter (dropped messages, "Disassociated" when the sender's node stops first) would bury the
+    /// figures; a transfer that really fails still throws (its delivery times out).
+    /// </summary>
+    private static readonly Config QuietNodes = ConfigurationFactory.ParseString("akka { loglevel = OFF, log-dead-letters = off }");
+
+    public static async Task RunAsync()
+    {
+        Report.Heading($"wire: {Bytes / (1024 * 1024)} MB of weights, coordinator node -> worker node over loopback, both in this process");
+        var update = new WeightsUpdate(1, new ParameterBuffer([new TensorSlot("all", [ParameterCount], 0)], Values()));
+        var raw = new List<double>();
+        var ceiling = new List<double>();
+        var transport = new List<double>();
+        for (int round = 0; round < Rounds; round++)
+        {
+            // The first send on a fresh connection or actor system is a warm-up (JIT, association); only the second counts.
+            await LoopbackThroughput.RawTcp(Bytes);
+            raw.Add(MegabytesPerSecond(await LoopbackThroughput.RawTcp(Bytes)));
+            ceiling.Add(MegabytesPerSecond((await LoopbackThroughput.ByteArrayMessages(Bytes, TransferSettings.Default.ChunkSize, 2, QuietNodes))[1]));
+            transport.Add(MegabytesPerSecond((await LoopbackThroughput.Transport(update, 2, QuietNodes))[1]));
+        }
+        Report.Line($"raw TCP socket:                        {Report.Runs(raw, "F0")} MB/s");
+        Report.Line($"Akka.Remote, {TransferSettings.Default.ChunkSize}-byte byte[] messages: {Report.Runs(ceiling, "F0")} MB/s (its ceiling, no flow control)");
+        Report.Line($"PayloadTransport (window {TransferSettings.Default.Window}):        {Report.Runs(transport, "F0")} MB/s");
+        Report.Goal("PayloadTransport / raw TCP", Report.Median(transport) / Report.Median(raw), goal: 0.5);
+        SerializerRates(update);
+    }
+
+    private static void SerializerRates(WeightsUpdate update)
+    {
+        using var system = ActorSystem.Create("bench-serializer", WireConfig.Create().WithFallback(QuietNodes));
+        foreach (var precision in new[] { WirePrecision.F32, WirePrecision.Bf16 })
+        {
+            var serializer = new ProtocolSerializer((ExtendedActorSystem)system, precision);
+            var bytes = serializer.ToBinary(update);
+            string manifest = serializer.Manifest(update);
+            WarmUp(serializer, manifest);
+            var encode = Rates(bytes.Length, () => serializer.ToBinary(update));
+            var decode = Rates(bytes.Length, () => serializer.FromBinary(bytes, manifest));
+            Report.Line($"serializer {precision.Name()} ({bytes.Length / 1e6:F0} MB encoded): encode {Report.Runs(encode, "F2")} GB/s");
+            Report.Line($"serializer {precision.Name()} ({bytes.Length / 1e6:F0} MB encoded): decode {Report.Runs(decode, "F2")} GB/s");
+            // Other processes only ever add time to a copy loop: its least disturbed run is its speed.
+            Report.Goal($"serializer {precision.Name()}, the slower of encode and decode (best runs)", Math.Min(encode.Max(), decode.Max()), goal: 2, unit: " GB/s");
+        }
+        system.Terminate().Wait(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>
+    /// Tiered JIT runs a method's first calls unoptimized; a coordinator encodes every step, so its steady state is
+    /// the optimized code. Small messages get there without minutes of 64 MB copies.
+    /// </summary>
+    private static void WarmUp(ProtocolSerializer serializer, string manifest)
+    {
+        var small = new WeightsUpdate(1, new ParameterBuffer([new TensorSlot("all", [4096], 0)], new float[4096]));
+        for (int i = 0; i < 200; i++) serializer.FromBinary(serializer.ToBinary(small), manifest);
+        Thread.Sleep(TimeSpan.FromSeconds(1)); // the background compiler's turn
+    }
+
+    /// <summary>GB/s of encoded bytes: 8 timed runs after 3 untimed ones (each run allocates a fresh 64 MB buffer).</summary>
+    private static List<double> Rates(int bytes, Action run)
+    {
+        var rates = new List<double>();
+        for (int i = 0; i < 11; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            run();
+            if (i >= 3) rates.Add(bytes / clock.Elapsed.TotalSeconds / 1e9);
+        }
+        return rates;
+    }
+
+    private static double MegabytesPerSecond(TimeSpan elapsed) => Bytes / elapsed.TotalSeconds / 1e6;
+
+    private static float[] Values()
+    {
+        var values = new float[ParameterCount];
+        for (int i = 0; i < values.Length; i++) values[i] = MathF.Sin(i);
+        return values;
+    }
+}

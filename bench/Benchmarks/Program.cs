@@ -1,0 +1,46 @@
+using AttnRnnCluster.Benchmarks;
+using AttnRnnCluster.Benchmarks.Figures;
+using AttnRnnCluster.Benchmarks.Micro;
+using AttnRnnCluster.Model.Runtime;
+
+// Issue 7's figures (and issue 4's in-process one), each beside its PyTorch peer measured in the same run.
+// Usage: dotnet run -c Release --project bench/Benchmarks -- [all|model|inprocess|cluster|wire|growth|micro]
+string[] figures = ["model", "inprocess", "cluster", "wire", "growth", "micro"];
+string chosen = args.Length == 0 ? "all" : args[0];
+if (args.Length > 1 || (chosen != "all" && !figures.Contains(chosen)))
+{
+    Console.Error.WriteLine($"usage: dotnet run -c Release --project bench/Benchmarks -- [all|{string.Join("|", figures)}] (got: {string.Join(" ", args)})");
+    return 2;
+}
+
+var torch = TorchRuntime.Check(intraOpThreads: 1);
+if (!torch.Loaded)
+{
+    Console.Error.WriteLine(TorchRuntime.Explain(torch));
+    return 3;
+}
+if (Directory.Exists(Repository.Scratch)) Directory.Delete(Repository.Scratch, recursive: true);
+
+var (peer, whyNoPeer) = await PythonPeer.FindAsync();
+Console.WriteLine($"AttnRnnCluster benchmarks, {DateTime.Now:yyyy-MM-dd HH:mm}");
+Console.WriteLine($"machine: {Machine.Describe()}; load average at start {Machine.LoadAverage()}");
+Console.WriteLine(peer != null ? $"peer: {Repository.PeerFolder} with /usr/bin/python3 and torch" : $"peer lines skipped: {whyNoPeer}");
+#if DEBUG
+Console.WriteLine("warning: a Debug build; the figures are meaningful only with -c Release");
+#endif
+
+var started = DateTime.Now;
+foreach (string figure in chosen == "all" ? figures : [chosen])
+{
+    switch (figure)
+    {
+        case "model": await ModelStepFigure.RunAsync(peer); break;
+        case "inprocess": await InProcessFigure.RunAsync(); break;
+        case "cluster": await ClusterFigure.RunAsync(peer); break;
+        case "wire": await WireFigure.RunAsync(); break;
+        case "growth": await GrowthFigure.RunAsync(peer); break;
+        case "micro": MicroBenchmarks.Run(); break;
+    }
+}
+Console.WriteLine($"{Environment.NewLine}done in {(DateTime.Now - started).TotalMinutes:F1} min; load average now {Machine.LoadAverage()}");
+return 0;
