@@ -250,7 +250,6 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
         switch (verdict)
         {
             case ResultVerdict.Accepted:
-                worker.ShardsDone++;
                 if (heldSince != null) _timings.Add((DateTime.UtcNow - heldSince.Value).TotalMilliseconds);
                 _clock.Compute(worker.Name, result.ComputeMilliseconds);
                 break;

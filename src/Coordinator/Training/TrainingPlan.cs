@@ -19,8 +19,4 @@ public sealed record TrainingPlan(
     double StragglerFactor,
     TimeSpan StragglerMinimum,
     int MaxBadResults,
-    int EvalMicroBatch)
-{
-    /// <summary>Micro-shards per step; the last may be smaller when the batch is not a multiple.</summary>
-    public int ShardsPerStep => (GlobalBatch + MicroBatch - 1) / MicroBatch;
-}
+    int EvalMicroBatch);

@@ -13,7 +13,6 @@ public sealed class WorkerEntry(IActorRef actor, string name, int capacity, int 
     /// <summary>Assignments sent and not yet answered, by (version, kind, shard).</summary>
     public HashSet<(long Version, WorkKind Kind, int Shard)> InFlight { get; } = [];
     public int BadResults { get; set; }
-    public int ShardsDone { get; set; }
     /// <summary>True while one of its shards has outlived the shard timeout; it gets no new work until it answers.</summary>
     public bool Suspect { get; set; }
     public int FreeSlots => Suspect ? 0 : Capacity - InFlight.Count;
