@@ -7,7 +7,7 @@ namespace AttnRnnCluster.Benchmarks;
 public static class Machine
 {
     public static string Describe() =>
-        $"{CpuModel()}, {Environment.ProcessorCount} cores, {MemoryGiB():F0} GiB RAM, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+        $"{CpuModel()}, {Environment.ProcessorCount} cores, {MemoryGiB():F1} GiB RAM, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
 
     /// <summary>The 1, 5 and 15 minute load averages, as /proc/loadavg gives them.</summary>
     public static string LoadAverage() =>

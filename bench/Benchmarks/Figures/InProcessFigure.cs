@@ -13,7 +13,7 @@ namespace AttnRnnCluster.Benchmarks.Figures;
 /// </summary>
 public static class InProcessFigure
 {
-    private const int SeqLen = 100, Hidden = 64, Batch = 64, Steps = 20, Rounds = 4;
+    private const int SeqLen = 100, Hidden = 64, Batch = 64, Steps = 12, Rounds = 8;
     private static readonly int[] MicroBatches = [64, 16];
 
     public static async Task RunAsync()
