@@ -206,7 +206,7 @@ internal static class Kernels<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>sum_i a[i] b[i]; the length is a multiple of the lanes.</summary>
-    public static T Dot(ReadOnlySpan<T> a, ReadOnlySpan<T> b)
+    private static T Dot(ReadOnlySpan<T> a, ReadOnlySpan<T> b)
     {
         int n = a.Length, w = Lanes;
         Require(n % w == 0 && b.Length >= n, nameof(Dot));
@@ -225,7 +225,7 @@ internal static class Kernels<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>y += s x; the length is a multiple of the lanes.</summary>
-    public static void AddScaled(Span<T> y, T s, ReadOnlySpan<T> x)
+    private static void AddScaled(Span<T> y, T s, ReadOnlySpan<T> x)
     {
         int n = y.Length;
         Require(n % Lanes == 0 && x.Length >= n, nameof(AddScaled));
