@@ -68,6 +68,18 @@ public sealed class ShardRound
         holders.Add(new Holder(worker, now, isBackup));
     }
 
+    /// <summary>
+    /// Starts every holder's clock again: a shard handed out ahead, while the previous step finished, could not
+    /// start before now, so its time out counts from here (shard timeout, straggler backup, shard timings).
+    /// </summary>
+    public void RestartClocks(DateTime now)
+    {
+        foreach (var holders in _out.Values)
+        {
+            for (int i = 0; i < holders.Count; i++) holders[i] = holders[i] with { Since = now };
+        }
+    }
+
     /// <summary>Checks a result and keeps it if it is the first valid one for its shard.</summary>
     public ResultVerdict Offer(IActorRef from, ShardCompleted result, out string? problem)
     {

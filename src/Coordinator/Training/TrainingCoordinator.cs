@@ -32,6 +32,8 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
     private readonly Stopwatch _runClock = Stopwatch.StartNew();
     private readonly long _firstStep;
     private ShardRound? _round;
+    /// <summary>The next training step's shards, handed out ahead while this step's last results come in.</summary>
+    private NextRound? _ahead;
     private RoundClock _clock = new();
     private StepOutcome? _pendingStep;
     private double? _lastTrainLoss, _lastEvalLoss, _bestEvalLoss;
@@ -60,6 +62,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
 
     private sealed record Tick : INoSerializationVerificationNeeded;
     private sealed record StartTimedOut : INoSerializationVerificationNeeded;
+    private sealed record NextRound(ShardRound Round, long Examples, long? Tokens);
     private sealed record StepOutcome(long Step, double Loss, double GradientNorm, double LearningRate, double ReduceMs, double BroadcastMs);
 
     private readonly List<IActorRef> _completionWaiters = [];
@@ -142,13 +145,34 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
 
     private void StartTrainRound(long step)
     {
-        var watch = Stopwatch.StartNew();
+        if (_ahead is { } ahead && ahead.Round.Version == step - 1)
+        {
+            // Built and handed out while the previous step finished: the step's time starts now.
+            _ahead = null;
+            _round = ahead.Round;
+            _round.RestartClocks(DateTime.UtcNow);
+            _clock = new RoundClock(0, ahead.Examples, ahead.Tokens);
+        }
+        else
+        {
+            var watch = Stopwatch.StartNew();
+            var built = BuildTrainRound(step);
+            _round = built.Round;
+            _clock = new RoundClock(watch.Elapsed.TotalMilliseconds, built.Examples, built.Tokens);
+        }
+        if (_round.IsComplete) FinishRound();
+        else Dispatch();
+    }
+
+    private NextRound BuildTrainRound(long step)
+    {
         var batch = _data.TrainBatch(step - 1, _plan.GlobalBatch);
         var (shards, counts) = Split(batch, _plan.MicroBatch);
-        _round = new ShardRound(step - 1, WorkKind.Train, shards, counts, _master.Layout.TotalSize);
-        _clock = new RoundClock(watch.Elapsed.TotalMilliseconds, batch.Count, batch.Tokens != null ? batch.LossItems : null);
-        Dispatch();
+        return new NextRound(new ShardRound(step - 1, WorkKind.Train, shards, counts, _master.Layout.TotalSize),
+            batch.Count, batch.Tokens != null ? batch.LossItems : null);
     }
+
+    private bool EvaluatesAfter(long step) => _data.HeldOut != null && (step % _plan.EvalEvery == 0 || step >= _plan.MaxSteps);
 
     private void StartEvalRound()
     {
@@ -172,27 +196,51 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
         return (shards, counts);
     }
 
-    /// <summary>Hands waiting shards to workers with free window slots, in registration order.</summary>
+    /// <summary>
+    /// Hands this round's waiting shards to workers with free window slots, in registration order; once all are
+    /// out, backs up stragglers and fills the remaining slots with the next step's shards.
+    /// </summary>
     private void Dispatch()
     {
         if (_round == null) return;
+        HandOut(_round);
+        if (_round.HasWaiting) return;
+        BackUpStragglers();
+        HandOutNextStepAhead();
+    }
+
+    private void HandOut(ShardRound round)
+    {
         bool gaveWork = true;
-        while (_round.HasWaiting && gaveWork)
+        while (round.HasWaiting && gaveWork)
         {
             gaveWork = false;
             foreach (var worker in _workers.All)
             {
-                if (worker.FreeSlots <= 0 || !_round.TryTakeWaiting(out int shard)) continue;
-                Send(worker, shard, isBackup: false);
+                if (worker.FreeSlots <= 0 || !round.TryTakeWaiting(out int shard)) continue;
+                Send(worker, round, shard, isBackup: false);
                 gaveWork = true;
             }
         }
-        if (!_round.HasWaiting) BackUpStragglers();
     }
 
-    private void Send(WorkerEntry worker, int shard, bool isBackup)
+    /// <summary>
+    /// The next step's batch does not depend on this step's result, so its shards can travel while this step's
+    /// last shards compute; a worker parks them until the new weights arrive and starts at once. Only a step that
+    /// surely follows (no evaluation or end of run in between) is handed out ahead. The sum is unchanged: results
+    /// are still kept by shard index.
+    /// </summary>
+    private void HandOutNextStepAhead()
     {
         var round = _round!;
+        long step = round.Version + 1;
+        if (round.Kind != WorkKind.Train || step >= _plan.MaxSteps || EvaluatesAfter(step)) return;
+        _ahead ??= BuildTrainRound(step + 1);
+        HandOut(_ahead.Round);
+    }
+
+    private void Send(WorkerEntry worker, ShardRound round, int shard, bool isBackup)
+    {
         round.MarkSent(shard, worker.Actor, DateTime.UtcNow, isBackup);
         worker.InFlight.Add((round.Version, round.Kind, shard));
         Post(worker.Actor, new ShardAssignment(round.Version, round.Kind, shard, round.Shards[shard]));
@@ -215,12 +263,13 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
             var slow = holders[0];
             double ageMs = (now - slow.Since).TotalMilliseconds;
             if (ageMs < limitMs) continue;
-            var idle = _workers.All.FirstOrDefault(w => w.FreeSlots == w.Capacity && !w.Actor.Equals(slow.Worker));
+            // Shards a worker holds for the next step cannot start before this one ends: it counts as idle.
+            var idle = _workers.All.FirstOrDefault(w => !w.Suspect && !w.HoldsWorkOf(round.Version, round.Kind) && !w.Actor.Equals(slow.Worker));
             if (idle == null) return;
             var slowEntry = _workers.Find(slow.Worker);
             _log.Warning(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"Straggler: {slowEntry?.Describe() ?? slow.Worker.Path.ToString()} has had shard {shard} of step {round.Version + 1} for {ageMs:0} ms ({ageMs / median.Value:0.0}x the median {median.Value:0} ms); {idle.Describe()} computes it too"));
-            Send(idle, shard, isBackup: true);
+            Send(idle, round, shard, isBackup: true);
         }
     }
 
@@ -245,13 +294,18 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
             Dispatch();
             return;
         }
-        var heldSince = _round.Outstanding.FirstOrDefault(kv => kv.Key == result.ShardIndex).Value?.FirstOrDefault(h => h.Worker.Equals(Sender))?.Since;
-        var verdict = _round.Offer(Sender, result, out string? problem);
+        // A result for the step handed out ahead can only come after its weights, i.e. after that step started;
+        // it is kept with its own round all the same, so no accounting depends on that.
+        var round = _ahead?.Round is { } ahead && ahead.Version == result.Version && ahead.Kind == result.Kind ? ahead : _round;
+        var heldSince = round.Outstanding.FirstOrDefault(kv => kv.Key == result.ShardIndex).Value?.FirstOrDefault(h => h.Worker.Equals(Sender))?.Since;
+        var verdict = round.Offer(Sender, result, out string? problem);
         switch (verdict)
         {
-            case ResultVerdict.Accepted:
+            case ResultVerdict.Accepted when round == _round:
                 if (heldSince != null) _timings.Add((DateTime.UtcNow - heldSince.Value).TotalMilliseconds);
                 _clock.Compute(worker.Name, result.ComputeMilliseconds);
+                break;
+            case ResultVerdict.Accepted:
                 break;
             case ResultVerdict.Invalid:
                 worker.BadResults++;
@@ -273,10 +327,11 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
         var worker = _workers.Find(Sender);
         if (worker == null) return;
         worker.InFlight.Remove((failure.Version, failure.Kind, failure.ShardIndex));
-        if (_round != null && failure.Version == _round.Version && failure.Kind == _round.Kind)
+        foreach (var round in new[] { _round, _ahead?.Round })
         {
-            _log.Warning("Worker {0} could not compute shard {1}: {2}", worker.Describe(), failure.ShardIndex, failure.Reason);
-            _round.Release(Sender, failure.ShardIndex);
+            if (round == null || failure.Version != round.Version || failure.Kind != round.Kind) continue;
+            _log.Warning("Worker {0} could not compute shard {1} of step {2}: {3}", worker.Describe(), failure.ShardIndex, round.Version + 1, failure.Reason);
+            round.Release(Sender, failure.ShardIndex);
         }
         Dispatch();
     }
@@ -286,7 +341,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
         _log.Error("Excluded worker {0} after {1} bad results", worker.Describe(), worker.BadResults);
         Post(worker.Actor, new WorkerRefused($"excluded after {worker.BadResults} bad results"));
         Context.Unwatch(worker.Actor);
-        _round?.ReleaseAll(worker.Actor);
+        ReleaseAll(worker.Actor);
         _workers.Exclude(worker);
     }
 
@@ -296,12 +351,16 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
         if (worker == null) return;
         _workers.Remove(actor);
         Context.Unwatch(actor);
-        int requeued = _round?.ReleaseAll(actor) ?? 0;
+        int requeued = ReleaseAll(actor);
         _log.Warning("Worker {0} {1}; {2} of its shard(s) go back to the queue; {3} active", worker.Describe(), why, requeued, _workers.Count);
         if (_workers.Count == 0) _log.Warning("No workers left: training waits for one to join");
         Dispatch();
     }
 
+    /// <summary>Every shard the worker holds, of this step and of the next, goes back to its queue. Returns how many.</summary>
+    private int ReleaseAll(IActorRef actor) => (_round?.ReleaseAll(actor) ?? 0) + (_ahead?.Round.ReleaseAll(actor) ?? 0);
+
+    /// <summary>Only this round's shards can time out: those handed out ahead start their clocks when their step does.</summary>
     private void CheckTimeouts()
     {
         if (_round == null) return;
@@ -350,7 +409,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
         _lastTrainLoss = update.Loss;
         _pendingStep = new StepOutcome(step, update.Loss, update.GradientNorm, update.LearningRate, reduceMs, broadcastMs);
         ReportStep(_pendingStep);
-        if (_data.HeldOut != null && (step % _plan.EvalEvery == 0 || step >= _plan.MaxSteps))
+        if (EvaluatesAfter(step))
             StartEvalRound();
         else
             AfterStep(step, evaluated: false);
@@ -411,6 +470,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
     {
         if (_finished) return;
         _finished = true;
+        _ahead = null;
         Timers.CancelAll();
         foreach (var worker in _workers.All) Post(worker.Actor, new TrainingFinished(reason));
         _summary = new RunSummary(_master.Version, _lastTrainLoss, _lastEvalLoss, _bestEvalLoss, reached, reason, _runClock.Elapsed, _lastCheckpoint, failed);

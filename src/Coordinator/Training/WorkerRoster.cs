@@ -15,7 +15,9 @@ public sealed class WorkerEntry(IActorRef actor, string name, int capacity, int 
     public int BadResults { get; set; }
     /// <summary>True while one of its shards has outlived the shard timeout; it gets no new work until it answers.</summary>
     public bool Suspect { get; set; }
-    public int FreeSlots => Suspect ? 0 : Capacity - InFlight.Count;
+    /// <summary>A backup can take it one over its window (see TrainingCoordinator.BackUpStragglers): never negative.</summary>
+    public int FreeSlots => Suspect ? 0 : Math.Max(0, Capacity - InFlight.Count);
+    public bool HoldsWorkOf(long version, WorkKind kind) => InFlight.Any(k => k.Version == version && k.Kind == kind);
     public string Describe() => $"{Name} ({Actor.Path.Address}{(Actor.Path.Address.HasGlobalScope ? "" : " in-process")})";
 }
 
