@@ -14,7 +14,7 @@ namespace AttnRnnCluster.Benchmarks;
 /// A training run of the coordinator on the adding problem, set up from the same options as the executable's,
 /// evaluated and checkpointed only at the end, so that every step measured is a plain training step.
 /// </summary>
-public sealed record TrainingRun(int SeqLen, int Hidden, int Batch, int MicroBatch, int Steps)
+public sealed record TrainingRun(int SeqLen, int Hidden, int Batch, int MicroBatch, int Steps, int WarmUpSteps = StepMetrics.WarmUpSteps)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
     private static int _runs;
@@ -32,7 +32,7 @@ public sealed record TrainingRun(int SeqLen, int Hidden, int Batch, int MicroBat
         var journal = new StepCollector();
         var summary = await InProcessRun.RunAsync(setup.Plan, setup.Data, setup.Master, journal, localWorkers, threads: 1, GradientEngines.Create,
             extraHocon: "akka { loglevel = WARNING, stdout-loglevel = WARNING }");
-        return summary.Failed ? throw new InvalidOperationException($"the run failed: {summary.Reason}") : new StepMetrics(journal.Steps);
+        return summary.Failed ? throw new InvalidOperationException($"the run failed: {summary.Reason}") : new StepMetrics(journal.Steps, WarmUpSteps);
     }
 
     /// <summary>The coordinator executable as a cluster seed with no local worker, and <paramref name="workers"/> worker processes on loopback.</summary>
@@ -53,7 +53,7 @@ public sealed record TrainingRun(int SeqLen, int Hidden, int Batch, int MicroBat
         {
             foreach (var worker in workerProcesses) worker.Dispose();
         }
-        return StepMetrics.Read(Path.Combine(folder, "metrics.jsonl"));
+        return StepMetrics.Read(Path.Combine(folder, "metrics.jsonl"), WarmUpSteps);
     }
 
     private IReadOnlyList<string> TrainArguments() =>

@@ -2,38 +2,54 @@ namespace AttnRnnCluster.Benchmarks.Figures;
 
 /// <summary>
 /// Issue 7 item 2: coordinator + worker processes on loopback, global batch 256, against PyTorch DDP (2 ranks ×
-/// 1 thread) and against one worker; every micro-batch size in a table, runs alternating with the peer.
+/// 1 thread) and against one worker; every micro-batch size in a table. Runs alternate (2 workers, 1 worker, per
+/// micro-batch, for several rounds) and the peer runs before and after, so all see the same stretch of load.
 /// </summary>
 public static class ClusterFigure
 {
-    private const int SeqLen = 100, Hidden = 64, Batch = 256, Steps = 15;
+    private const int SeqLen = 100, Hidden = 64, Batch = 256, Rounds = 3;
+
+    /// <summary>
+    /// Every run starts fresh worker processes, whose tiered JIT reaches its final code only after some tens of
+    /// steps; a training run lasts thousands, so the figure is the steady state: the median of the last 60 of 120.
+    /// </summary>
+    private const int Steps = 120, WarmUpSteps = 60;
+
     private static readonly int[] MicroBatches = [32, 64, 128];
 
     public static async Task RunAsync(PythonPeer? peer)
     {
         Report.Heading($"cluster: coordinator + worker processes (1 thread each) on loopback, adding T={SeqLen} H={Hidden} global batch {Batch}");
-        // The peer runs before and after ours, so both see the same stretch of the machine's load.
         var ddp = new List<double>();
         if (peer != null) ddp.Add(await peer.DdpAsync(world: 2, steps: 4, SeqLen, Hidden, Batch));
-        var ours = new Dictionary<(int Workers, int MicroBatch), double>();
-        foreach (int microBatch in MicroBatches)
+        var runs = new Dictionary<(int Workers, int MicroBatch), List<double>>();
+        for (int round = 0; round < Rounds; round++)
         {
-            foreach (int workers in new[] { 2, 1 })
-                ours[(workers, microBatch)] = (await new TrainingRun(SeqLen, Hidden, Batch, microBatch, Steps).ClusterAsync(workers)).MedianExamplesPerSecond;
+            foreach (int microBatch in MicroBatches)
+            {
+                foreach (int workers in new[] { 2, 1 })
+                {
+                    var metrics = await new TrainingRun(SeqLen, Hidden, Batch, microBatch, Steps, WarmUpSteps).ClusterAsync(workers);
+                    runs.TryAdd((workers, microBatch), []);
+                    runs[(workers, microBatch)].Add(metrics.MedianExamplesPerSecond);
+                }
+            }
         }
         if (peer != null) ddp.Add(await peer.DdpAsync(world: 2, steps: 4, SeqLen, Hidden, Batch));
 
-        Report.Line("micro-batch | 1 worker seq/s | 2 workers seq/s | 2 / 1");
+        Report.Line("micro-batch | 1 worker seq/s (runs)  | 2 workers seq/s (runs) | 2 / 1 (medians)");
         foreach (int microBatch in MicroBatches)
         {
-            double one = ours[(1, microBatch)], two = ours[(2, microBatch)];
-            Report.Line($"{microBatch,11} | {one,14:F1} | {two,15:F1} | {two / one:F2}");
+            var one = runs[(1, microBatch)];
+            var two = runs[(2, microBatch)];
+            Report.Line($"{microBatch,11} | {Report.Runs(one),-22} | {Report.Runs(two),-22} | {Report.Median(two) / Report.Median(one):F2}");
         }
-        Report.Line($"(each run: the median step after {StepMetrics.WarmUpSteps} warm-up steps of {Steps})");
-        int best = MicroBatches.MaxBy(m => ours[(2, m)]);
-        double bestTwo = ours[(2, best)];
-        Report.Line($"best: 2 workers at micro-batch {best}: {bestTwo:F1} seq/s");
-        Report.Goal("2 workers (best) / 1 worker (best)", bestTwo / MicroBatches.Max(m => ours[(1, m)]), goal: 1.8);
+        Report.Line($"(each run: the median of steps {WarmUpSteps + 1}-{Steps}; {Rounds} runs of each, alternating)");
+        int best = MicroBatches.MaxBy(m => Report.Median(runs[(2, m)]));
+        double bestTwo = Report.Median(runs[(2, best)]);
+        double bestOne = MicroBatches.Max(m => Report.Median(runs[(1, m)]));
+        Report.Line($"best: 2 workers at micro-batch {best}: {bestTwo:F1} seq/s; 1 worker: {bestOne:F1} seq/s");
+        Report.Goal("2 workers (best) / 1 worker (best)", bestTwo / bestOne, goal: 1.8);
         if (peer == null) return;
         Report.Line($"PyTorch DDP, 2 ranks x 1 thread, before and after ours: {Report.Runs(ddp)} seq/s");
         Report.Goal("ours (2 workers, best) / PyTorch DDP", bestTwo / Report.Median(ddp), goal: 2);
