@@ -31,12 +31,15 @@ public sealed class ProcessClusterTests(ITestOutputHelper output) : IDisposable
         "--eval-every", "3", "--checkpoint-every", "5",
     ];
 
-    private NodeProcess StartCoordinator(int port, int steps, int minWorkers, params string[] extra)
+    private NodeProcess StartCoordinator(int port, int steps, int minWorkers, params string[] extra) =>
+        StartCoordinator("run", port, steps, minWorkers, extra);
+
+    private NodeProcess StartCoordinator(string runFolder, int port, int steps, int minWorkers, params string[] extra)
     {
         var process = NodeProcess.Coordinator(
             [.. SmallAdding(steps), "--port", port.ToString(CultureInfo.InvariantCulture), "--local-workers", "0",
-             "--min-workers", minWorkers.ToString(CultureInfo.InvariantCulture), "--out", Path.Combine(_dir, "run"), .. extra],
-            Path.Combine(_dir, "coordinator.log"));
+             "--min-workers", minWorkers.ToString(CultureInfo.InvariantCulture), "--out", Path.Combine(_dir, runFolder), .. extra],
+            Path.Combine(_dir, $"coordinator-{runFolder}.log"));
         _processes.Add(process);
         return process;
     }
@@ -53,7 +56,7 @@ public sealed class ProcessClusterTests(ITestOutputHelper output) : IDisposable
     private async Task<float[]> InProcessWeights(int steps) =>
         (await InProcessTraining.RunAsync(InProcessTraining.SmallAdding(Path.Combine(_dir, "reference"), steps), workers: 2)).Weights;
 
-    private float[] ClusterWeights() => CheckpointFiles.Load(Path.Combine(_dir, "run", "checkpoints", "last.safetensors")).Weights;
+    private float[] ClusterWeights(string runFolder = "run") => CheckpointFiles.Load(Path.Combine(_dir, runFolder, "checkpoints", "last.safetensors")).Weights;
 
     [Fact]
     public async Task Coordinator_and_two_worker_processes_reproduce_the_in_process_run_bitwise()
@@ -95,6 +98,33 @@ public sealed class ProcessClusterTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(await InProcessWeights(steps), ClusterWeights());
         Assert.Equal(0, await steady.ExitCodeAsync(TimeSpan.FromMinutes(1)));
         Assert.Equal(0, await late.ExitCodeAsync(TimeSpan.FromMinutes(1)));
+    }
+
+    [Fact]
+    public async Task A_coordinator_killed_mid_run_and_restarted_with_resume_finishes_with_the_uninterrupted_bits()
+    {
+        int port = NodeProcess.FreePort();
+        const int steps = 40;
+        var first = StartCoordinator("run", port, steps, minWorkers: 2);
+        // The delay keeps the run going until the kill lands; it does not change results.
+        var a = StartWorker(port, "worker-a", "--inject-delay-ms", "40");
+        var b = StartWorker(port, "worker-b", "--inject-delay-ms", "40");
+
+        string checkpoint = Path.Combine(_dir, "run", "checkpoints", "step-0000010.safetensors");
+        await Until(() => File.Exists(checkpoint), "the checkpoint of step 10");
+        first.Kill();
+        Assert.NotEqual(0, await first.ExitCodeAsync(TimeSpan.FromMinutes(1)));
+
+        // Same port, so the workers find it at the address they know; they rejoin without being restarted.
+        var second = StartCoordinator("resumed", port, steps, minWorkers: 2, "--resume", Path.Combine(_dir, "run"));
+        Assert.Equal(0, await second.ExitCodeAsync(RunLimit));
+        string log = second.Output();
+        Assert.Matches(@"resumed at step (1[0-9]|[2-3][0-9]) from", log);
+        Assert.Contains("Worker worker-a", log);
+        Assert.Contains("Worker worker-b", log);
+        Assert.Equal(await InProcessWeights(steps), ClusterWeights("resumed"));
+        Assert.Equal(0, await a.ExitCodeAsync(TimeSpan.FromMinutes(1)));
+        Assert.Equal(0, await b.ExitCodeAsync(TimeSpan.FromMinutes(1)));
     }
 
     [Fact]
