@@ -19,4 +19,7 @@ public interface IGradientEngine : IDisposable
 
     /// <summary>Forward only: the shard's summed loss and its loss-item count.</summary>
     (double LossSum, long Count) Evaluate(Batch shard);
+
+    /// <summary>Forward only: y_t for every step, [B*T*O] row-major (padded steps included; their values mean nothing).</summary>
+    float[] Forward(Batch batch);
 }
