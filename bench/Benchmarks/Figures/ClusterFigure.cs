@@ -21,7 +21,12 @@ public static class ClusterFigure
     {
         Report.Heading($"cluster: coordinator + worker processes (1 thread each) on loopback, adding T={SeqLen} H={Hidden} global batch {Batch}");
         var ddp = new List<double>();
-        if (peer != null) ddp.Add(await peer.DdpAsync(world: 2, steps: 4, SeqLen, Hidden, Batch));
+        var ddpOneRank = new List<double>();
+        if (peer != null)
+        {
+            ddp.Add(await peer.DdpAsync(world: 2, steps: 4, SeqLen, Hidden, Batch));
+            ddpOneRank.Add(await peer.DdpAsync(world: 1, steps: 4, SeqLen, Hidden, Batch));
+        }
         var runs = new Dictionary<(int Workers, int MicroBatch), List<double>>();
         for (int round = 0; round < Rounds; round++)
         {
@@ -35,7 +40,12 @@ public static class ClusterFigure
                 }
             }
         }
-        if (peer != null) ddp.Add(await peer.DdpAsync(world: 2, steps: 4, SeqLen, Hidden, Batch));
+        if (peer != null)
+        {
+            ddpOneRank.Add(await peer.DdpAsync(world: 1, steps: 4, SeqLen, Hidden, Batch));
+            ddp.Add(await peer.DdpAsync(world: 2, steps: 4, SeqLen, Hidden, Batch));
+        }
+        var independent = IndependentReplicasScaling();
 
         Report.Line("micro-batch | 1 worker seq/s (runs)  | 2 workers seq/s (runs) | 2 / 1 (medians)");
         foreach (int microBatch in MicroBatches)
@@ -50,8 +60,37 @@ public static class ClusterFigure
         double bestOne = MicroBatches.Max(m => Report.Median(runs[(1, m)]));
         Report.Line($"best: 2 workers at micro-batch {best}: {bestTwo:F1} seq/s; 1 worker: {bestOne:F1} seq/s");
         Report.Goal("2 workers (best) / 1 worker (best)", bestTwo / bestOne, goal: 1.8);
+        Report.Line($"the machine's ceiling: two replicas computing at once, nothing shared, against one alone: {Report.Runs(independent, "F2")}x");
         if (peer == null) return;
         Report.Line($"PyTorch DDP, 2 ranks x 1 thread, before and after ours: {Report.Runs(ddp)} seq/s");
+        Report.Line($"PyTorch DDP, 1 rank, before and after ours: {Report.Runs(ddpOneRank)} seq/s; its own 2 / 1: {Report.Median(ddp) / Report.Median(ddpOneRank):F2}x");
         Report.Goal("ours (2 workers, best) / PyTorch DDP", bestTwo / Report.Median(ddp), goal: 2);
+    }
+
+    /// <summary>
+    /// The most any data-parallel system could gain from the second core here: two replicas (one thread each,
+    /// nothing shared, no communication) computing at the same time, against one alone; three alternating pairs.
+    /// </summary>
+    private static List<double> IndependentReplicasScaling()
+    {
+        var ratios = new List<double>();
+        for (int pair = 0; pair < Rounds; pair++)
+        {
+            double one = ReplicasThroughput(1), two = ReplicasThroughput(2);
+            ratios.Add(two / one);
+        }
+        return ratios;
+    }
+
+    /// <summary>Sequences per second of <paramref name="replicas"/> engines, each on its own thread, all at once.</summary>
+    private static double ReplicasThroughput(int replicas)
+    {
+        const int MicroBatch = 64, Steps = 100;
+        var rates = new double[replicas];
+        var threads = Enumerable.Range(0, replicas).Select(i => new Thread(() =>
+            rates[i] = Steps * MicroBatch * 1000 / EngineThroughput.StepMilliseconds(SeqLen, Hidden, MicroBatch, Steps).Sum())).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        return rates.Sum();
     }
 }
