@@ -35,6 +35,7 @@ public static class WireFigure
         var ceiling = new List<double>();
         var bulk = new List<double>();
         var chunks = new List<double>();
+        await WarmUpTransport(update);
         for (int round = 0; round < Rounds; round++)
         {
             // The first send on a fresh connection or actor system is a warm-up (JIT, association); only the second counts.
@@ -53,7 +54,19 @@ public static class WireFigure
         SerializerRates(update);
     }
 
-    /// <summary>The second of two sends (the first warms up), after checking which path they took.</summary>
+    /// <summary>
+    /// As for the serializer (<see cref="WarmUp"/>): tiered JIT runs a method's first calls unoptimized, and a
+    /// transfer's checksum, copy and decode loops are called a few thousand times per 64 MB, so the first transfers
+    /// of a process run several times slower than those of a training run, which sends weights every step.
+    /// </summary>
+    private static async Task WarmUpTransport(WeightsUpdate update)
+    {
+        await LoopbackThroughput.Transport(update, 4, QuietNodes);
+        await LoopbackThroughput.Transport(update, 1, ChunksOnly);
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the background compiler's turn
+    }
+
+    /// <summary>The second of two sends (the first warms up the connection), after checking which path they took.</summary>
     private static async Task<TimeSpan> Transport(WeightsUpdate update, Config config, long bulkFetches)
     {
         var runs = await LoopbackThroughput.Transport(update, 2, config);
