@@ -13,8 +13,14 @@ public sealed class BulkServerTests : IDisposable
     private static readonly byte[] Payload = [.. Enumerable.Range(0, 3_000_017).Select(i => (byte)(i * 31 + (i >> 11)))];
 
     private readonly BulkServer _server = BulkServer.Start(new IPEndPoint(IPAddress.Loopback, 0), null, Settings, NoLogger.Instance);
+    private readonly System.Collections.Concurrent.ConcurrentBag<TcpClient> _silentConnections = [];
 
-    public void Dispose() => _server.Dispose();
+    public void Dispose()
+    {
+        _server.Dispose();
+        foreach (var connection in _silentConnections)
+            connection.Dispose();
+    }
 
     [Fact]
     public async Task An_offer_is_fetched_whole_once_and_then_is_gone()
@@ -57,7 +63,7 @@ public sealed class BulkServerTests : IDisposable
         {
             await stranger.ConnectAsync(IPAddress.Loopback, _server.Port);
             var stream = stranger.GetStream();
-            await stream.WriteAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
+            await stream.WriteAsync("GET /index.html HTTP/1.1\r\n\r\n"u8.ToArray()); // as long as a request
             Assert.Equal(0, await stream.ReadAsync(new byte[1]));
         }
 
@@ -123,8 +129,11 @@ public sealed class BulkServerTests : IDisposable
         PayloadOffer OfferOn(int port) => offer with { Port = port };
     }
 
-    /// <summary>A listener that answers one receiver <see cref="BulkWire.Ready"/> and 1000 bytes, then closes or goes silent.</summary>
-    private static TcpListener FakeServer(bool closeAfter)
+    /// <summary>
+    /// A listener that answers one receiver <see cref="BulkWire.Ready"/> and 1000 bytes, then closes or goes silent
+    /// (keeping the connection, in <see cref="_silentConnections"/>, open until the test ends).
+    /// </summary>
+    private TcpListener FakeServer(bool closeAfter)
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -136,6 +145,8 @@ public sealed class BulkServerTests : IDisposable
             await stream.WriteAsync((byte[])[BulkWire.Ready, .. Payload.AsSpan(0, 1000)]);
             if (closeAfter)
                 client.Dispose();
+            else
+                _silentConnections.Add(client);
         });
         return listener;
     }

@@ -60,6 +60,23 @@ public sealed class ForgedOfferTests(BulkChannelFixture nodes) : IClassFixture<B
     }
 
     [Fact]
+    public async Task Intact_bytes_that_do_not_decode_are_confirmed_to_the_sender_but_logged_and_never_delivered()
+    {
+        var errors = TestNodes.RecordErrors(nodes.Receiver, "undecodable-errors");
+        var (recipient, forger, owner) = Actors("undecodable");
+        var (offer, _) = Offer(id: 105, OnReceiver(recipient), owner);
+
+        SendToReceiver(offer with { Header = offer.Header with { Manifest = "tf" } }, forger);
+
+        Assert.Equal(105, (await forger.Next<PayloadOfferTaken>(Patience)).Message.TransferId);
+        var logged = (await errors.Next<Error>(Patience, e => e.Message.ToString()!.Contains("transfer 105"))).Message.ToString();
+        Assert.Contains("Dropped bulk transfer 105 of 'tf'", logged);
+        Assert.Contains("the payload does not decode", logged);
+        Assert.Contains("/user/undecodable-forger", logged);
+        Assert.Empty(recipient.Drain());
+    }
+
+    [Fact]
     public async Task An_oversized_offer_is_declined_before_connecting()
     {
         var (recipient, forger, owner) = Actors("oversized");
