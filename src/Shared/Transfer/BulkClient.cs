@@ -6,8 +6,8 @@ namespace AttnRnnCluster.Shared.Transfer;
 
 /// <summary>
 /// The receiving side of the bulk channel's wire: connects to the offering node's <see cref="BulkServer"/>, presents
-/// the offer's id and token, and reads the payload straight into its final array, updating the CRC-32C as the bytes
-/// arrive so that checking overlaps the network.
+/// the offer's id and token, and reads the payload straight into one buffer (a recycled one), updating the CRC-32C
+/// as the bytes arrive so that checking overlaps the network.
 /// </summary>
 public static class BulkClient
 {

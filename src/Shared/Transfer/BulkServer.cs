@@ -156,11 +156,16 @@ public sealed class BulkServer : IDisposable
         }
         catch (Exception e)
         {
-            var problem = e is OperationCanceledException && !_stopping.IsCancellationRequested
-                ? $"the receiver took no bytes for {_stallTimeout} (or sent no request for {_requestTimeout})"
-                : e.Message;
-            _log.Warning("Bulk channel: {0} of transfer {1} to {2} failed: {3}", taken == null ? "a request" : "the payload", transferId, peer, problem);
-            taken?.Owner.Tell(new OfferProgress.ServeFailed(transferId, $"sending to {peer} failed: {problem}"));
+            var timedOut = e is OperationCanceledException && !_stopping.IsCancellationRequested;
+            if (taken == null)
+            {
+                _log.Warning("Bulk channel: dropped a connection from {0} before serving it: {1}", peer,
+                    timedOut ? $"no {(_tls == null ? "" : "TLS handshake and ")}request within {_requestTimeout}" : e.Message);
+                return;
+            }
+            var problem = timedOut ? $"the receiver took no bytes for {_stallTimeout}" : e.Message;
+            _log.Warning("Bulk channel: sending the payload of transfer {0} to {1} failed: {2}", transferId, peer, problem);
+            taken.Owner.Tell(new OfferProgress.ServeFailed(transferId, $"sending to {peer} failed: {problem}"));
         }
         finally
         {
