@@ -7,10 +7,10 @@ namespace AttnRnnCluster.Shared.Transfer;
 /// <summary>
 /// Offers one payload to one remote node's <c>payload-receiver</c> over the bulk channel: registers it with this
 /// node's <see cref="BulkServer"/>, sends a <see cref="PayloadOffer"/>, and stops when the receiver reports it
-/// delivered. If the receiver declines or fails, or the server's write fails, it hands the payload to an
+/// fetched and verified. If the receiver declines or fails, or the server's write fails, it hands the payload to an
 /// <see cref="OutgoingTransferActor"/> (chunks over Akka) and stops. Silence for the timeout, except while the
-/// server is writing (which has its own stall timeout), abandons the transfer. When it stops, the offer is
-/// withdrawn and the actor lets go of the payload (it holds it from its creation).
+/// server is writing (which has its own stall timeout), abandons the transfer: the chunks would meet the same
+/// silence. When it stops, the offer is withdrawn and the actor lets go of the payload (it holds it from its creation).
 /// </summary>
 public sealed class OutgoingOfferActor : ReceiveActor
 {
@@ -19,7 +19,6 @@ public sealed class OutgoingOfferActor : ReceiveActor
     private readonly IActorRef _receiver;
     private readonly BulkServer _server;
     private readonly string _host;
-    private readonly TransferSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
@@ -30,7 +29,6 @@ public sealed class OutgoingOfferActor : ReceiveActor
         _receiver = receiver;
         _server = server;
         _host = host;
-        _settings = settings;
         Context.SetReceiveTimeout(settings.Timeout);
 
         Receive<PayloadOfferTaken>(taken => taken.TransferId == header.TransferId, _ =>
