@@ -6,6 +6,7 @@ using Akka.Configuration;
 using Akka.Event;
 using Akka.Remote.Transport.DotNetty;
 using AttnRnnCluster.Shared.Configuration;
+using AttnRnnCluster.Shared.Transfer;
 
 namespace AttnRnnCluster.Shared.Security;
 
@@ -45,14 +46,15 @@ public sealed class ClusterTls
     /// <summary>
     /// Creates an actor system, with mutual TLS when <paramref name="tls"/> is given: the transport is switched to
     /// TLS in config, and the certificate and peer check are passed as a DotNettySslSetup (mutual authentication on,
-    /// host names not checked: the CA is the boundary).
+    /// host names not checked: the CA is the boundary), and to the bulk channel as a <see cref="BulkChannelTlsSetup"/>.
     /// </summary>
     public static ActorSystem CreateSystem(string name, Config config, ClusterTls? tls)
     {
         if (tls is null) return ActorSystem.Create(name, config);
         var bootstrap = BootstrapSetup.Create().WithConfig(ConfigurationFactory.ParseString(Hocon).WithFallback(config));
         var setup = bootstrap.And(new DotNettySslSetup(tls.Certificate, suppressValidation: false,
-            requireMutualAuthentication: true, validateCertificateHostname: false, tls.ValidatePeer));
+            requireMutualAuthentication: true, validateCertificateHostname: false, tls.ValidatePeer))
+            .And(new BulkChannelTlsSetup(tls));
         return ActorSystem.Create(name, setup);
     }
 

@@ -34,6 +34,9 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
         TransferFormats.PayloadChunk,
         TransferFormats.PayloadChunkAck,
         TransferFormats.PayloadRejected,
+        TransferFormats.PayloadOffer,
+        TransferFormats.PayloadOfferTaken,
+        TransferFormats.PayloadOfferFailed,
     ];
 
     private static readonly FrozenDictionary<string, MessageFormat> ByManifest = Formats.ToFrozenDictionary(f => f.Manifest);
@@ -59,9 +62,22 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
         var format = FormatOf(obj);
         var buffer = GC.AllocateUninitializedArray<byte>(EncodedSize(format, obj));
         // Measured and written by the same code, so the buffer fits exactly.
-        var writer = WireWriter.Into(buffer, format.Description);
-        format.Write(writer, obj, Precision);
+        format.Write(WireWriter.Into(buffer, format.Description), obj, Precision);
         return buffer;
+    }
+
+    /// <summary>
+    /// Encodes <paramref name="message"/> into <paramref name="buffer"/> (a recycled one, whose memory is already
+    /// mapped: a fresh 64 MB array costs more in page faults than the encoding itself), which must be exactly
+    /// <see cref="EncodedSize(IProtocolMessage)"/> bytes long.
+    /// </summary>
+    public void ToBinary(IProtocolMessage message, byte[] buffer)
+    {
+        var format = FormatOf(message);
+        var writer = WireWriter.Into(buffer, format.Description);
+        format.Write(writer, message, Precision);
+        if (writer.Position != buffer.Length)
+            throw new ArgumentException($"{format.Description} takes {writer.Position} bytes, the buffer has {buffer.Length}", nameof(buffer));
     }
 
     /// <summary>The exact length <see cref="ToBinary"/> would return, without copying any array.</summary>

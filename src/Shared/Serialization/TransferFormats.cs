@@ -3,37 +3,22 @@ using AttnRnnCluster.Shared.Transfer;
 namespace AttnRnnCluster.Shared.Serialization;
 
 /// <summary>
-/// Layouts of the chunked-transfer messages. A chunk's bytes are read as a slice of the received buffer, so the
-/// only copy on the receiving side is into the reassembled payload.
+/// Layouts of the transfer messages. A chunk's bytes are read as a slice of the received buffer, so the only
+/// copy on the receiving side is into the reassembled payload.
 /// </summary>
 internal static class TransferFormats
 {
     public static readonly MessageFormat PayloadChunk = MessageFormat.Of<PayloadChunk>("pc", 1,
         static (w, m, _) =>
         {
-            var header = w.Required(m.Header, nameof(m.Header));
-            w.WriteInt64(header.TransferId);
-            w.WriteInt32(header.ChunkSize);
-            w.WriteInt32(header.TotalLength);
-            w.WriteUInt32(header.Checksum);
-            w.WriteString(header.Manifest, "Header.Manifest");
-            w.WriteActorRef(w.Required(header.Recipient, "Header.Recipient"), "Header.Recipient");
-            w.WriteActorRef(header.ReplyTo, "Header.ReplyTo");
+            WriteHeader(w, w.Required(m.Header, nameof(m.Header)));
             w.WriteInt32(m.Index);
             w.WriteBytes(m.Bytes.Span);
         },
-        static r =>
-        {
-            var header = new PayloadHeader(
-                TransferId: r.ReadInt64("Header.TransferId"),
-                ChunkSize: r.ReadInt32("Header.ChunkSize", 1, int.MaxValue),
-                TotalLength: r.ReadInt32("Header.TotalLength", 1, int.MaxValue),
-                Checksum: r.ReadUInt32("Header.Checksum"),
-                Manifest: r.ReadString("Header.Manifest"),
-                Recipient: r.ReadActorRef("Header.Recipient") ?? throw r.Malformed("Header.Recipient", "is empty, expected an actor path"),
-                ReplyTo: r.ReadActorRef("Header.ReplyTo"));
-            return new PayloadChunk(header, r.ReadInt32(nameof(Transfer.PayloadChunk.Index), 0, int.MaxValue), r.ReadBytes(nameof(Transfer.PayloadChunk.Bytes)));
-        });
+        static r => new PayloadChunk(
+            ReadHeader(r),
+            r.ReadInt32(nameof(Transfer.PayloadChunk.Index), 0, int.MaxValue),
+            r.ReadBytes(nameof(Transfer.PayloadChunk.Bytes))));
 
     public static readonly MessageFormat PayloadChunkAck = MessageFormat.Of<PayloadChunkAck>("pk", 1,
         static (w, m, _) =>
@@ -54,4 +39,60 @@ internal static class TransferFormats
         static r => new PayloadRejected(
             TransferId: r.ReadInt64(nameof(Transfer.PayloadRejected.TransferId)),
             Reason: r.ReadString(nameof(Transfer.PayloadRejected.Reason))));
+
+    public static readonly MessageFormat PayloadOffer = MessageFormat.Of<PayloadOffer>("po", 1,
+        static (w, m, _) =>
+        {
+            WriteHeader(w, w.Required(m.Header, nameof(m.Header)));
+            w.WriteString(m.Host, nameof(m.Host));
+            w.WriteInt32(m.Port);
+            w.WriteBytes(w.Required(m.Token, nameof(m.Token)));
+        },
+        static r => new PayloadOffer(
+            ReadHeader(r),
+            Host: r.ReadString(nameof(Transfer.PayloadOffer.Host)),
+            Port: r.ReadInt32(nameof(Transfer.PayloadOffer.Port), 1, 65535),
+            Token: ReadToken(r)));
+
+    public static readonly MessageFormat PayloadOfferTaken = MessageFormat.Of<PayloadOfferTaken>("pt", 1,
+        static (w, m, _) => w.WriteInt64(m.TransferId),
+        static r => new PayloadOfferTaken(r.ReadInt64(nameof(Transfer.PayloadOfferTaken.TransferId))));
+
+    public static readonly MessageFormat PayloadOfferFailed = MessageFormat.Of<PayloadOfferFailed>("pf", 1,
+        static (w, m, _) =>
+        {
+            w.WriteInt64(m.TransferId);
+            w.WriteString(m.Reason, nameof(m.Reason));
+        },
+        static r => new PayloadOfferFailed(
+            TransferId: r.ReadInt64(nameof(Transfer.PayloadOfferFailed.TransferId)),
+            Reason: r.ReadString(nameof(Transfer.PayloadOfferFailed.Reason))));
+
+    private static void WriteHeader(WireWriter w, PayloadHeader header)
+    {
+        w.WriteInt64(header.TransferId);
+        w.WriteInt32(header.ChunkSize);
+        w.WriteInt32(header.TotalLength);
+        w.WriteUInt32(header.Checksum);
+        w.WriteString(header.Manifest, "Header.Manifest");
+        w.WriteActorRef(w.Required(header.Recipient, "Header.Recipient"), "Header.Recipient");
+        w.WriteActorRef(header.ReplyTo, "Header.ReplyTo");
+    }
+
+    private static PayloadHeader ReadHeader(WireReader r) => new(
+        TransferId: r.ReadInt64("Header.TransferId"),
+        ChunkSize: r.ReadInt32("Header.ChunkSize", 1, int.MaxValue),
+        TotalLength: r.ReadInt32("Header.TotalLength", 1, int.MaxValue),
+        Checksum: r.ReadUInt32("Header.Checksum"),
+        Manifest: r.ReadString("Header.Manifest"),
+        Recipient: r.ReadActorRef("Header.Recipient") ?? throw r.Malformed("Header.Recipient", "is empty, expected an actor path"),
+        ReplyTo: r.ReadActorRef("Header.ReplyTo"));
+
+    private static byte[] ReadToken(WireReader r)
+    {
+        var token = r.ReadBytes(nameof(Transfer.PayloadOffer.Token));
+        if (token.Length != BulkWire.TokenLength)
+            throw r.Malformed(nameof(Transfer.PayloadOffer.Token), $"has {token.Length} bytes, expected {BulkWire.TokenLength}");
+        return token.ToArray();
+    }
 }

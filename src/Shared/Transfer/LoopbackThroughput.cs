@@ -12,7 +12,8 @@ namespace AttnRnnCluster.Shared.Transfer;
 /// Issue 7's communication benchmark, all over loopback with both ends in this process: a raw TCP socket moving
 /// N bytes (the baseline); Akka.Remote moving N bytes as plain byte-array messages with no flow control (the
 /// ceiling of anything built on Akka messages); and one message through <see cref="PayloadTransport"/> (serialize,
-/// chunk, send, reassemble, verify, deserialize). Each returns elapsed times; nothing here judges them.
+/// checksum, offer and fetch over the bulk channel or send in chunks, verify, deserialize, deliver). Each returns
+/// elapsed times; nothing here judges them.
 /// </summary>
 public static class LoopbackThroughput
 {
@@ -48,22 +49,31 @@ public static class LoopbackThroughput
     /// Sends <paramref name="message"/> <paramref name="repetitions"/> times from one remote node to an actor on
     /// another (both configured by <see cref="WireConfig"/> over <paramref name="nodeConfig"/>); Tell to delivery.
     /// </summary>
-    public static Task<IReadOnlyList<TimeSpan>> Transport(IProtocolMessage message, int repetitions, Config nodeConfig) =>
-        BetweenTwoNodes(nodeConfig, repetitions, expected: 1, (sender, sink) => PayloadTransport.Get(sender).Tell(sink, message, ActorRefs.NoSender));
+    public static async Task<TransportRuns> Transport(IProtocolMessage message, int repetitions, Config nodeConfig)
+    {
+        var (times, receiver) = await BetweenTwoNodes(nodeConfig, repetitions, expected: 1,
+            (sender, sink) => PayloadTransport.Get(sender).Tell(sink, message, ActorRefs.NoSender));
+        return new TransportRuns(times, receiver.Fetched);
+    }
 
     /// <summary>Sends <paramref name="totalBytes"/> as byte arrays of <paramref name="messageSize"/>, all at once, <paramref name="repetitions"/> times.</summary>
-    public static Task<IReadOnlyList<TimeSpan>> ByteArrayMessages(int totalBytes, int messageSize, int repetitions, Config nodeConfig)
+    public static async Task<IReadOnlyList<TimeSpan>> ByteArrayMessages(int totalBytes, int messageSize, int repetitions, Config nodeConfig)
     {
         var message = new byte[messageSize];
         var count = totalBytes / messageSize;
-        return BetweenTwoNodes(nodeConfig, repetitions, count, (_, sink) =>
+        var (times, _) = await BetweenTwoNodes(nodeConfig, repetitions, count, (_, sink) =>
         {
             for (var i = 0; i < count; i++)
                 sink.Tell(message);
         });
+        return times;
     }
 
-    private static async Task<IReadOnlyList<TimeSpan>> BetweenTwoNodes(
+    /// <summary>Elapsed times, and how many of the messages went over the bulk channel (the rest went in chunks).</summary>
+    public sealed record TransportRuns(IReadOnlyList<TimeSpan> Times, long BulkFetches);
+
+    /// <summary>The times, and the receiving node's bulk channel counters.</summary>
+    private static async Task<(IReadOnlyList<TimeSpan> Times, BulkChannelCounters Receiver)> BetweenTwoNodes(
         Config nodeConfig, int repetitions, int expected, Action<ActorSystem, IActorRef> send)
     {
         var config = nodeConfig.WithFallback(ConfigurationFactory.ParseString("""
@@ -89,7 +99,7 @@ public static class LoopbackThroughput
                 await delivered.Task.WaitAsync(TimeSpan.FromMinutes(5));
                 times.Add(clock.Elapsed);
             }
-            return times;
+            return (times, PayloadTransport.Get(receiver).BulkCounters);
         }
         finally
         {

@@ -7,18 +7,20 @@ namespace AttnRnnCluster.Shared.Transfer;
 /// <summary>
 /// Sends one payload to one remote node's <c>payload-receiver</c>, keeping at most the window's worth of chunks
 /// unacknowledged, and stops when all are acknowledged, when the receiver rejects the transfer, or when no ack
-/// comes for the timeout. It never retries: a lost transfer is the protocol's to recover (shard timeouts).
+/// comes for the timeout. It never retries: a lost transfer is the protocol's to recover (shard timeouts). It holds
+/// the payload from its creation and lets go when it stops; a chunk still queued in Akka's connection then may
+/// carry recycled bytes, which the receiver's checksum rejects, and the transfer had ended anyway.
 /// </summary>
 public sealed class OutgoingTransferActor : ReceiveActor
 {
     private readonly PayloadHeader _header;
-    private readonly byte[] _payload;
+    private readonly SharedPayload _payload;
     private readonly IActorRef _receiver;
     private readonly ChunkWindow _window;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    public OutgoingTransferActor(PayloadHeader header, byte[] payload, IActorRef receiver, TransferSettings settings)
+    public OutgoingTransferActor(PayloadHeader header, SharedPayload payload, IActorRef receiver, TransferSettings settings)
     {
         _header = header;
         _payload = payload;
@@ -40,10 +42,12 @@ public sealed class OutgoingTransferActor : ReceiveActor
         });
     }
 
-    public static Props Props(PayloadHeader header, byte[] payload, IActorRef receiver, TransferSettings settings) =>
+    public static Props Props(PayloadHeader header, SharedPayload payload, IActorRef receiver, TransferSettings settings) =>
         Akka.Actor.Props.Create(() => new OutgoingTransferActor(header, payload, receiver, settings));
 
     protected override void PreStart() => SendWhileWindowOpen();
+
+    protected override void PostStop() => _payload.Release();
 
     private void OnAck(PayloadChunkAck ack)
     {
@@ -62,6 +66,6 @@ public sealed class OutgoingTransferActor : ReceiveActor
     {
         var layout = _header.Layout;
         while (_window.TryTakeNext(out var index))
-            _receiver.Tell(new PayloadChunk(_header, index, _payload.AsMemory(layout.Offset(index), layout.Length(index))), Self);
+            _receiver.Tell(new PayloadChunk(_header, index, _payload.Bytes.AsMemory(layout.Offset(index), layout.Length(index))), Self);
     }
 }

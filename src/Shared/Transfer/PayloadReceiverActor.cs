@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
-using AttnRnnCluster.Shared.Serialization;
 
 namespace AttnRnnCluster.Shared.Transfer;
 
@@ -9,30 +8,39 @@ namespace AttnRnnCluster.Shared.Transfer;
 /// The node's <c>payload-receiver</c>: acknowledges chunks, and when a transfer is complete and verified,
 /// deserializes the message and delivers it to its local recipient as if sent by the original sender.
 /// Corrupt, undeliverable and stalled transfers are dropped with an error naming the sending actor.
+/// Bulk offers go to <paramref name="bulk"/> (null when this node's bulk channel is off: they are declined).
 /// </summary>
 public sealed class PayloadReceiverActor : ReceiveActor, IWithTimers
 {
     private readonly IncomingTransfers _transfers;
+    private readonly BulkFetcher? _bulk;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Akka.Serialization.Serialization _serialization = Context.System.Serialization;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly CancellationTokenSource _stopping = new();
 
     private readonly TimeSpan _expiryInterval;
 
-    public PayloadReceiverActor(TransferSettings settings)
+    public PayloadReceiverActor(TransferSettings settings, BulkFetcher? bulk)
     {
         _transfers = new IncomingTransfers(settings.MaxPayloadBytes, settings.Timeout);
+        _bulk = bulk;
         _expiryInterval = settings.Timeout / 4;
         Receive<PayloadChunk>(OnChunk);
+        Receive<PayloadOffer>(OnOffer);
         Receive<ExpireStalled>(_ => ExpireStalledTransfers());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(TransferSettings settings) => Akka.Actor.Props.Create(() => new PayloadReceiverActor(settings));
+    public static Props Props(TransferSettings settings, BulkFetcher? bulk) =>
+        Akka.Actor.Props.Create(() => new PayloadReceiverActor(settings, bulk));
 
     protected override void PreStart() =>
         Timers.StartPeriodicTimer(nameof(ExpireStalled), ExpireStalled.Instance, _expiryInterval);
+
+    // Abandons fetches under way (the node is stopping). Not disposed: they may still link to its token.
+    protected override void PostStop() => _stopping.Cancel();
 
     private void OnChunk(PayloadChunk chunk)
     {
@@ -53,24 +61,32 @@ public sealed class PayloadReceiverActor : ReceiveActor, IWithTimers
         }
     }
 
+    private void OnOffer(PayloadOffer offer)
+    {
+        if (_bulk == null)
+        {
+            _log.Debug("Declined bulk {0} from {1}: the bulk channel is off on this node", offer.Header.Description, Sender);
+            Sender.Tell(new PayloadOfferFailed(offer.Header.TransferId, "the bulk channel is off on the receiving node"));
+            return;
+        }
+        if (_bulk.Problem(offer) is { } problem)
+        {
+            _log.Error("Declined bulk {0} from {1} (on behalf of {2}): {3}", offer.Header.Description, Sender,
+                offer.Header.ReplyTo?.ToString() ?? "no sender", problem);
+            Sender.Tell(new PayloadOfferFailed(offer.Header.TransferId, problem));
+            return;
+        }
+        _ = _bulk.FetchAndDeliver(offer, Sender, Self, _stopping.Token);
+    }
+
     private void Deliver(PayloadHeader header, byte[] payload)
     {
-        if (header.Recipient is not IActorRefScope { IsLocal: true })
-        {
-            Reject(header, $"recipient {header.Recipient} is not on this node");
-            return;
-        }
-        object message;
-        try
-        {
-            message = _serialization.Deserialize(payload, ProtocolSerializer.SerializerId, header.Manifest);
-        }
-        catch (Exception e)
-        {
-            Reject(header, $"the reassembled payload does not decode: {e.Message}");
-            return;
-        }
-        header.Recipient.Tell(message, header.ReplyTo);
+        var problem = PayloadDelivery.RecipientProblem(header);
+        var message = problem == null ? PayloadDelivery.Decode(_serialization, header, payload, out problem) : null;
+        if (message != null)
+            PayloadDelivery.Deliver(header, message);
+        else
+            Reject(header, problem!);
     }
 
     private void Reject(PayloadHeader header, string problem)

@@ -49,6 +49,7 @@ public sealed class ProtocolSerializerTests(WireSystemFixture fixture) : IClassF
             ["RegisterWorker"] = "rw", ["WorkerAccepted"] = "wa", ["WorkerRefused"] = "wr", ["TrainingFinished"] = "tf",
             ["WeightsUpdate"] = "wu", ["ShardAssignment"] = "sa", ["ShardCompleted"] = "sc", ["ShardFailed"] = "sf",
             ["PayloadChunk"] = "pc", ["PayloadChunkAck"] = "pk", ["PayloadRejected"] = "pr",
+            ["PayloadOffer"] = "po", ["PayloadOfferTaken"] = "pt", ["PayloadOfferFailed"] = "pf",
         }, manifests);
     }
 

@@ -46,6 +46,11 @@ public static class SampleMessages
             new PayloadHeader(18, 4096, 1, 7, "sc", someActor, null), 0, new byte[] { 42 })),
         ("PayloadChunkAck", new PayloadChunkAck(17, 2)),
         ("PayloadRejected", new PayloadRejected(17, "checksum mismatch")),
+        ("PayloadOffer", new PayloadOffer(
+            new PayloadHeader(19, 65536, 67_108_877, 0xCAFEF00D, "wu", someActor, someActor), "node-7.example", 40_123,
+            [.. Enumerable.Range(1, BulkWire.TokenLength).Select(i => (byte)(i * 15))])),
+        ("PayloadOfferTaken", new PayloadOfferTaken(19)),
+        ("PayloadOfferFailed", new PayloadOfferFailed(19, "could not connect to node-7.example:40123")),
     ];
 
     public static ParameterBuffer Parameters(float[] values) => new(

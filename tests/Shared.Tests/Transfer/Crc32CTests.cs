@@ -38,6 +38,34 @@ public sealed class Crc32CTests
         }
     }
 
+    [Fact]
+    public void Long_inputs_computed_in_interleaved_blocks_match_the_reference()
+    {
+        var bytes = new byte[200_003];
+        for (var i = 0; i < bytes.Length; i++)
+            bytes[i] = (byte)((i * 2654435761u) >> 13);
+
+        foreach (var length in new[] { 24_575, 24_576, 24_577, 49_152 + 9, bytes.Length })
+            Assert.Equal(BitwiseReference(bytes.AsSpan(0, length)), Crc32C.Compute(bytes.AsSpan(0, length)));
+    }
+
+    [Fact]
+    public void Appending_piece_by_piece_gives_the_checksum_of_the_whole()
+    {
+        var bytes = new byte[150_000];
+        for (var i = 0; i < bytes.Length; i++)
+            bytes[i] = (byte)(i * 7 + (i >> 9));
+
+        foreach (var pieceLength in new[] { 1, 1000, 24_576, 30_001, 65_536 })
+        {
+            var checksum = 0u;
+            for (var offset = 0; offset < bytes.Length; offset += pieceLength)
+                checksum = Crc32C.Append(checksum, bytes.AsSpan(offset, Math.Min(pieceLength, bytes.Length - offset)));
+            Assert.Equal(Crc32C.Compute(bytes), checksum);
+        }
+        Assert.Equal(BitwiseReference(bytes), Crc32C.Compute(bytes));
+    }
+
     /// <summary>The textbook definition: reflected polynomial 0x82F63B78, one bit at a time.</summary>
     private static uint BitwiseReference(ReadOnlySpan<byte> bytes)
     {

@@ -11,14 +11,17 @@ namespace AttnRnnCluster.Shared.Tests.Transfer;
 public static class TestNodes
 {
     public static ActorSystem Start(string provider, TransferSettings transfer, string extraHocon = "") =>
-        ActorSystem.Create("attnrnn", ConfigurationFactory.ParseString(extraHocon)
+        ActorSystem.Create("attnrnn", NodeConfig(provider, transfer, extraHocon));
+
+    public static Config NodeConfig(string provider, TransferSettings transfer, string extraHocon = "") =>
+        ConfigurationFactory.ParseString(extraHocon)
             .WithFallback(WireConfig.Create(WirePrecision.F32, transfer))
             .WithFallback(ConfigurationFactory.ParseString($$"""
                 akka.loglevel = WARNING
                 akka.actor.provider = {{provider}}
                 akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
                 akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
-                """)));
+                """));
 
     /// <summary>Starts <paramref name="count"/> cluster nodes joined to the first, and waits until all see all as Up.</summary>
     public static async Task<ActorSystem[]> StartCluster(int count, TransferSettings transfer, TimeSpan timeout)

@@ -6,8 +6,9 @@ using Xunit.Abstractions;
 namespace AttnRnnCluster.Shared.Tests.Transfer;
 
 /// <summary>
-/// Issue 7 item 3: 64 MB of weights node → node over loopback through the transport, against a raw TCP socket
-/// and against Akka.Remote's own ceiling (the same bytes as byte-array messages with no flow control).
+/// Issue 7 item 3: 64 MB of weights node → node over loopback through the transport (bulk channel, and chunks
+/// only), against a raw TCP socket and against Akka.Remote's own ceiling (the same bytes as byte-array messages
+/// with no flow control).
 /// The first run of each kind is a warm-up (JIT, connection) and is reported but left out of the median.
 /// </summary>
 public sealed class TransferThroughputBenchmark(ITestOutputHelper output)
@@ -23,11 +24,13 @@ public sealed class TransferThroughputBenchmark(ITestOutputHelper output)
         for (var i = 0; i < 5; i++)
             raw.Add(await LoopbackThroughput.RawTcp(Bytes));
         var ceiling = await LoopbackThroughput.ByteArrayMessages(Bytes, TransferSettings.Default.ChunkSize, 6, Config.Empty);
-        var transport = await LoopbackThroughput.Transport(update, 8, Config.Empty);
+        var transport = (await LoopbackThroughput.Transport(update, 8, Config.Empty)).Times;
+        var chunks = (await LoopbackThroughput.Transport(update, 4, ConfigurationFactory.ParseString("attnrnn.transfer.bulk-channel = off"))).Times;
 
         Report("raw TCP socket", raw, warmUp: 1);
         Report($"Akka.Remote, {TransferSettings.Default.ChunkSize}-byte byte[] messages, no flow control", ceiling, warmUp: 1);
-        Report($"PayloadTransport (chunk {TransferSettings.Default.ChunkSize} B, window {TransferSettings.Default.Window})", transport, warmUp: 1);
+        Report("PayloadTransport, bulk channel", transport, warmUp: 1);
+        Report($"PayloadTransport, chunks only (chunk {TransferSettings.Default.ChunkSize} B, window {TransferSettings.Default.Window})", chunks, warmUp: 1);
         output.WriteLine($"transport / raw TCP throughput: {Median(raw, 1).TotalSeconds / Median(transport, 1).TotalSeconds:F3}");
     }
 

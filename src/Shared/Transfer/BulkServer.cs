@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Akka.Actor;
+using Akka.Event;
+using AttnRnnCluster.Shared.Security;
+
+namespace AttnRnnCluster.Shared.Transfer;
+
+/// <summary>
+/// The sending side of the bulk channel: a TCP listener holding offered payloads until a receiver fetches them
+/// (<see cref="BulkWire"/>). Each offer is good for one fetch with its random token; a wrong or replayed token gets
+/// <see cref="BulkWire.Unknown"/>. At most <see cref="MaxConnections"/> connections are served at once; a client that
+/// misbehaves costs a warning and its connection, never the node. With <paramref name="tls"/>, every connection is
+/// mutual TLS with the cluster's certificate check.
+/// </summary>
+public sealed class BulkServer : IDisposable
+{
+    public const int MaxConnections = 64;
+
+    /// <summary>Payload bytes per write, so that a receiver that stops reading is noticed within the stall timeout.</summary>
+    private const int WriteSize = 4 << 20;
+
+    private readonly TcpListener _listener;
+    private readonly ConcurrentDictionary<long, HeldOffer> _offers = new();
+    private readonly ClusterTls? _tls;
+    private readonly SslStreamCertificateContext? _certificate;
+    private readonly TimeSpan _requestTimeout;
+    private readonly TimeSpan _stallTimeout;
+    private readonly ILoggingAdapter _log;
+    private readonly CancellationTokenSource _stopping = new();
+    private int _connections;
+    private long _connectionsAccepted;
+
+    private BulkServer(TcpListener listener, ClusterTls? tls, TransferSettings settings, ILoggingAdapter log)
+    {
+        _listener = listener;
+        _tls = tls;
+        _certificate = tls is null ? null : BulkTls.CertificateContext(tls);
+        _requestTimeout = settings.BulkConnectTimeout;
+        _stallTimeout = settings.Timeout;
+        _log = log;
+        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Listens on <paramref name="endpoint"/> (port 0: any free one) and starts accepting.</summary>
+    /// <exception cref="SocketException">The address cannot be listened on (in use, not this machine's).</exception>
+    public static BulkServer Start(IPEndPoint endpoint, ClusterTls? tls, TransferSettings settings, ILoggingAdapter log)
+    {
+        var listener = new TcpListener(endpoint);
+        listener.Start(backlog: MaxConnections);
+        var server = new BulkServer(listener, tls, settings, log);
+        _ = server.AcceptLoop();
+        return server;
+    }
+
+    /// <summary>The port it listens on.</summary>
+    public int Port { get; }
+
+    public bool UsesTls => _tls != null;
+
+    /// <summary>Connections accepted since the start, refused ones included.</summary>
+    public long ConnectionsAccepted => Interlocked.Read(ref _connectionsAccepted);
+
+    /// <summary>
+    /// Holds <paramref name="payload"/> (shared, never copied or changed) for one fetch of <paramref name="transferId"/>
+    /// and returns the token that fetch needs; <paramref name="owner"/> hears of its progress (<see cref="OfferProgress"/>).
+    /// The server holds the payload until the offer is withdrawn or its fetch has ended.
+    /// </summary>
+    public byte[] Offer(long transferId, SharedPayload payload, IActorRef owner)
+    {
+        var token = RandomNumberGenerator.GetBytes(BulkWire.TokenLength);
+        if (!_offers.TryAdd(transferId, new HeldOffer(token, payload.Hold(), owner)))
+        {
+            payload.Release();
+            throw new InvalidOperationException($"transfer {transferId} is already offered");
+        }
+        return token;
+    }
+
+    /// <summary>Forgets the offer of <paramref name="transferId"/> if no fetch has taken it yet.</summary>
+    public void Withdraw(long transferId)
+    {
+        if (_offers.TryRemove(transferId, out var offer))
+            offer.Payload.Release();
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _listener.Stop();
+        foreach (var transferId in _offers.Keys)
+            Withdraw(transferId);
+    }
+
+    private async Task AcceptLoop()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptSocketAsync(_stopping.Token);
+            }
+            catch (Exception) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                _log.Warning("Bulk channel: accepting a connection on port {0} failed: {1}", Port, e.Message);
+                continue;
+            }
+            Interlocked.Increment(ref _connectionsAccepted);
+            if (Interlocked.Increment(ref _connections) > MaxConnections)
+            {
+                Interlocked.Decrement(ref _connections);
+                _log.Warning("Bulk channel: closed a connection from {0}: already serving {1}", socket.RemoteEndPoint, MaxConnections);
+                socket.Dispose();
+                continue;
+            }
+            _ = Serve(socket);
+        }
+    }
+
+    private async Task Serve(Socket socket)
+    {
+        var peer = socket.RemoteEndPoint?.ToString() ?? "an unknown peer";
+        long transferId = 0;
+        HeldOffer? taken = null;
+        try
+        {
+            socket.NoDelay = true;
+            await using var stream = await Open(socket, peer);
+            var request = new byte[BulkWire.RequestLength];
+            using (var timeout = Timeout(_requestTimeout))
+                await stream.ReadExactlyAsync(request, timeout.Token);
+            if (!BulkWire.TryRead(request, out transferId, out var token))
+            {
+                _log.Warning("Bulk channel: closed a connection from {0}: not a bulk channel request", peer);
+                return;
+            }
+            taken = Take(transferId, token, out var refusal);
+            if (taken == null)
+            {
+                _log.Warning("Bulk channel: refused {0} the payload of transfer {1}: {2}", peer, transferId, refusal);
+                await stream.WriteAsync(new[] { BulkWire.Unknown }, _stopping.Token);
+                return;
+            }
+            taken.Owner.Tell(new OfferProgress.FetchStarted(transferId));
+            await stream.WriteAsync(new[] { BulkWire.Ready }, _stopping.Token);
+            await Write(stream, taken.Payload.Bytes);
+            taken.Owner.Tell(new OfferProgress.Served(transferId));
+        }
+        catch (Exception e)
+        {
+            var timedOut = e is OperationCanceledException && !_stopping.IsCancellationRequested;
+            if (taken == null)
+            {
+                _log.Warning("Bulk channel: dropped a connection from {0} before serving it: {1}", peer,
+                    timedOut ? $"no {(_tls == null ? "" : "TLS handshake and ")}request within {_requestTimeout}" : e.Message);
+                return;
+            }
+            var problem = timedOut ? $"the receiver took no bytes for {_stallTimeout}" : e.Message;
+            _log.Warning("Bulk channel: sending the payload of transfer {0} to {1} failed: {2}", transferId, peer, problem);
+            taken.Owner.Tell(new OfferProgress.ServeFailed(transferId, $"sending to {peer} failed: {problem}"));
+        }
+        finally
+        {
+            socket.Dispose();
+            taken?.Payload.Release();
+            Interlocked.Decrement(ref _connections);
+        }
+    }
+
+    private async Task<Stream> Open(Socket socket, string peer)
+    {
+        var network = new NetworkStream(socket, ownsSocket: false);
+        if (_tls == null)
+            return network;
+        using var timeout = Timeout(_requestTimeout);
+        return await BulkTls.AuthenticateAsServer(network, _tls, _certificate!, peer, _log, timeout.Token);
+    }
+
+    /// <summary>The offer, removed so no one can fetch it again, when the token matches; else null and why.</summary>
+    private HeldOffer? Take(long transferId, ReadOnlySpan<byte> token, out string? refusal)
+    {
+        refusal = null;
+        if (!_offers.TryGetValue(transferId, out var offer))
+            refusal = "no such offer (never made, withdrawn, or already taken)";
+        else if (!CryptographicOperations.FixedTimeEquals(offer.Token, token))
+            refusal = "wrong token";
+        else if (!_offers.TryRemove(new KeyValuePair<long, HeldOffer>(transferId, offer)))
+            refusal = "already taken";
+        return refusal == null ? offer : null;
+    }
+
+    private async Task Write(Stream stream, byte[] payload)
+    {
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        for (var offset = 0; offset < payload.Length; offset += WriteSize)
+        {
+            stall.CancelAfter(_stallTimeout);
+            await stream.WriteAsync(payload.AsMemory(offset, Math.Min(WriteSize, payload.Length - offset)), stall.Token);
+        }
+        await stream.FlushAsync(stall.Token);
+    }
+
+    private CancellationTokenSource Timeout(TimeSpan timeout)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        source.CancelAfter(timeout);
+        return source;
+    }
+
+    private sealed record HeldOffer(byte[] Token, SharedPayload Payload, IActorRef Owner);
+}

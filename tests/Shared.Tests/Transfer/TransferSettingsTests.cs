@@ -1,0 +1,52 @@
+using Akka.Configuration;
+using AttnRnnCluster.Shared.Transfer;
+
+namespace AttnRnnCluster.Shared.Tests.Transfer;
+
+/// <summary>The bulk channel's settings in <c>attnrnn.transfer</c> (the chunk settings are tested with the wire config).</summary>
+public sealed class TransferSettingsTests
+{
+    [Fact]
+    public void The_bulk_channel_is_on_by_default_from_1_MiB_on_any_free_port()
+    {
+        var settings = TransferSettings.FromConfig(Config.Empty);
+
+        Assert.True(settings.BulkChannel);
+        Assert.Equal(1 << 20, settings.BulkThreshold);
+        Assert.Equal(0, settings.BulkPort);
+        Assert.Equal(TimeSpan.FromSeconds(5), settings.BulkConnectTimeout);
+    }
+
+    [Theory]
+    [InlineData("off", false)]
+    [InlineData("on", true)]
+    [InlineData("false", false)]
+    [InlineData("true", true)]
+    public void The_bulk_channel_is_switched_with_on_or_off(string value, bool on) =>
+        Assert.Equal(on, TransferSettings.FromConfig(ConfigurationFactory.ParseString($"attnrnn.transfer.bulk-channel = {value}")).BulkChannel);
+
+    [Theory]
+    [InlineData("bulk-channel = sometimes", "attnrnn.transfer.bulk-channel = 'sometimes': expected on or off")]
+    [InlineData("bulk-threshold = 1KiB", "attnrnn.transfer.bulk-threshold = 1024b: expected at least chunk-size (65536b)")]
+    [InlineData("bulk-port = 70000", "attnrnn.transfer.bulk-port = 70000: expected 0 (any free port) or a TCP port 1..65535")]
+    [InlineData("bulk-port = -1", "attnrnn.transfer.bulk-port = -1: expected 0 (any free port)")]
+    [InlineData("bulk-connect-timeout = 0s", "attnrnn.transfer.bulk-connect-timeout = 00:00:00: expected a positive duration")]
+    public void Bad_bulk_settings_are_errors_naming_the_key(string setting, string expected)
+    {
+        var error = Assert.Throws<ConfigurationException>(() =>
+            TransferSettings.FromConfig(ConfigurationFactory.ParseString($"attnrnn.transfer.{setting}")));
+
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void Bulk_settings_survive_their_own_hocon()
+    {
+        var settings = TransferSettings.Default with
+        {
+            BulkChannel = false, BulkThreshold = 3 << 20, BulkPort = 4054, BulkConnectTimeout = TimeSpan.FromMilliseconds(1500),
+        };
+
+        Assert.Equal(settings, TransferSettings.FromConfig(ConfigurationFactory.ParseString(settings.ToHocon())));
+    }
+}
