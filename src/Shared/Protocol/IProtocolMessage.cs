@@ -6,8 +6,11 @@ namespace AttnRnnCluster.Shared.Protocol;
 /// </summary>
 public interface IProtocolMessage;
 
-/// <summary>The protocol revision. A worker whose revision differs is refused at registration.</summary>
+/// <summary>
+/// The protocol revision. A worker whose revision differs is refused at registration.
+/// 1: the first release. 2: the bulk channel's messages (a revision-1 node cannot read a PayloadOffer).
+/// </summary>
 public static class ProtocolRevision
 {
-    public const int Current = 1;
+    public const int Current = 2;
 }
