@@ -78,9 +78,14 @@ public static class BulkClient
             await stream.DisposeAsync();
             if (e is BulkFetchException || cancel.IsCancellationRequested)
                 throw;
-            throw e is OperationCanceledException
-                ? new BulkFetchException($"{offer.Endpoint} did not {(tls == null ? "" : "complete the TLS handshake and ")}answer within {timeout}")
-                : new BulkFetchException($"{offer.Endpoint}: {(tls == null ? "the request" : "the TLS handshake or the request")} failed: {e.Message}", inner: e);
+            throw e switch
+            {
+                OperationCanceledException => new BulkFetchException($"{offer.Endpoint} did not {(tls == null ? "" : "complete the TLS handshake and ")}answer within {timeout}"),
+                // A server that closes at once (busy, or a TLS server refusing plain bytes) shows as an end of stream or
+                // as a reset, depending on whether the request had reached it: the same answer either way.
+                IOException when tls == null => new BulkFetchException($"{offer.Endpoint} closed the connection without answering (busy, or not a bulk server): {e.Message}", inner: e),
+                _ => new BulkFetchException($"{offer.Endpoint}: {(tls == null ? "the request" : "the TLS handshake or the request")} failed: {e.Message}", inner: e),
+            };
         }
     }
 
