@@ -217,7 +217,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
             gaveWork = false;
             foreach (var worker in _workers.All)
             {
-                if (worker.FreeSlots <= 0 || !round.TryTakeWaiting(out int shard)) continue;
+                if (worker.FreeSlotsFor(round.Version, round.Kind, countAll: round != _round) <= 0 || !round.TryTakeWaiting(out int shard)) continue;
                 Send(worker, round, shard, isBackup: false);
                 gaveWork = true;
             }

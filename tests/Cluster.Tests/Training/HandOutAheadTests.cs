@@ -17,6 +17,7 @@ namespace AttnRnnCluster.Cluster.Tests.Training;
 public sealed class HandOutAheadTests : TestKit, IDisposable
 {
     private const int ShardsPerStep = 5;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly string _dir = Directory.CreateTempSubdirectory("attnrnn-ahead-").FullName;
 
     // Without serialize-messages: a test probe cannot be stopped with it on (system messages fail the check).
@@ -30,13 +31,15 @@ public sealed class HandOutAheadTests : TestKit, IDisposable
         Shutdown();
     }
 
-    private (IActorRef Coordinator, TrainingSetup Setup) StartCoordinator(int steps, int minWorkers)
+    /// <param name="noBackups">No straggler backups, so that which worker gets which shard depends only on the test.</param>
+    private (IActorRef Coordinator, TrainingSetup Setup) StartCoordinator(int steps, int minWorkers, bool noBackups = false)
     {
         var options = InProcessTraining.SmallAdding(Path.Combine(_dir, "run"), steps);
         options = options with { Run = options.Run with { LocalWorkers = minWorkers } };
         var setup = TrainingSetup.Create(options);
+        var plan = noBackups ? setup.Plan with { StragglerMinimum = TimeSpan.FromHours(1) } : setup.Plan;
         var journal = new InProcessTraining.RecordingJournal(setup, options);
-        return (Sys.ActorOf(TrainingCoordinator.Props(setup.Plan, setup.Data, setup.Master, journal, "test-run")), setup);
+        return (Sys.ActorOf(TrainingCoordinator.Props(plan, setup.Data, setup.Master, journal, "test-run")), setup);
     }
 
     private static RegisterWorker Registration(string name, int window) => new(name, ProtocolRevision.Current, "0.107.0", "2.10.0", 1, window);
@@ -51,23 +54,23 @@ public sealed class HandOutAheadTests : TestKit, IDisposable
         int parameters = setup.Master.Layout.TotalSize;
         var worker = CreateTestProbe();
         coordinator.Tell(Registration("wide-window", window: 16), worker.Ref);
-        worker.ExpectMsg<WorkerAccepted>();
-        Assert.Equal(0, worker.ExpectMsg<WeightsUpdate>().Version);
+        worker.ExpectMsg<WorkerAccepted>(Patience);
+        Assert.Equal(0, worker.ExpectMsg<WeightsUpdate>(Patience).Version);
 
         // Step 1's shards, then step 2's, all before any result: the window has room for both steps.
-        var handedOut = Enumerable.Range(0, 2 * ShardsPerStep).Select(_ => worker.ExpectMsg<ShardAssignment>()).ToList();
+        var handedOut = Enumerable.Range(0, 2 * ShardsPerStep).Select(_ => worker.ExpectMsg<ShardAssignment>(Patience)).ToList();
         Assert.Equal([.. Enumerable.Repeat(0L, ShardsPerStep), .. Enumerable.Repeat(1L, ShardsPerStep)], handedOut.Select(a => a.Version));
         Assert.Equal(2 * ShardsPerStep, handedOut.Select(a => (a.Version, a.ShardIndex)).Distinct().Count());
 
         // Step 1 done: step 2 is already out, so step 3's shards follow the weights at once.
         Answer(coordinator, worker, handedOut.Where(a => a.Version == 0), parameters);
-        Assert.Equal(1, worker.ExpectMsg<WeightsUpdate>().Version);
-        var step3 = Enumerable.Range(0, ShardsPerStep).Select(_ => worker.ExpectMsg<ShardAssignment>()).ToList();
+        Assert.Equal(1, worker.ExpectMsg<WeightsUpdate>(Patience).Version);
+        var step3 = Enumerable.Range(0, ShardsPerStep).Select(_ => worker.ExpectMsg<ShardAssignment>(Patience)).ToList();
         Assert.All(step3, a => Assert.Equal((2L, WorkKind.Train), (a.Version, a.Kind)));
 
         // Step 2 done: an evaluation follows step 3, so step 4 is not handed out ahead of it.
         Answer(coordinator, worker, handedOut.Where(a => a.Version == 1), parameters);
-        Assert.Equal(2, worker.ExpectMsg<WeightsUpdate>().Version);
+        Assert.Equal(2, worker.ExpectMsg<WeightsUpdate>(Patience).Version);
         Answer(coordinator, worker, step3, parameters);
         var beforeStep3Weights = new List<object>();
         worker.FishForMessage(message =>
@@ -76,7 +79,37 @@ public sealed class HandOutAheadTests : TestKit, IDisposable
             return message is WeightsUpdate { Version: 3 };
         }, TimeSpan.FromMinutes(1));
         Assert.DoesNotContain(beforeStep3Weights, m => m is ShardAssignment);
-        Assert.Equal(WorkKind.Evaluate, worker.ExpectMsg<ShardAssignment>().Kind);
+        Assert.Equal(WorkKind.Evaluate, worker.ExpectMsg<ShardAssignment>(Patience).Kind);
+    }
+
+    [Fact]
+    public void Shards_held_for_the_next_step_never_keep_a_worker_from_this_steps_shards()
+    {
+        var (coordinator, setup) = StartCoordinator(steps: 4, minWorkers: 2, noBackups: true);
+        int parameters = setup.Master.Layout.TotalSize;
+        var doomed = CreateTestProbe();
+        var steady = CreateTestProbe();
+        coordinator.Tell(Registration("doomed", window: 2), doomed.Ref);
+        coordinator.Tell(Registration("steady", window: 2), steady.Ref);
+        var doomedShards = Enumerable.Range(0, 2).Select(_ => doomed.FishForMessage<ShardAssignment>(_ => true, Patience)).ToList();
+        Assert.Equal([0, 2], doomedShards.Select(a => a.ShardIndex));
+
+        // The steady worker answers step 1's shards 1, 3 and 4; its whole window then holds step 2's shards.
+        var held = new List<ShardAssignment>();
+        while (held.Count(a => a.Version == 1) < 2)
+        {
+            var assignment = steady.FishForMessage<ShardAssignment>(_ => true, Patience);
+            if (assignment.Version == 0) coordinator.Tell(ZeroGradient(assignment, parameters), steady.Ref);
+            held.Add(assignment);
+        }
+        Assert.Equal([1, 3, 4], held.Where(a => a.Version == 0).Select(a => a.ShardIndex));
+
+        // The doomed worker dies with shards 0 and 2 of step 1: they must go to the steady worker regardless.
+        Watch(doomed.Ref);
+        Sys.Stop(doomed.Ref);
+        ExpectTerminated(doomed.Ref, Patience);
+        var reassigned = Enumerable.Range(0, 2).Select(_ => steady.FishForMessage<ShardAssignment>(_ => true, Patience)).ToList();
+        Assert.Equal([(0L, 0), (0L, 2)], reassigned.Select(a => (a.Version, a.ShardIndex)));
     }
 
     private static void Answer(IActorRef coordinator, Akka.TestKit.TestProbe worker, IEnumerable<ShardAssignment> assignments, int parameters)
@@ -96,7 +129,7 @@ public sealed class HandOutAheadTests : TestKit, IDisposable
         doomed.FishForMessage(message => message is ShardAssignment { Version: 1 }, TimeSpan.FromMinutes(1));
         Watch(doomed.Ref);
         Sys.Stop(doomed.Ref);
-        ExpectTerminated(doomed.Ref);
+        ExpectTerminated(doomed.Ref, Patience);
 
         var summary = await coordinator.Ask<RunSummary>(new TrainingCoordinator.AwaitCompletion(), TimeSpan.FromMinutes(2));
         Assert.False(summary.Failed, summary.Reason);
