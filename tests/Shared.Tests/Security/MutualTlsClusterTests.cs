@@ -96,15 +96,16 @@ public sealed class MutualTlsClusterTests : IDisposable
         await AssertCannotJoin(seed, plain, seedInPlainText, "due to TLS handshake failure");
     }
 
-    /// <summary>The seed refuses the outsider's connection, and again when it retries; after
-    /// <see cref="RefusedNodeWatch"/> at least, the outsider is a member of no cluster with the seed.</summary>
+    /// <summary>The seed refuses the outsider's connection; after <see cref="RefusedNodeWatch"/> at least (during
+    /// which the outsider keeps retrying), the outsider is a member of no cluster with the seed. Waiting for a second
+    /// refusal made the test flaky: under load Akka's gating and join back-off can put the retry past any bound.</summary>
     private static async Task AssertCannotJoin(TestClusterNode seed, TestClusterNode outsider, Address seedAddress, string seedRefusal)
     {
         var watchEnds = DateTime.UtcNow + RefusedNodeWatch;
         outsider.Cluster.Join(seedAddress);
         // Stops early if the outsider gets in, so that the assertions below say so.
-        await seed.Until(() => seed.WarningsContaining(seedRefusal) >= 2 || seed.Cluster.State.Members.Count > 1,
-            $"refusing the outsider twice ({seedRefusal})", outsider);
+        await seed.Until(() => seed.WarningsContaining(seedRefusal) >= 1 || seed.Cluster.State.Members.Count > 1,
+            $"refusing the outsider ({seedRefusal})", outsider);
         while (DateTime.UtcNow < watchEnds)
             await Task.Delay(200);
 
