@@ -33,7 +33,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
     private readonly long _firstStep;
     private ShardRound? _round;
     /// <summary>The next training step's shards, handed out ahead while this step's last results come in.</summary>
-    private NextRound? _ahead;
+    private PreparedRound? _ahead;
     private RoundClock _clock = new();
     private StepOutcome? _pendingStep;
     private double? _lastTrainLoss, _lastEvalLoss, _bestEvalLoss;
@@ -62,7 +62,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
 
     private sealed record Tick : INoSerializationVerificationNeeded;
     private sealed record StartTimedOut : INoSerializationVerificationNeeded;
-    private sealed record NextRound(ShardRound Round, long Examples, long? Tokens);
+    private sealed record PreparedRound(ShardRound Round, long Examples, long? Tokens);
     private sealed record StepOutcome(long Step, double Loss, double GradientNorm, double LearningRate, double ReduceMs, double BroadcastMs);
 
     private readonly List<IActorRef> _completionWaiters = [];
@@ -164,11 +164,11 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
         else Dispatch();
     }
 
-    private NextRound BuildTrainRound(long step)
+    private PreparedRound BuildTrainRound(long step)
     {
         var batch = _data.TrainBatch(step - 1, _plan.GlobalBatch);
         var (shards, counts) = Split(batch, _plan.MicroBatch);
-        return new NextRound(new ShardRound(step - 1, WorkKind.Train, shards, counts, _master.Layout.TotalSize),
+        return new PreparedRound(new ShardRound(step - 1, WorkKind.Train, shards, counts, _master.Layout.TotalSize),
             batch.Count, batch.Tokens != null ? batch.LossItems : null);
     }
 
@@ -217,7 +217,8 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
             gaveWork = false;
             foreach (var worker in _workers.All)
             {
-                if (worker.FreeSlotsFor(round.Version, round.Kind, countAll: round != _round) <= 0 || !round.TryTakeWaiting(out int shard)) continue;
+                int free = round == _round ? worker.FreeSlotsFor(round.Version, round.Kind) : worker.FreeSlots;
+                if (free <= 0 || !round.TryTakeWaiting(out int shard)) continue;
                 Send(worker, round, shard, isBackup: false);
                 gaveWork = true;
             }

@@ -15,14 +15,16 @@ public sealed class WorkerEntry(IActorRef actor, string name, int capacity, int 
     public int BadResults { get; set; }
     /// <summary>True while one of its shards has outlived the shard timeout; it gets no new work until it answers.</summary>
     public bool Suspect { get; set; }
+    /// <summary>Room in its window counting everything it holds: for handing out the next step's shards ahead.</summary>
+    public int FreeSlots => Suspect ? 0 : Math.Max(0, Capacity - InFlight.Count);
+
     /// <summary>
-    /// Room in its window for shards of the given round. The next step's shards handed out ahead count against the
-    /// window when more are handed out ahead, but never keep this step's shards from it: they cannot start before
-    /// this step ends, so letting them block it would deadlock the step. A backup can take a worker one over its
-    /// window (see TrainingCoordinator.BackUpStragglers): never negative.
+    /// Room in its window for shards of one round, counting only that round's. Shards of the next step held ahead
+    /// cannot start before this step ends, so letting them keep this step's shards out would deadlock the step.
+    /// Never negative: a straggler's backup can take a worker one over its window.
     /// </summary>
-    public int FreeSlotsFor(long version, WorkKind kind, bool countAll) =>
-        Suspect ? 0 : Math.Max(0, Capacity - (countAll ? InFlight.Count : InFlight.Count(k => k.Version == version && k.Kind == kind)));
+    public int FreeSlotsFor(long version, WorkKind kind) =>
+        Suspect ? 0 : Math.Max(0, Capacity - InFlight.Count(k => k.Version == version && k.Kind == kind));
 
     public bool HoldsWorkOf(long version, WorkKind kind) => InFlight.Any(k => k.Version == version && k.Kind == kind);
     public string Describe() => $"{Name} ({Actor.Path.Address}{(Actor.Path.Address.HasGlobalScope ? "" : " in-process")})";

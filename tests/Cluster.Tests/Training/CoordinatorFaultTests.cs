@@ -24,14 +24,8 @@ public sealed class CoordinatorFaultTests : TestKit, IDisposable
         Shutdown();
     }
 
-    private (IActorRef Coordinator, TrainingSetup Setup) StartCoordinator(int steps, int minWorkers)
-    {
-        var options = InProcessTraining.SmallAdding(Path.Combine(_dir, "run"), steps);
-        options = options with { Run = options.Run with { LocalWorkers = minWorkers } };
-        var setup = TrainingSetup.Create(options);
-        var journal = new InProcessTraining.RecordingJournal(setup, options);
-        return (Sys.ActorOf(TrainingCoordinator.Props(setup.Plan, setup.Data, setup.Master, journal, "test-run")), setup);
-    }
+    private (IActorRef Coordinator, TrainingSetup Setup) StartCoordinator(int steps, int minWorkers) =>
+        InProcessTraining.StartCoordinator(Sys, Path.Combine(_dir, "run"), steps, minWorkers);
 
     [Fact]
     public void A_worker_with_another_protocol_revision_is_refused_with_the_reason()

@@ -31,16 +31,8 @@ public sealed class HandOutAheadTests : TestKit, IDisposable
         Shutdown();
     }
 
-    /// <param name="noBackups">No straggler backups, so that which worker gets which shard depends only on the test.</param>
-    private (IActorRef Coordinator, TrainingSetup Setup) StartCoordinator(int steps, int minWorkers, bool noBackups = false)
-    {
-        var options = InProcessTraining.SmallAdding(Path.Combine(_dir, "run"), steps);
-        options = options with { Run = options.Run with { LocalWorkers = minWorkers } };
-        var setup = TrainingSetup.Create(options);
-        var plan = noBackups ? setup.Plan with { StragglerMinimum = TimeSpan.FromHours(1) } : setup.Plan;
-        var journal = new InProcessTraining.RecordingJournal(setup, options);
-        return (Sys.ActorOf(TrainingCoordinator.Props(plan, setup.Data, setup.Master, journal, "test-run")), setup);
-    }
+    private (IActorRef Coordinator, TrainingSetup Setup) StartCoordinator(int steps, int minWorkers, bool noBackups = false) =>
+        InProcessTraining.StartCoordinator(Sys, Path.Combine(_dir, "run"), steps, minWorkers, noBackups);
 
     private static RegisterWorker Registration(string name, int window) => new(name, ProtocolRevision.Current, "0.107.0", "2.10.0", 1, window);
 

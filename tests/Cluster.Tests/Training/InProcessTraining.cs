@@ -1,3 +1,4 @@
+using Akka.Actor;
 using AttnRnnCluster.Coordinator.Commands;
 using AttnRnnCluster.Coordinator.Hosting;
 using AttnRnnCluster.Coordinator.Run;
@@ -20,6 +21,22 @@ public static class InProcessTraining
         Optimization = new OptimizationOptions { Batch = 24, MicroBatch = 5, Steps = steps, TargetLoss = 0, Seed = 11 },
         Run = new RunOptions { Out = runFolder, EvalEvery = 3, CheckpointEvery = 5, LocalWorkers = 2 },
     };
+
+    /// <summary>
+    /// A coordinator actor for <see cref="SmallAdding"/> in <paramref name="system"/>, with no workers: the test brings
+    /// them (probes or real worker actors). <paramref name="noBackups"/>: no straggler backups, so which worker gets
+    /// which shard depends only on the test.
+    /// </summary>
+    public static (IActorRef Coordinator, TrainingSetup Setup) StartCoordinator(
+        ActorSystem system, string runFolder, int steps, int minWorkers, bool noBackups = false)
+    {
+        var options = SmallAdding(runFolder, steps);
+        options = options with { Run = options.Run with { LocalWorkers = minWorkers } };
+        var setup = TrainingSetup.Create(options);
+        var plan = noBackups ? setup.Plan with { StragglerMinimum = TimeSpan.FromHours(1) } : setup.Plan;
+        var journal = new RecordingJournal(setup, options);
+        return (system.ActorOf(TrainingCoordinator.Props(plan, setup.Data, setup.Master, journal, "test-run")), setup);
+    }
 
     public static async Task<Outcome> RunAsync(TrainingOptions options, int workers, string? extraHocon = null)
     {
