@@ -10,10 +10,11 @@ public static class ClusterFigure
     private const int SeqLen = 100, Hidden = 64, Batch = 256, Rounds = 3;
 
     /// <summary>
-    /// Every run starts fresh worker processes, whose tiered JIT reaches its final code only after some tens of
-    /// steps; a training run lasts thousands, so the figure is the steady state: the median of the last 60 of 120.
+    /// Every run starts fresh processes, whose tiered JIT (and Akka's connections, buffers and collectors) settle over
+    /// the first hundred or so steps; a training run lasts thousands, so the figure is the steady state: the median
+    /// of the last 150 of 300 steps.
     /// </summary>
-    private const int Steps = 120, WarmUpSteps = 60;
+    private const int Steps = 300, WarmUpSteps = 150;
 
     private static readonly int[] MicroBatches = [32, 64, 128];
 
