@@ -149,10 +149,10 @@ public sealed class WireReader
     {
         var encoding = ReadEnum<FloatEncoding>(field + ".encoding");
         var elementSize = encoding == FloatEncoding.BFloat16 ? sizeof(ushort) : sizeof(float);
-        var bytes = Take(field, CheckedByteCount(field, count, elementSize));
+        var bytes = TakeMemory(field, CheckedByteCount(field, count, elementSize));
         var values = GC.AllocateUninitializedArray<float>(count);
         if (encoding == FloatEncoding.BFloat16)
-            BFloat16.Widen(bytes, values);
+            BFloat16.Widen(bytes.Span, values);
         else
             CopyLittleEndian(bytes, values, BinaryPrimitives.ReadSingleLittleEndian);
         return values;
@@ -161,17 +161,18 @@ public sealed class WireReader
     private T[] ReadLittleEndian<T>(string field, int count, SpanReader<T> readOne) where T : unmanaged
     {
         var values = GC.AllocateUninitializedArray<T>(count);
-        CopyLittleEndian(Take(field, count * Unsafe.SizeOf<T>()), values, readOne);
+        CopyLittleEndian(TakeMemory(field, count * Unsafe.SizeOf<T>()), values, readOne);
         return values;
     }
 
-    private static void CopyLittleEndian<T>(ReadOnlySpan<byte> bytes, T[] values, SpanReader<T> readOne) where T : unmanaged
+    private static void CopyLittleEndian<T>(ReadOnlyMemory<byte> memory, T[] values, SpanReader<T> readOne) where T : unmanaged
     {
         if (BitConverter.IsLittleEndian)
         {
-            bytes.CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
+            ParallelCopy.FromBytes(memory, values);
             return;
         }
+        var bytes = memory.Span;
         var size = Unsafe.SizeOf<T>();
         for (var i = 0; i < values.Length; i++)
             values[i] = readOne(bytes.Slice(i * size));
@@ -199,12 +200,14 @@ public sealed class WireReader
         return (int)bytes;
     }
 
-    private ReadOnlySpan<byte> Take(string field, int count)
+    private ReadOnlySpan<byte> Take(string field, int count) => TakeMemory(field, count).Span;
+
+    private ReadOnlyMemory<byte> TakeMemory(string field, int count)
     {
         if (count > Remaining)
             throw Malformed(field, $"needs {count} bytes but only {Remaining} remain");
-        var span = _bytes.Span.Slice(_position, count);
+        var memory = _bytes.Slice(_position, count);
         _position += count;
-        return span;
+        return memory;
     }
 }

@@ -127,12 +127,13 @@ public sealed class WireWriter
     private void WriteLittleEndian<T>(T[] values, SpanWriter<T> writeOne) where T : unmanaged
     {
         var size = Unsafe.SizeOf<T>();
+        var start = Position;
         var bytes = Take(checked(values.Length * size));
         if (_buffer == null)
             return;
         if (BitConverter.IsLittleEndian)
         {
-            MemoryMarshal.AsBytes(values.AsSpan()).CopyTo(bytes);
+            ParallelCopy.ToBytes(values, _buffer, start);
             return;
         }
         for (var i = 0; i < values.Length; i++)

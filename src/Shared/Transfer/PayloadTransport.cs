@@ -92,7 +92,7 @@ public sealed class PayloadTransport : IExtension
         }
         var payload = new SharedPayload(Buffers.Rent(size), Buffers);
         serializer.ToBinary(message, payload.Bytes);
-        var checksum = Crc32C.Compute(payload.Bytes);
+        var checksum = Crc32C.ComputeInParallel(payload.Bytes);
         var manifest = serializer.Manifest(message);
         var bulk = payload.Bytes.Length >= Settings.BulkThreshold ? BulkServer : null;
         foreach (var recipient in remote)
