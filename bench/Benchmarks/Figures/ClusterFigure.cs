@@ -47,6 +47,7 @@ public static class ClusterFigure
             ddp.Add(await peer.DdpAsync(world: 2, steps: 4, SeqLen, Hidden, Batch));
         }
         var independent = IndependentReplicasScaling();
+        var inOneProcess = await InOneProcessScalingAsync();
 
         Report.Line("micro-batch | 1 worker seq/s (runs)  | 2 workers seq/s (runs) | 2 / 1 (medians)");
         foreach (int microBatch in MicroBatches)
@@ -62,10 +63,30 @@ public static class ClusterFigure
         Report.Line($"best: 2 workers at micro-batch {best}: {bestTwo:F1} seq/s; 1 worker: {bestOne:F1} seq/s");
         Report.Goal("2 workers (best) / 1 worker (best)", bestTwo / bestOne, goal: 1.8);
         Report.Line($"the machine's ceiling: two replicas computing at once, nothing shared, against one alone: {Report.Runs(independent, "F2")}x");
+        Report.Line($"the same orchestrator in one process (2 worker actors against 1, micro-batch {InProcessMicroBatch}, steps {WarmUpSteps + 1}-{Steps}): {Report.Runs(inOneProcess, "F2")}x");
         if (peer == null) return;
         Report.Line($"PyTorch DDP, 2 ranks x 1 thread, before and after ours: {Report.Runs(ddp)} seq/s");
         Report.Line($"PyTorch DDP, 1 rank, before and after ours: {Report.Runs(ddpOneRank)} seq/s; its own 2 / 1: {Report.Median(ddp) / Report.Median(ddpOneRank):F2}x");
         Report.Goal("ours (2 workers, best) / PyTorch DDP", bestTwo / Report.Median(ddp), goal: 2);
+    }
+
+    private const int InProcessMicroBatch = 32;
+
+    /// <summary>
+    /// The coordinator with 2 worker actors against 1 in this process (what `train` does without --port): the same
+    /// actors, shards and barrier without serialization, Akka.Remote or other runtimes; three alternating pairs.
+    /// </summary>
+    private static async Task<List<double>> InOneProcessScalingAsync()
+    {
+        var ratios = new List<double>();
+        var run = new TrainingRun(SeqLen, Hidden, Batch, InProcessMicroBatch, Steps, WarmUpSteps);
+        for (int pair = 0; pair < Rounds; pair++)
+        {
+            double two = (await run.InThisProcessAsync(localWorkers: 2)).MedianExamplesPerSecond;
+            double one = (await run.InThisProcessAsync(localWorkers: 1)).MedianExamplesPerSecond;
+            ratios.Add(two / one);
+        }
+        return ratios;
     }
 
     /// <summary>
