@@ -26,7 +26,7 @@ public static class ClusterRun
         var tls = ClusterTls.Load(cluster.Tls);
         string advertised = cluster.PublicHostname ?? cluster.Hostname;
         string self = ClusterTls.SeedAddress($"akka.tcp://{ClusterNodeConfig.SystemName}@{advertised}:{cluster.Port.ToString(CultureInfo.InvariantCulture)}", tls != null);
-        var node = new ClusterNodeConfig(ClusterNodeConfig.CoordinatorRole, cluster.Hostname, cluster.Port, cluster.PublicHostname, [self]);
+        var node = new ClusterNodeConfig(ClusterNodeConfig.CoordinatorRole, cluster.Hostname, cluster.Port, cluster.PublicHostname, [self]) { BulkPort = cluster.BulkPort };
         using var system = ClusterTls.CreateSystem(ClusterNodeConfig.SystemName, NodeConfig.Build(node.ToConfig(), cluster.WirePrecision), tls);
         try
         {

@@ -12,6 +12,9 @@ public sealed record ClusterOptions
 
     public string? PublicHostname { get; init; }
 
+    /// <summary>Where this node's bulk channel listens (messages of 1 MiB and more); 0 = any free port.</summary>
+    public int BulkPort { get; init; }
+
     /// <summary>Workers (local and remote) to wait for before the first step.</summary>
     public int MinWorkers { get; init; } = 1;
 
@@ -33,7 +36,7 @@ public sealed record ClusterOptions
     public bool Enabled => Port != 0;
 
     /// <summary>Options that do nothing without a cluster; giving one without --port is a mistake worth reporting.</summary>
-    public static readonly IReadOnlyList<string> ClusterOnly = ["hostname", "public-hostname", "min-workers", "start-timeout", "tls-cert"];
+    public static readonly IReadOnlyList<string> ClusterOnly = ["hostname", "public-hostname", "bulk-port", "min-workers", "start-timeout", "tls-cert"];
 
     public static readonly IReadOnlyList<Option<ClusterOptions>> Table =
     [
@@ -42,6 +45,7 @@ public sealed record ClusterOptions
         Option.Integer<ClusterOptions>("port", 0, 65_535, o => o.Port, (o, v) => o with { Port = v },
             "port workers join; 0 = no cluster (one process, nothing listens)"),
         Option.PublicHostname<ClusterOptions>(o => o.PublicHostname, (o, v) => o with { PublicHostname = v }),
+        Option.BulkPort<ClusterOptions>(o => o.BulkPort, (o, v) => o with { BulkPort = v }),
         Option.Integer<ClusterOptions>("min-workers", 1, 100_000, o => o.MinWorkers, (o, v) => o with { MinWorkers = v },
             "workers (local and remote) to wait for before the first step"),
         Option.Seconds<ClusterOptions>("start-timeout", o => o.StartTimeout, (o, v) => o with { StartTimeout = v },

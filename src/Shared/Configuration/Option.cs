@@ -77,6 +77,19 @@ public static class Option
             "the name other machines reach this node by (NAT, containers)")
             with { DefaultNote = "--hostname" };
 
+    /// <summary>
+    /// The bulk channel's port, beside the cluster port: messages of 1 MiB and more (weights and gradients of large
+    /// models) travel on connections of their own to it. A firewall must let it through, so it can be fixed.
+    /// </summary>
+    public static Option<T> BulkPort<T>(Func<T, int> get, Func<T, int, T> set) =>
+        Integer("bulk-port", 0, 65_535, get, set, "port for messages of 1 MiB and more (weights, gradients of large models); 0 = any free port");
+
+    /// <summary>The error when the bulk channel is given the cluster's own port (it could never listen there).</summary>
+    public static string? BulkPortClash(int bulkPort, int port, Provenance origins) =>
+        bulkPort != 0 && bulkPort == port
+            ? $"{origins["bulk-port"]} = {bulkPort} is also {origins["port"]}: the bulk channel needs a port of its own (or 0 for any free one)"
+            : null;
+
     public static Option<T> Checkpoint<T>(Func<T, string?> get, Func<T, string, T> set) =>
         Path("checkpoint", "FILE", PathRequirement.ExistingFile, get, set, "the checkpoint (.safetensors) to load");
 }

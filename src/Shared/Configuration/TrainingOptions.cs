@@ -42,6 +42,8 @@ public sealed record TrainingOptions : ICoordinatorCommand
     {
         foreach (string error in Data.Check(origins).Concat(Cluster.Tls.Check(origins)))
             yield return error;
+        if (Option.BulkPortClash(Cluster.BulkPort, Cluster.Port, origins) is { } clash)
+            yield return clash;
 
         var opt = Optimization;
         if (opt.MicroBatch > opt.Batch)

@@ -16,6 +16,9 @@ public sealed record WorkerOptions
 
     public string? PublicHostname { get; init; }
 
+    /// <summary>Where this worker's bulk channel listens (messages of 1 MiB and more); 0 = any free port.</summary>
+    public int BulkPort { get; init; }
+
     /// <summary>The worker's name in the logs; null = the machine name and process id.</summary>
     public string? Name { get; init; }
 
@@ -47,6 +50,7 @@ public sealed record WorkerOptions
                     "address to listen on; must be reachable by the coordinator (or give --public-hostname)"),
                 Option.Integer<WorkerOptions>("port", 0, 65_535, o => o.Port, (o, v) => o with { Port = v }, "port to listen on; 0 = any free port"),
                 Option.PublicHostname<WorkerOptions>(o => o.PublicHostname, (o, v) => o with { PublicHostname = v }),
+                Option.BulkPort<WorkerOptions>(o => o.BulkPort, (o, v) => o with { BulkPort = v }),
                 Option.Seconds<WorkerOptions>("coordinator-timeout", o => o.CoordinatorTimeout, (o, v) => o with { CoordinatorTimeout = v },
                     "keep retrying this long when the coordinator is unreachable, then exit non-zero"),
                 .. TlsOptions.Table.Select(o => o.In<WorkerOptions>(w => w.Tls, (w, tls) => w with { Tls = tls })),
@@ -72,6 +76,8 @@ public sealed record WorkerOptions
     {
         foreach (string error in Tls.Check(origins))
             yield return error;
+        if (Option.BulkPortClash(BulkPort, Port, origins) is { } clash)
+            yield return clash;
         // A worker advertises its own address; a loopback address is unreachable from a coordinator elsewhere.
         if (PublicHostname is null && IsLoopback(Hostname) && SeedNodes.FirstOrDefault(node => !IsLoopback(HostOf(node))) is { } remote)
             yield return $"{origins["hostname"]} = {Hostname} cannot be reached from the coordinator at {remote}: "

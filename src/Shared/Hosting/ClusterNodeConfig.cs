@@ -23,6 +23,9 @@ public sealed record ClusterNodeConfig(
     /// <summary>How long a partition must be stable before the resolver downs the other side.</summary>
     public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The bulk channel's port (<c>attnrnn.transfer.bulk-port</c>); 0 = any free port.</summary>
+    public int BulkPort { get; init; }
+
     public Config ToConfig() => ConfigurationFactory.ParseString(ToHocon());
 
     public string ToHocon()
@@ -57,6 +60,7 @@ public sealed record ClusterNodeConfig(
                 run-by-clr-shutdown-hook = on
               }
             }
+            attnrnn.transfer.bulk-port = {{BulkPort.ToString(CultureInfo.InvariantCulture)}}
             """;
     }
 

@@ -58,7 +58,7 @@ public static class WorkerNode
     }
 
     public static Config SystemConfig(WorkerOptions options, IReadOnlyList<string> seedNodes) =>
-        new ClusterNodeConfig(ClusterNodeConfig.WorkerRole, options.Hostname, options.Port, options.PublicHostname, seedNodes).ToConfig()
+        new ClusterNodeConfig(ClusterNodeConfig.WorkerRole, options.Hostname, options.Port, options.PublicHostname, seedNodes) { BulkPort = options.BulkPort }.ToConfig()
             .WithFallback(WireConfig.Create())
             .WithFallback(ConfigurationFactory.ParseString(WorkerDispatcher.Hocon))
             .WithFallback(ConfigurationFactory.ParseString(LogSetup.AkkaLoggingHocon));

@@ -61,8 +61,18 @@ public sealed class CrossFieldTests : IDisposable
         Assert.Equal("--min-workers: only means something in a cluster; give --port to start one", CoordinatorError("--min-workers", "3"));
         Assert.StartsWith("--local-workers = 0 and no cluster (--port 0): nobody would compute", CoordinatorError("--local-workers", "0"));
 
-        var cluster = Train("--port", "4053", "--local-workers", "0", "--min-workers", "3", "--wire-precision", "bf16", "--hostname", "0.0.0.0");
+        Assert.Equal("--bulk-port: only means something in a cluster; give --port to start one", CoordinatorError("--bulk-port", "4054"));
+
+        var cluster = Train("--port", "4053", "--bulk-port", "4054", "--local-workers", "0", "--min-workers", "3", "--wire-precision", "bf16", "--hostname", "0.0.0.0");
         Assert.True(cluster.Cluster.Enabled);
-        Assert.Equal((4053, 3, "0.0.0.0"), (cluster.Cluster.Port, cluster.Cluster.MinWorkers, cluster.Cluster.Hostname));
+        Assert.Equal((4053, 4054, 3, "0.0.0.0"), (cluster.Cluster.Port, cluster.Cluster.BulkPort, cluster.Cluster.MinWorkers, cluster.Cluster.Hostname));
+    }
+
+    [Fact]
+    public void The_bulk_channel_cannot_share_the_cluster_port()
+    {
+        Assert.Equal("--bulk-port = 4053 is also --port: the bulk channel needs a port of its own (or 0 for any free one)",
+            CoordinatorError("--port", "4053", "--bulk-port", "4053"));
+        Assert.Equal(0, Train("--port", "4053").Cluster.BulkPort);
     }
 }

@@ -29,12 +29,13 @@ public sealed class WorkerOptionsTests
     {
         var options = Succeeds(OptionsParser.ParseWorker(
             ["--seed-nodes=akka.tcp://attnrnn@10.0.0.5:4053, akka.tcp://attnrnn@coordinator.lan:4054", "--hostname", "0.0.0.0", "--public-hostname", "worker-3.lan",
-             "--port", "4060", "--threads", "2", "--name", "w3", "--coordinator-timeout", "5", "--inject-delay-ms", "250", "--log-level", "warning"],
+             "--port", "4060", "--bulk-port", "4061", "--threads", "2", "--name", "w3", "--coordinator-timeout", "5", "--inject-delay-ms", "250", "--log-level", "warning"],
             Environment(("ATTNRNN_MICRO_BATCH", "8")))); // a coordinator option in a shared environment is skipped
 
         Assert.Equal(["akka.tcp://attnrnn@10.0.0.5:4053", "akka.tcp://attnrnn@coordinator.lan:4054"], options.SeedNodes);
         Assert.Equal(("0.0.0.0", "worker-3.lan", 4060, 2, "w3"), (options.Hostname, options.PublicHostname, options.Port, options.Threads, options.DisplayName));
         Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(250)), (options.CoordinatorTimeout, options.InjectDelay));
+        Assert.Equal(4061, options.BulkPort);
     }
 
     [Fact]
@@ -44,6 +45,14 @@ public sealed class WorkerOptionsTests
             Error("--seed-nodes", "akka.tcp://attnrnn@h:4053,akka.tcp://other@h:4053"));
         Assert.Contains("got \"10.0.0.5:4053\"", Error("--seed-nodes", "10.0.0.5:4053"));
         Assert.Contains("got \"akka.tcp://attnrnn@h:70000\"", Error("--seed-nodes", "akka.tcp://attnrnn@h:70000"));
+    }
+
+    [Fact]
+    public void The_bulk_channel_cannot_share_the_workers_port()
+    {
+        Assert.Equal("--bulk-port = 4060 is also --port: the bulk channel needs a port of its own (or 0 for any free one)",
+            Error("--seed-nodes", "akka.tcp://attnrnn@127.0.0.1:4053", "--port", "4060", "--bulk-port", "4060"));
+        Assert.IsType<ParseResult<WorkerOptions>.Success>(Parse("--seed-nodes", "akka.tcp://attnrnn@127.0.0.1:4053", "--bulk-port", "4061"));
     }
 
     [Fact]

@@ -1,4 +1,8 @@
+using System.Net;
+using System.Net.Sockets;
 using Akka.Configuration;
+using AttnRnnCluster.Shared.Hosting;
+using AttnRnnCluster.Shared.Serialization;
 using AttnRnnCluster.Shared.Transfer;
 
 namespace AttnRnnCluster.Shared.Tests.Transfer;
@@ -37,6 +41,33 @@ public sealed class TransferSettingsTests
             TransferSettings.FromConfig(ConfigurationFactory.ParseString($"attnrnn.transfer.{setting}")));
 
         Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void The_executables_bulk_port_option_reaches_the_transfer_settings()
+    {
+        // What ClusterRun and WorkerNode build from --bulk-port: the node's config in front of the wire defaults.
+        var node = new ClusterNodeConfig(ClusterNodeConfig.WorkerRole, "127.0.0.1", 0, null, ["akka.tcp://attnrnn@127.0.0.1:4053"]) { BulkPort = 4077 };
+
+        Assert.Equal(4077, TransferSettings.FromConfig(node.ToConfig().WithFallback(WireConfig.Create())).BulkPort);
+        Assert.Equal(0, TransferSettings.FromConfig((node with { BulkPort = 0 }).ToConfig().WithFallback(WireConfig.Create())).BulkPort);
+    }
+
+    [Fact]
+    public void A_node_given_a_bulk_port_listens_there()
+    {
+        int port = FreePort();
+
+        using var system = TestNodes.Start("remote", TransferSettings.Default with { BulkPort = port });
+
+        Assert.Equal(port, PayloadTransport.Get(system).BulkServer!.Port);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [Fact]
