@@ -7,13 +7,10 @@ namespace AttnRnnCluster.Shared.Serialization;
 /// machine, and onto memory the process has not touched yet far less (a page fault per 4 KiB); a 64 MB copy split
 /// across the cores takes a fraction of that time. The other cores are idle then anyway: a sender serializes
 /// before its first byte can leave, a receiver decodes after its last one arrived. Small copies stay on the
-/// calling thread, where splitting would cost more than it saves.
+/// calling thread (<see cref="CoreSplit"/>).
 /// </summary>
 internal static class ParallelCopy
 {
-    /// <summary>From this size on a copy is split into pieces, one per core, of at least half of it each.</summary>
-    public const int SplitFromBytes = 8 << 20;
-
     private const int PageBytes = 4096;
 
     /// <summary>Copies <paramref name="values"/> (native byte order) into <paramref name="buffer"/> from <paramref name="offset"/> on.</summary>
@@ -36,8 +33,8 @@ internal static class ParallelCopy
     /// <summary>Runs <paramref name="copy"/>(start, count) over [0, <paramref name="length"/>) in page-aligned pieces, side by side when large.</summary>
     private static void InPieces(int length, Action<int, int> copy)
     {
-        var pieces = length < SplitFromBytes ? 1 : Math.Min(Environment.ProcessorCount, length / (SplitFromBytes / 2));
-        if (pieces <= 1)
+        var pieces = CoreSplit.Pieces(length);
+        if (pieces == 1)
         {
             copy(0, length);
             return;

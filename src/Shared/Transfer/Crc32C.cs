@@ -27,29 +27,25 @@ public static class Crc32C
     public static uint Compute(ReadOnlySpan<byte> bytes) => Append(0, bytes);
 
     /// <summary>
-    /// The same checksum, with a large payload split into one piece per core whose checksums are joined: a sender
-    /// checks its payload before the first byte can leave, while the other cores are idle.
+    /// The same checksum, with a large payload split into one piece per core (<see cref="CoreSplit"/>): a sender
+    /// checks its payload before the first byte can leave, and a receiver after the last one arrived, while the
+    /// other cores are idle.
     /// </summary>
-    public static uint ComputeInParallel(byte[] bytes)
+    public static uint ComputeInParallel(byte[] bytes) => ComputeInPieces(bytes, CoreSplit.Pieces(bytes.Length));
+
+    /// <summary>The same checksum, from <paramref name="pieces"/> pieces computed side by side and joined.</summary>
+    public static uint ComputeInPieces(byte[] bytes, int pieces)
     {
-        const int SplitFromBytes = 8 << 20;
-        var pieces = bytes.Length < SplitFromBytes ? 1 : Math.Min(Environment.ProcessorCount, bytes.Length / (SplitFromBytes / 2));
-        if (pieces <= 1)
+        ArgumentOutOfRangeException.ThrowIfLessThan(pieces, 1);
+        if (pieces == 1)
             return Compute(bytes);
         var pieceLength = bytes.Length / pieces;
+        int LengthOf(int piece) => piece == pieces - 1 ? bytes.Length - piece * pieceLength : pieceLength;
         var checksums = new uint[pieces];
-        Parallel.For(0, pieces, piece =>
-        {
-            var start = piece * pieceLength;
-            var length = piece == pieces - 1 ? bytes.Length - start : pieceLength;
-            checksums[piece] = Compute(bytes.AsSpan(start, length));
-        });
+        Parallel.For(0, pieces, piece => checksums[piece] = Compute(bytes.AsSpan(piece * pieceLength, LengthOf(piece))));
         var joined = checksums[0];
         for (var piece = 1; piece < pieces; piece++)
-        {
-            var length = piece == pieces - 1 ? bytes.Length - piece * pieceLength : pieceLength;
-            joined = Join(joined, checksums[piece], length);
-        }
+            joined = Join(joined, checksums[piece], LengthOf(piece));
         return joined;
     }
 
