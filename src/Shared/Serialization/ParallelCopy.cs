@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace AttnRnnCluster.Shared.Serialization;
@@ -16,7 +17,7 @@ internal static class ParallelCopy
     /// <summary>Copies <paramref name="values"/> (native byte order) into <paramref name="buffer"/> from <paramref name="offset"/> on.</summary>
     public static void ToBytes<T>(T[] values, byte[] buffer, int offset) where T : unmanaged
     {
-        var length = checked(values.Length * Marshal.SizeOf<T>());
+        var length = checked(values.Length * Unsafe.SizeOf<T>());
         InPieces(length, (start, count) =>
             MemoryMarshal.AsBytes(values.AsSpan()).Slice(start, count).CopyTo(buffer.AsSpan(offset + start, count)));
     }
@@ -24,8 +25,8 @@ internal static class ParallelCopy
     /// <summary>Fills <paramref name="values"/> from <paramref name="bytes"/> (native byte order, exactly its length).</summary>
     public static void FromBytes<T>(ReadOnlyMemory<byte> bytes, T[] values) where T : unmanaged
     {
-        if (bytes.Length != checked(values.Length * Marshal.SizeOf<T>()))
-            throw new ArgumentException($"{bytes.Length} bytes do not fill {values.Length} values of {Marshal.SizeOf<T>()} bytes", nameof(bytes));
+        if (bytes.Length != checked(values.Length * Unsafe.SizeOf<T>()))
+            throw new ArgumentException($"{bytes.Length} bytes do not fill {values.Length} values of {Unsafe.SizeOf<T>()} bytes", nameof(bytes));
         InPieces(bytes.Length, (start, count) =>
             bytes.Span.Slice(start, count).CopyTo(MemoryMarshal.AsBytes(values.AsSpan()).Slice(start, count)));
     }

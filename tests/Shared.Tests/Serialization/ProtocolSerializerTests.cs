@@ -29,10 +29,7 @@ public sealed class ProtocolSerializerTests(WireSystemFixture fixture) : IClassF
     public void Weights_large_enough_to_be_copied_on_all_cores_round_trip_bit_for_bit()
     {
         // 5,000,003 floats (20 MB, not a whole number of pages) are copied in pieces side by side both ways.
-        var random = new Random(7);
-        var values = new float[5_000_003];
-        for (var i = 0; i < values.Length; i++)
-            values[i] = BitConverter.Int32BitsToSingle(random.Next(int.MinValue, int.MaxValue));
+        var values = SampleMessages.ScrambledFloats(5_000_003);
         var message = new WeightsUpdate(3, new ParameterBuffer([new TensorSlot("all", [values.Length], 0)], values));
         var serializer = fixture.Serializer(WirePrecision.F32);
 

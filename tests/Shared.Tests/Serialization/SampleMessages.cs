@@ -53,6 +53,15 @@ public static class SampleMessages
         ("PayloadOfferFailed", new PayloadOfferFailed(19, "could not connect to node-7.example:40123")),
     ];
 
+    /// <summary>Values whose bits vary everywhere (a hash of the index), with exponents kept finite.</summary>
+    public static float[] ScrambledFloats(int count)
+    {
+        var values = new float[count];
+        for (var i = 0; i < count; i++)
+            values[i] = BitConverter.UInt32BitsToSingle(unchecked((uint)i * 2654435761u) & 0xBF7F_FFFF);
+        return values;
+    }
+
     public static ParameterBuffer Parameters(float[] values) => new(
         [new TensorSlot("cell.w_ih", [2, 3], 0), new TensorSlot("head.bias", [values.Length - 6], 6)],
         values);

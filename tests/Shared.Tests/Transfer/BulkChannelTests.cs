@@ -44,7 +44,7 @@ public sealed class BulkChannelTests(BulkChannelFixture nodes) : IClassFixture<B
     {
         var recipient = new Recorder(nodes.Receiver, "bulk-recipient");
         var coordinator = nodes.Sender.ActorOf(Props.Empty, "bulk-coordinator");
-        var update = new WeightsUpdate(7, SampleMessages.Parameters(ScrambledFloats(1_500_000)));
+        var update = new WeightsUpdate(7, SampleMessages.Parameters(SampleMessages.ScrambledFloats(1_500_000)));
         var (fetched, fellBack) = (Counters(nodes.Receiver).Fetched, Counters(nodes.Sender).FellBack);
 
         PayloadTransport.Get(nodes.Sender).Tell(TestNodes.RemoteRef(nodes.Sender, recipient.Ref, nodes.Receiver), update, coordinator);
@@ -65,7 +65,7 @@ public sealed class BulkChannelTests(BulkChannelFixture nodes) : IClassFixture<B
         var remoteA = new Recorder(nodes.Receiver, "bulk-broadcast-a");
         var remoteB = new Recorder(nodes.Receiver, "bulk-broadcast-b");
         var local = new Recorder(nodes.Sender, "bulk-broadcast-local");
-        var update = new WeightsUpdate(8, SampleMessages.Parameters(ScrambledFloats(400_000)));
+        var update = new WeightsUpdate(8, SampleMessages.Parameters(SampleMessages.ScrambledFloats(400_000)));
         var (offered, fetched) = (Counters(nodes.Sender).Offered, Counters(nodes.Receiver).Fetched);
 
         PayloadTransport.Get(nodes.Sender).Tell([Remote(remoteA), Remote(remoteB), local.Ref], update, ActorRefs.NoSender);
@@ -80,7 +80,7 @@ public sealed class BulkChannelTests(BulkChannelFixture nodes) : IClassFixture<B
     public async Task A_message_below_the_bulk_threshold_goes_in_chunks()
     {
         var recipient = new Recorder(nodes.Receiver, "mid-size-recipient");
-        var update = new WeightsUpdate(9, SampleMessages.Parameters(ScrambledFloats(100_000)));
+        var update = new WeightsUpdate(9, SampleMessages.Parameters(SampleMessages.ScrambledFloats(100_000)));
         var offered = Counters(nodes.Sender).Offered;
 
         PayloadTransport.Get(nodes.Sender).Tell(Remote(recipient), update, ActorRefs.NoSender);
@@ -93,7 +93,7 @@ public sealed class BulkChannelTests(BulkChannelFixture nodes) : IClassFixture<B
     public async Task A_receiver_with_the_bulk_channel_off_declines_and_gets_the_message_in_chunks_once()
     {
         var recipient = new Recorder(nodes.ReceiverWithoutBulk, "no-bulk-recipient");
-        var update = new WeightsUpdate(10, SampleMessages.Parameters(ScrambledFloats(1_000_000)));
+        var update = new WeightsUpdate(10, SampleMessages.Parameters(SampleMessages.ScrambledFloats(1_000_000)));
         var fellBack = Counters(nodes.Sender).FellBack;
 
         PayloadTransport.Get(nodes.Sender).Tell(TestNodes.RemoteRef(nodes.Sender, recipient.Ref, nodes.ReceiverWithoutBulk), update, ActorRefs.NoSender);
@@ -115,7 +115,7 @@ public sealed class BulkChannelTests(BulkChannelFixture nodes) : IClassFixture<B
 
         foreach (var version in new long[] { 1, 2 })
         {
-            PayloadTransport.Get(nodes.SenderBehindFirewall).Tell(target, new WeightsUpdate(version, SampleMessages.Parameters(ScrambledFloats(300_000))), ActorRefs.NoSender);
+            PayloadTransport.Get(nodes.SenderBehindFirewall).Tell(target, new WeightsUpdate(version, SampleMessages.Parameters(SampleMessages.ScrambledFloats(300_000))), ActorRefs.NoSender);
             Assert.Equal(version, (await recipient.Next<WeightsUpdate>(Patience)).Message.Version);
         }
 
@@ -134,13 +134,4 @@ public sealed class BulkChannelTests(BulkChannelFixture nodes) : IClassFixture<B
     private static BulkChannelCounters Counters(ActorSystem system) => PayloadTransport.Get(system).BulkCounters;
 
     private IActorRef Remote(Recorder recorder) => TestNodes.RemoteRef(nodes.Sender, recorder.Ref, nodes.Receiver);
-
-    /// <summary>Values whose bits vary everywhere (a hash of the index), with exponents kept finite.</summary>
-    public static float[] ScrambledFloats(int count)
-    {
-        var values = new float[count];
-        for (var i = 0; i < count; i++)
-            values[i] = BitConverter.UInt32BitsToSingle(unchecked((uint)i * 2654435761u) & 0xBF7F_FFFF);
-        return values;
-    }
 }

@@ -62,7 +62,7 @@ public sealed class BulkChannelTlsTests(BulkChannelTlsFixture nodes) : IClassFix
     public async Task A_large_message_travels_the_bulk_channel_over_TLS()
     {
         var recipient = new Recorder(nodes.Worker, "tls-recipient");
-        var update = new WeightsUpdate(21, SampleMessages.Parameters(BulkChannelTests.ScrambledFloats(1_000_000)));
+        var update = new WeightsUpdate(21, SampleMessages.Parameters(SampleMessages.ScrambledFloats(1_000_000)));
         var fetched = PayloadTransport.Get(nodes.Worker).BulkCounters.Fetched;
 
         PayloadTransport.Get(nodes.Coordinator).Tell(TestNodes.RemoteRef(nodes.Coordinator, recipient.Ref, nodes.Worker), update, ActorRefs.NoSender);
@@ -93,7 +93,7 @@ public sealed class BulkChannelTlsTests(BulkChannelTlsFixture nodes) : IClassFix
     public async Task TLS_without_the_bulk_channel_setup_keeps_the_channel_off_and_messages_still_arrive_in_chunks()
     {
         var recipient = new Recorder(nodes.WithoutBulkSetup, "no-setup-recipient");
-        var update = new WeightsUpdate(22, SampleMessages.Parameters(BulkChannelTests.ScrambledFloats(400_000)));
+        var update = new WeightsUpdate(22, SampleMessages.Parameters(SampleMessages.ScrambledFloats(400_000)));
         var fellBack = PayloadTransport.Get(nodes.Coordinator).BulkCounters.FellBack;
 
         PayloadTransport.Get(nodes.Coordinator).Tell(TestNodes.RemoteRef(nodes.Coordinator, recipient.Ref, nodes.WithoutBulkSetup), update, ActorRefs.NoSender);

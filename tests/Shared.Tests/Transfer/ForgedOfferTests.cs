@@ -110,7 +110,7 @@ public sealed class ForgedOfferTests(BulkChannelFixture nodes) : IClassFixture<B
     /// <summary>A weight update offered on the test's server, for <paramref name="recipient"/> (as the sending node sees it).</summary>
     private (PayloadOffer Offer, WeightsUpdate Update) Offer(long id, IActorRef recipient, Recorder owner)
     {
-        var update = new WeightsUpdate(id, SampleMessages.Parameters(BulkChannelTests.ScrambledFloats(300_000)));
+        var update = new WeightsUpdate(id, SampleMessages.Parameters(SampleMessages.ScrambledFloats(300_000)));
         var serializer = (ProtocolSerializer)nodes.Sender.Serialization.FindSerializerFor(update);
         var payload = serializer.ToBinary(update);
         var header = new PayloadHeader(id, BulkChannelFixture.Settings.ChunkSize, payload.Length, Crc32C.Compute(payload), "wu", recipient, null);

@@ -6,6 +6,8 @@ using AttnRnnCluster.Shared.Protocol;
 using AttnRnnCluster.Shared.Transfer;
 using Xunit.Abstractions;
 
+using AttnRnnCluster.Shared.Tests.Serialization;
+
 namespace AttnRnnCluster.Shared.Tests.Transfer;
 
 /// <summary>
@@ -28,7 +30,7 @@ public sealed class WeightBroadcastClusterTests(ITestOutputHelper output)
             var coordinator = nodes[0].ActorOf(Props.Empty, "coordinator");
             var workers = nodes[1..].Select(node => new Recorder(node, "worker")).ToArray();
             var remoteWorkers = workers.Select((w, i) => TestNodes.RemoteRef(nodes[0], w.Ref, nodes[i + 1])).ToArray();
-            var update = new WeightsUpdate(42, new ParameterBuffer([new TensorSlot("all", [ParameterCount], 0)], ScrambledFloats(ParameterCount)));
+            var update = new WeightsUpdate(42, new ParameterBuffer([new TensorSlot("all", [ParameterCount], 0)], SampleMessages.ScrambledFloats(ParameterCount)));
 
             var clock = Stopwatch.StartNew();
             PayloadTransport.Get(nodes[0]).Tell(remoteWorkers, update, coordinator);
@@ -52,15 +54,6 @@ public sealed class WeightBroadcastClusterTests(ITestOutputHelper output)
         {
             await TestNodes.StopAll(nodes);
         }
-    }
-
-    /// <summary>Values whose bits vary everywhere (a hash of the index), with exponents kept finite.</summary>
-    private static float[] ScrambledFloats(int count)
-    {
-        var values = new float[count];
-        for (var i = 0; i < count; i++)
-            values[i] = BitConverter.UInt32BitsToSingle(unchecked((uint)i * 2654435761u) & 0xBF7F_FFFF);
-        return values;
     }
 
     private static Recorder WatchUnreachable(ActorSystem node, string name)
