@@ -5,6 +5,8 @@ using AttnRnnCluster.Model.Runtime;
 
 // Issue 7's figures (and issue 4's in-process one), each beside its PyTorch peer measured in the same run.
 // Usage: dotnet run -c Release --project bench/Benchmarks -- [all|model|inprocess|cluster|wire|growth|micro]
+if (args.Length > 0 && args[0] == BareParameterServer.WorkerVerb) return BareParameterServer.RunWorker(args);
+
 string[] figures = ["model", "inprocess", "cluster", "wire", "growth", "micro"];
 string chosen = args.Length == 0 ? "all" : args[0];
 if (args.Length > 1 || (chosen != "all" && !figures.Contains(chosen)))

@@ -48,6 +48,7 @@ public static class ClusterFigure
         }
         var independent = IndependentReplicasScaling();
         var inOneProcess = await InOneProcessScalingAsync();
+        var (bareTwo, bareRatios) = BareParameterServerScaling();
 
         Report.Line("micro-batch | 1 worker seq/s (runs)  | 2 workers seq/s (runs) | 2 / 1 (medians)");
         foreach (int microBatch in MicroBatches)
@@ -63,6 +64,7 @@ public static class ClusterFigure
         Report.Line($"best: 2 workers at micro-batch {best}: {bestTwo:F1} seq/s; 1 worker: {bestOne:F1} seq/s");
         Report.Goal("2 workers (best) / 1 worker (best)", bestTwo / bestOne, goal: 1.8);
         Report.Line($"the machine's ceiling: two replicas computing at once, nothing shared, against one alone: {Report.Runs(independent, "F2")}x");
+        Report.Line($"a bare parameter server (raw sockets, no actors, one shard per worker, steps {BareWarmUpSteps + 1}-{BareSteps}): 2 workers {Report.Runs(bareTwo)} seq/s; 2 / 1: {Report.Runs(bareRatios, "F2")}x");
         Report.Line($"the same orchestrator in one process (2 worker actors against 1, micro-batch {InProcessMicroBatch}, steps {WarmUpSteps + 1}-{Steps}): {Report.Runs(inOneProcess, "F2")}x");
         if (peer == null) return;
         Report.Line($"PyTorch DDP, 2 ranks x 1 thread, before and after ours: {Report.Runs(ddp)} seq/s");
@@ -87,6 +89,28 @@ public static class ClusterFigure
             ratios.Add(two / one);
         }
         return ratios;
+    }
+
+    /// <summary>
+    /// JIT and sockets of these small processes settle within a few hundred steps; a step takes 15-30 ms, so each
+    /// run lasts 15-30 s.
+    /// </summary>
+    private const int BareSteps = 1000, BareWarmUpSteps = 300;
+
+    /// <summary>
+    /// <see cref="BareParameterServer"/> with 2 worker processes against 1: the scaling the barrier alone allows on this
+    /// machine, with nothing of ours in the way; three alternating pairs.
+    /// </summary>
+    private static (List<double> Two, List<double> Ratios) BareParameterServerScaling()
+    {
+        var two = new List<double>();
+        var ratios = new List<double>();
+        for (int pair = 0; pair < Rounds; pair++)
+        {
+            two.Add(BareParameterServer.Throughput(workers: 2, SeqLen, Hidden, Batch, BareSteps, BareWarmUpSteps));
+            ratios.Add(two[^1] / BareParameterServer.Throughput(workers: 1, SeqLen, Hidden, Batch, BareSteps, BareWarmUpSteps));
+        }
+        return (two, ratios);
     }
 
     /// <summary>
