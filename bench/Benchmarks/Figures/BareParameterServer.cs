@@ -125,13 +125,21 @@ public static class BareParameterServer
     private static byte[] WorkMessage(float[] weights, Batch slice)
     {
         int[] header = [slice.Count, slice.Steps];
-        var parts = new[]
-        {
-            MemoryMarshal.AsBytes(header.AsSpan()).ToArray(), MemoryMarshal.AsBytes(weights.AsSpan()).ToArray(),
-            MemoryMarshal.AsBytes(slice.Lengths.AsSpan()).ToArray(), MemoryMarshal.AsBytes(slice.Features!.AsSpan()).ToArray(),
-            MemoryMarshal.AsBytes(slice.RegressionTargets!.AsSpan()).ToArray(),
-        };
-        return parts.SelectMany(p => p).ToArray();
+        int elements = header.Length + weights.Length + slice.Lengths.Length + slice.Features!.Length + slice.RegressionTargets!.Length;
+        var message = new byte[elements * sizeof(float)]; // ints and floats alike take 4 bytes
+        var rest = message.AsSpan();
+        Append(ref rest, MemoryMarshal.AsBytes(header.AsSpan()));
+        Append(ref rest, MemoryMarshal.AsBytes(weights.AsSpan()));
+        Append(ref rest, MemoryMarshal.AsBytes(slice.Lengths.AsSpan()));
+        Append(ref rest, MemoryMarshal.AsBytes(slice.Features.AsSpan()));
+        Append(ref rest, MemoryMarshal.AsBytes(slice.RegressionTargets.AsSpan()));
+        return message;
+    }
+
+    private static void Append(ref Span<byte> rest, ReadOnlySpan<byte> part)
+    {
+        part.CopyTo(rest);
+        rest = rest[part.Length..];
     }
 
     private static int GradientMessageSize(int parameters) => parameters * sizeof(float) + sizeof(double) + sizeof(long);
