@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using AttnRnnCluster.Model;
 using AttnRnnCluster.Model.Data;
 using AttnRnnCluster.Model.Network;
+using AttnRnnCluster.Model.Runtime;
 using AttnRnnCluster.Model.Training;
 
 namespace AttnRnnCluster.Benchmarks.Figures;
@@ -13,8 +14,8 @@ namespace AttnRnnCluster.Benchmarks.Figures;
 /// The least work a synchronous parameter server can do per step on this machine, to measure the orchestrator
 /// against: no actors, no Akka, no thread hand-offs, no fault tolerance. The server is this process's one thread
 /// (make the batch, send each worker the weights and its slice in one write, read the gradients in worker order,
-/// sum, clip, Adam); each worker process is one thread that blocks on its socket, computes, answers. What this
-/// cannot reach on these cores, no orchestrator can.
+/// sum, clip, Adam); each worker process is one thread that blocks on its socket, computes, answers. A coordinator
+/// with worker processes that does more per step than this can only be slower on these cores.
 /// </summary>
 public static class BareParameterServer
 {
@@ -26,6 +27,8 @@ public static class BareParameterServer
     /// <summary>Sequences per second with <paramref name="workers"/> worker processes: the median step after the warm-up.</summary>
     public static double Throughput(int workers, int seqLen, int hidden, int batch, int steps, int warmUpSteps)
     {
+        if (batch % workers != 0) throw new ArgumentException($"a batch of {batch} does not split evenly over {workers} workers");
+        int share = batch / workers;
         var config = AddingModel.Config(hidden);
         var weights = ModelInitializer.Initialize(config, seed: 1);
         var optimizer = new AdamOptimizer(weights.Length);
@@ -47,7 +50,6 @@ public static class BareParameterServer
             {
                 var clock = Stopwatch.StartNew();
                 var full = source.TrainBatch(step, batch);
-                int share = batch / workers;
                 for (int w = 0; w < workers; w++)
                     sockets[w].Send(WorkMessage(weights, full.Slice(w * share, share)));
                 var results = new List<ShardResult>();
@@ -75,6 +77,13 @@ public static class BareParameterServer
     /// <summary>A bare worker process: <c>bare-worker PORT HIDDEN</c>; computes until the server closes the connection.</summary>
     public static int RunWorker(string[] args)
     {
+        // As the real worker does with --threads 1, so the two kinds of worker process start alike.
+        var torch = TorchRuntime.Check(intraOpThreads: 1);
+        if (!torch.Loaded)
+        {
+            Console.Error.WriteLine(TorchRuntime.Explain(torch));
+            return 3;
+        }
         var config = AddingModel.Config(int.Parse(args[2]));
         using var engine = GradientEngines.Create(config);
         var weights = new float[engine.Layout.TotalSize];
