@@ -9,8 +9,9 @@ public interface IProtocolMessage;
 /// <summary>
 /// The protocol revision. A worker whose revision differs is refused at registration.
 /// 1: the first release. 2: the bulk channel's messages (a revision-1 node cannot read a PayloadOffer).
+/// 3: message lanes (a revision-2 node cannot read a LaneRequest: its peer waits for an answer, then uses Akka).
 /// </summary>
 public static class ProtocolRevision
 {
-    public const int Current = 2;
+    public const int Current = 3;
 }

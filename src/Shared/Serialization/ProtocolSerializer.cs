@@ -37,6 +37,9 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
         TransferFormats.PayloadOffer,
         TransferFormats.PayloadOfferTaken,
         TransferFormats.PayloadOfferFailed,
+        TransferFormats.LaneRequest,
+        TransferFormats.LaneInvitation,
+        TransferFormats.LaneDeclined,
     ];
 
     private static readonly FrozenDictionary<string, MessageFormat> ByManifest = Formats.ToFrozenDictionary(f => f.Manifest);

@@ -52,7 +52,7 @@ internal static class TransferFormats
             ReadHeader(r),
             Host: r.ReadString(nameof(Transfer.PayloadOffer.Host)),
             Port: r.ReadInt32(nameof(Transfer.PayloadOffer.Port), 1, 65535),
-            Token: ReadToken(r)));
+            Token: ReadToken(r, nameof(Transfer.PayloadOffer.Token))));
 
     public static readonly MessageFormat PayloadOfferTaken = MessageFormat.Of<PayloadOfferTaken>("pt", 1,
         static (w, m, _) => w.WriteInt64(m.TransferId),
@@ -67,6 +67,34 @@ internal static class TransferFormats
         static r => new PayloadOfferFailed(
             TransferId: r.ReadInt64(nameof(Transfer.PayloadOfferFailed.TransferId)),
             Reason: r.ReadString(nameof(Transfer.PayloadOfferFailed.Reason))));
+
+    public static readonly MessageFormat LaneRequest = MessageFormat.Of<LaneRequest>("lq", 1,
+        static (w, m, _) => w.WriteInt64(m.Attempt),
+        static r => new LaneRequest(r.ReadInt64(nameof(Transfer.LaneRequest.Attempt))));
+
+    public static readonly MessageFormat LaneInvitation = MessageFormat.Of<LaneInvitation>("li", 1,
+        static (w, m, _) =>
+        {
+            w.WriteInt64(m.Attempt);
+            w.WriteString(m.Host, nameof(m.Host));
+            w.WriteInt32(m.Port);
+            w.WriteBytes(w.Required(m.Token, nameof(m.Token)));
+        },
+        static r => new LaneInvitation(
+            Attempt: r.ReadInt64(nameof(Transfer.LaneInvitation.Attempt)),
+            Host: r.ReadString(nameof(Transfer.LaneInvitation.Host)),
+            Port: r.ReadInt32(nameof(Transfer.LaneInvitation.Port), 1, 65535),
+            Token: ReadToken(r, nameof(Transfer.LaneInvitation.Token))));
+
+    public static readonly MessageFormat LaneDeclined = MessageFormat.Of<LaneDeclined>("ld", 1,
+        static (w, m, _) =>
+        {
+            w.WriteInt64(m.Attempt);
+            w.WriteString(m.Reason, nameof(m.Reason));
+        },
+        static r => new LaneDeclined(
+            Attempt: r.ReadInt64(nameof(Transfer.LaneDeclined.Attempt)),
+            Reason: r.ReadString(nameof(Transfer.LaneDeclined.Reason))));
 
     private static void WriteHeader(WireWriter w, PayloadHeader header)
     {
@@ -88,11 +116,11 @@ internal static class TransferFormats
         Recipient: r.ReadActorRef("Header.Recipient") ?? throw r.Malformed("Header.Recipient", "is empty, expected an actor path"),
         ReplyTo: r.ReadActorRef("Header.ReplyTo"));
 
-    private static byte[] ReadToken(WireReader r)
+    private static byte[] ReadToken(WireReader r, string field)
     {
-        var token = r.ReadBytes(nameof(Transfer.PayloadOffer.Token));
+        var token = r.ReadBytes(field);
         if (token.Length != BulkWire.TokenLength)
-            throw r.Malformed(nameof(Transfer.PayloadOffer.Token), $"has {token.Length} bytes, expected {BulkWire.TokenLength}");
+            throw r.Malformed(field, $"has {token.Length} bytes, expected {BulkWire.TokenLength}");
         return token.ToArray();
     }
 }

@@ -14,7 +14,8 @@ namespace AttnRnnCluster.Shared.Transfer;
 /// (<see cref="BulkWire"/>). Each offer is good for one fetch with its random token; a wrong or replayed token gets
 /// <see cref="BulkWire.Unknown"/>. At most <see cref="MaxConnections"/> connections are served at once; a client that
 /// misbehaves costs a warning and its connection, never the node. With <paramref name="tls"/>, every connection is
-/// mutual TLS with the cluster's certificate check.
+/// mutual TLS with the cluster's certificate check. The same listener takes other nodes' message lanes
+/// (<see cref="LaneWire"/>, <see cref="MessageLanes"/>).
 /// </summary>
 public sealed class BulkServer : IDisposable
 {
@@ -26,6 +27,7 @@ public sealed class BulkServer : IDisposable
     private readonly TcpListener _listener;
     private readonly ConcurrentDictionary<long, HeldOffer> _offers = new();
     private readonly ClusterTls? _tls;
+    private readonly MessageLanes? _lanes;
     private readonly SslStreamCertificateContext? _certificate;
     private readonly TimeSpan _requestTimeout;
     private readonly TimeSpan _stallTimeout;
@@ -34,8 +36,9 @@ public sealed class BulkServer : IDisposable
     private int _connections;
     private long _connectionsAccepted;
 
-    private BulkServer(TcpListener listener, ClusterTls? tls, TransferSettings settings, ILoggingAdapter log)
+    private BulkServer(TcpListener listener, ClusterTls? tls, TransferSettings settings, MessageLanes? lanes, ILoggingAdapter log)
     {
+        _lanes = lanes;
         _listener = listener;
         _tls = tls;
         _certificate = tls is null ? null : BulkTls.CertificateContext(tls);
@@ -45,13 +48,16 @@ public sealed class BulkServer : IDisposable
         Port = ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Listens on <paramref name="endpoint"/> (port 0: any free one) and starts accepting.</summary>
+    /// <summary>
+    /// Listens on <paramref name="endpoint"/> (port 0: any free one) and starts accepting; lane requests go to
+    /// <paramref name="lanes"/> (null: refused).
+    /// </summary>
     /// <exception cref="SocketException">The address cannot be listened on (in use, not this machine's).</exception>
-    public static BulkServer Start(IPEndPoint endpoint, ClusterTls? tls, TransferSettings settings, ILoggingAdapter log)
+    public static BulkServer Start(IPEndPoint endpoint, ClusterTls? tls, TransferSettings settings, ILoggingAdapter log, MessageLanes? lanes = null)
     {
         var listener = new TcpListener(endpoint);
         listener.Start(backlog: MaxConnections);
-        var server = new BulkServer(listener, tls, settings, log);
+        var server = new BulkServer(listener, tls, settings, lanes, log);
         _ = server.AcceptLoop();
         return server;
     }
@@ -130,13 +136,25 @@ public sealed class BulkServer : IDisposable
         var peer = socket.RemoteEndPoint?.ToString() ?? "an unknown peer";
         long transferId = 0;
         HeldOffer? taken = null;
+        Stream? stream = null;
+        var handedToLane = false;
         try
         {
             socket.NoDelay = true;
-            await using var stream = await Open(socket, peer);
+            stream = await Open(socket, peer);
             var request = new byte[BulkWire.RequestLength];
             using (var timeout = Timeout(_requestTimeout))
                 await stream.ReadExactlyAsync(request, timeout.Token);
+            if (LaneWire.TryRead(request, out var laneToken))
+            {
+                handedToLane = _lanes != null && _lanes.TryAccept(laneToken, stream, peer);
+                if (!handedToLane)
+                {
+                    _log.Warning("Bulk channel: refused {0} a message lane: {1}", peer, _lanes == null ? "this node takes no lanes" : "no such invitation (never made, expired, or already used)");
+                    await stream.WriteAsync(new[] { BulkWire.Unknown }, _stopping.Token);
+                }
+                return;
+            }
             if (!BulkWire.TryRead(request, out transferId, out var token))
             {
                 _log.Warning("Bulk channel: closed a connection from {0}: not a bulk channel request", peer);
@@ -169,7 +187,12 @@ public sealed class BulkServer : IDisposable
         }
         finally
         {
-            socket.Dispose();
+            // A lane keeps its connection (its reading thread owns it) and holds no slot: it lives as long as the nodes do.
+            if (!handedToLane)
+            {
+                if (stream != null) await stream.DisposeAsync();
+                socket.Dispose();
+            }
             taken?.Payload.Release();
             Interlocked.Decrement(ref _connections);
         }
@@ -177,7 +200,8 @@ public sealed class BulkServer : IDisposable
 
     private async Task<Stream> Open(Socket socket, string peer)
     {
-        var network = new NetworkStream(socket, ownsSocket: false);
+        // Owning the socket: a lane handed its stream closes the connection by disposing it.
+        var network = new NetworkStream(socket, ownsSocket: true);
         if (_tls == null)
             return network;
         using var timeout = Timeout(_requestTimeout);

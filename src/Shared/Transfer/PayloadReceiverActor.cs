@@ -8,7 +8,8 @@ namespace AttnRnnCluster.Shared.Transfer;
 /// The node's <c>payload-receiver</c>: acknowledges chunks, and when a transfer is complete and verified,
 /// deserializes the message and delivers it to its local recipient as if sent by the original sender.
 /// Corrupt, undeliverable and stalled transfers are dropped with an error naming the sending actor.
-/// Bulk offers go to <paramref name="bulk"/> (null when this node's bulk channel is off: they are declined).
+/// Bulk offers go to <paramref name="bulk"/> (null when this node's bulk channel is off: they are declined); lane
+/// requests and their answers to <paramref name="lanes"/> (null when lanes are off: requests are declined).
 /// </summary>
 public sealed class PayloadReceiverActor : ReceiveActor, IWithTimers
 {
@@ -21,20 +22,26 @@ public sealed class PayloadReceiverActor : ReceiveActor, IWithTimers
 
     private readonly TimeSpan _expiryInterval;
 
-    public PayloadReceiverActor(TransferSettings settings, BulkFetcher? bulk)
+    private readonly MessageLanes? _lanes;
+
+    public PayloadReceiverActor(TransferSettings settings, BulkFetcher? bulk, MessageLanes? lanes)
     {
+        _lanes = lanes;
         _transfers = new IncomingTransfers(settings.MaxPayloadBytes, settings.Timeout);
         _bulk = bulk;
         _expiryInterval = settings.Timeout / 4;
         Receive<PayloadChunk>(OnChunk);
         Receive<PayloadOffer>(OnOffer);
         Receive<ExpireStalled>(_ => ExpireStalledTransfers());
+        Receive<LaneRequest>(m => Sender.Tell(_lanes?.Answer(m, Sender.Path.Address) ?? new LaneDeclined(m.Attempt, "message lanes are off on this node")));
+        Receive<LaneInvitation>(m => _lanes?.Invited(m, Sender.Path.Address));
+        Receive<LaneDeclined>(m => _lanes?.Declined(m, Sender.Path.Address));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(TransferSettings settings, BulkFetcher? bulk) =>
-        Akka.Actor.Props.Create(() => new PayloadReceiverActor(settings, bulk));
+    public static Props Props(TransferSettings settings, BulkFetcher? bulk, MessageLanes? lanes = null) =>
+        Akka.Actor.Props.Create(() => new PayloadReceiverActor(settings, bulk, lanes));
 
     protected override void PreStart() =>
         Timers.StartPeriodicTimer(nameof(ExpireStalled), ExpireStalled.Instance, _expiryInterval);

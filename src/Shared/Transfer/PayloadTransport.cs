@@ -11,7 +11,8 @@ using AttnRnnCluster.Shared.Serialization;
 namespace AttnRnnCluster.Shared.Transfer;
 
 /// <summary>
-/// Sends protocol messages of any size. Local recipients and messages that fit one chunk get a plain Tell. A
+/// Sends protocol messages of any size. Local recipients get a plain Tell; messages that fit one chunk go on the
+/// message lane to the recipient's node (<see cref="MessageLanes"/>), or with a plain Tell where there is none. A
 /// larger message to a remote actor is serialized once and checksummed; from <see cref="TransferSettings.BulkThreshold"/>
 /// up it is offered over the bulk channel (the recipient's node fetches it from this node's <see cref="BulkServer"/>
 /// on a TCP connection of its own, so Akka's connection and its heartbeats never wait behind it), and below that,
@@ -43,12 +44,23 @@ public sealed class PayloadTransport : IExtension
             var (bulkOn, tls) = BulkChannelMode(system);
             if (bulkOn)
             {
+                // Lanes ride on the bulk channel's listener and TLS, so they are on only where it is.
+                if (Settings.Lanes)
+                    Lanes = new MessageLanes(system, Settings, tls, _log);
                 fetcher = new BulkFetcher(Settings, tls, system.Serialization, Buffers, BulkCounters, _log);
                 BulkServer = StartBulkServer(system.Settings.Config, tls);
+                if (Lanes != null && BulkServer != null)
+                    Lanes.Listening = (system.Provider.DefaultAddress.Host ?? throw new InvalidOperationException("a remote node without a host name"), BulkServer.Port);
             }
         }
-        Receiver = system.SystemActorOf(PayloadReceiverActor.Props(Settings, fetcher), ReceiverName);
-        system.RegisterOnTermination(() => BulkServer?.Dispose());
+        Receiver = system.SystemActorOf(PayloadReceiverActor.Props(Settings, fetcher, Lanes), ReceiverName);
+        if (Lanes != null)
+            Lanes.Receiver = Receiver;
+        system.RegisterOnTermination(() =>
+        {
+            Lanes?.Dispose();
+            BulkServer?.Dispose();
+        });
     }
 
     public static PayloadTransport Get(ActorSystem system) => system.WithExtension<PayloadTransport, PayloadTransportId>();
@@ -62,6 +74,9 @@ public sealed class PayloadTransport : IExtension
     public BulkServer? BulkServer { get; }
 
     public BulkChannelCounters BulkCounters { get; } = new();
+
+    /// <summary>This node's message lanes to other nodes; null when they are off (or the bulk channel is).</summary>
+    public MessageLanes? Lanes { get; }
 
     /// <summary>This node's recycled payload buffers, sent and fetched.</summary>
     public PayloadBuffers Buffers { get; } = new(PayloadBuffers.DefaultCapacityBytes);
@@ -87,7 +102,10 @@ public sealed class PayloadTransport : IExtension
         if (size <= Settings.ChunkSize)
         {
             foreach (var recipient in remote)
-                recipient.Tell(message, sender);
+            {
+                if (Lanes == null || !Lanes.TrySend(recipient, message, sender, serializer))
+                    recipient.Tell(message, sender);
+            }
             return;
         }
         var payload = new SharedPayload(Buffers.Rent(size), Buffers);
@@ -145,7 +163,7 @@ public sealed class PayloadTransport : IExtension
         var hostname = config.GetString(HostnameOption, "");
         try
         {
-            var server = BulkServer.Start(new IPEndPoint(BindAddress(hostname), Settings.BulkPort), tls, Settings, _log);
+            var server = BulkServer.Start(new IPEndPoint(BindAddress(hostname), Settings.BulkPort), tls, Settings, _log, Lanes);
             _log.Info("Bulk channel listening on {0}:{1}{2}", string.IsNullOrEmpty(hostname) ? "*" : hostname, server.Port, tls == null ? "" : " (TLS)");
             return server;
         }

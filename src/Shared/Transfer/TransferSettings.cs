@@ -32,6 +32,13 @@ public sealed record TransferSettings(int ChunkSize, int Window, TimeSpan Timeou
     /// <summary>Whether this node offers large payloads over the bulk channel and fetches those offered to it.</summary>
     public bool BulkChannel { get; init; } = true;
 
+    /// <summary>
+    /// Whether this node sends messages of one chunk or less to another node on a message lane (a TCP connection of
+    /// their own to that node's bulk server, see <see cref="MessageLanes"/>) instead of through Akka.Remote, and
+    /// accepts lanes from other nodes. A node whose bulk channel is off accepts none.
+    /// </summary>
+    public bool Lanes { get; init; } = true;
+
     /// <summary>Serialized messages of at least this many bytes go over the bulk channel; smaller ones in chunks.</summary>
     public int BulkThreshold { get; init; } = 1 << 20;
 
@@ -52,6 +59,7 @@ public sealed record TransferSettings(int ChunkSize, int Window, TimeSpan Timeou
             MaxPayloadBytes: section.GetByteSize("max-payload-size", Default.MaxPayloadBytes) ?? Default.MaxPayloadBytes)
         {
             BulkChannel = OnOff(section, "bulk-channel", Default.BulkChannel),
+            Lanes = OnOff(section, "lanes", Default.Lanes),
             BulkThreshold = ByteSize(section, "bulk-threshold", Default.BulkThreshold),
             BulkPort = section.GetInt("bulk-port", Default.BulkPort),
             BulkConnectTimeout = section.GetTimeSpan("bulk-connect-timeout", Default.BulkConnectTimeout),
@@ -88,6 +96,7 @@ public sealed record TransferSettings(int ChunkSize, int Window, TimeSpan Timeou
           timeout = {{(long)Timeout.TotalMilliseconds}}ms
           max-payload-size = {{MaxPayloadBytes}}b
           bulk-channel = {{(BulkChannel ? "on" : "off")}}
+          lanes = {{(Lanes ? "on" : "off")}}
           bulk-threshold = {{BulkThreshold}}b
           bulk-port = {{BulkPort}}
           bulk-connect-timeout = {{(long)BulkConnectTimeout.TotalMilliseconds}}ms

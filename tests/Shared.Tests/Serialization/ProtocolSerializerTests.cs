@@ -65,6 +65,7 @@ public sealed class ProtocolSerializerTests(WireSystemFixture fixture) : IClassF
             ["WeightsUpdate"] = "wu", ["ShardAssignment"] = "sa", ["ShardCompleted"] = "sc", ["ShardFailed"] = "sf",
             ["PayloadChunk"] = "pc", ["PayloadChunkAck"] = "pk", ["PayloadRejected"] = "pr",
             ["PayloadOffer"] = "po", ["PayloadOfferTaken"] = "pt", ["PayloadOfferFailed"] = "pf",
+            ["LaneRequest"] = "lq", ["LaneInvitation"] = "li", ["LaneDeclined"] = "ld",
         }, manifests);
     }
 

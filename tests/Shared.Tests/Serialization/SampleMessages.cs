@@ -51,6 +51,9 @@ public static class SampleMessages
             [.. Enumerable.Range(1, BulkWire.TokenLength).Select(i => (byte)(i * 15))])),
         ("PayloadOfferTaken", new PayloadOfferTaken(19)),
         ("PayloadOfferFailed", new PayloadOfferFailed(19, "could not connect to node-7.example:40123")),
+        ("LaneRequest", new LaneRequest(5)),
+        ("LaneInvitation", new LaneInvitation(5, "node-7.example", 40123, [.. Enumerable.Range(100, BulkWire.TokenLength).Select(i => (byte)i)])),
+        ("LaneDeclined", new LaneDeclined(5, "message lanes are off on this node")),
     ];
 
     /// <summary>Values whose bits vary everywhere (a hash of the index), with exponents kept finite.</summary>

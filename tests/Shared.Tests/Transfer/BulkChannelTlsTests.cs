@@ -74,6 +74,22 @@ public sealed class BulkChannelTlsTests(BulkChannelTlsFixture nodes) : IClassFix
     }
 
     [Fact]
+    public async Task Small_messages_travel_a_message_lane_over_TLS_in_order()
+    {
+        var recipient = new Recorder(nodes.Worker, "tls-lane-recipient");
+        var remote = TestNodes.RemoteRef(nodes.Coordinator, recipient.Ref, nodes.Worker);
+        var received = PayloadTransport.Get(nodes.Worker).Lanes!.Counters.Received;
+
+        for (var i = 0; i < 50; i++)
+            PayloadTransport.Get(nodes.Coordinator).Tell(remote, new TrainingFinished($"message {i}"), ActorRefs.NoSender);
+
+        for (var i = 0; i < 50; i++)
+            Assert.Equal($"message {i}", (await recipient.Next<TrainingFinished>(Patience)).Message.Reason);
+        Assert.Equal(received + 50, PayloadTransport.Get(nodes.Worker).Lanes!.Counters.Received);
+        Assert.True(PayloadTransport.Get(nodes.Coordinator).Lanes!.IsOpenTo(TestNodes.AddressOf(nodes.Worker)));
+    }
+
+    [Fact]
     public async Task Only_a_client_with_a_certificate_from_the_cluster_CA_can_fetch()
     {
         var server = PayloadTransport.Get(nodes.Coordinator).BulkServer!;
@@ -100,6 +116,7 @@ public sealed class BulkChannelTlsTests(BulkChannelTlsFixture nodes) : IClassFix
 
         Assert.Equal(WireDescription.Of(update), WireDescription.Of((await recipient.Next<WeightsUpdate>(Patience)).Message));
         Assert.Null(PayloadTransport.Get(nodes.WithoutBulkSetup).BulkServer);
+        Assert.Null(PayloadTransport.Get(nodes.WithoutBulkSetup).Lanes);
         Assert.Equal(fellBack + 1, PayloadTransport.Get(nodes.Coordinator).BulkCounters.FellBack);
     }
 

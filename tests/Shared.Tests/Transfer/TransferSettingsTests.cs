@@ -30,6 +30,16 @@ public sealed class TransferSettingsTests
         Assert.Equal(on, TransferSettings.FromConfig(ConfigurationFactory.ParseString($"attnrnn.transfer.bulk-channel = {value}")).BulkChannel);
 
     [Theory]
+    [InlineData("off", false)]
+    [InlineData("on", true)]
+    public void Message_lanes_are_on_unless_switched_off(string value, bool on)
+    {
+        Assert.True(TransferSettings.Default.Lanes);
+        Assert.Equal(on, TransferSettings.FromConfig(ConfigurationFactory.ParseString($"attnrnn.transfer.lanes = {value}")).Lanes);
+    }
+
+    [Theory]
+    [InlineData("lanes = maybe", "attnrnn.transfer.lanes = 'maybe': expected on or off")]
     [InlineData("bulk-channel = sometimes", "attnrnn.transfer.bulk-channel = 'sometimes': expected on or off")]
     [InlineData("bulk-threshold = 1KiB", "attnrnn.transfer.bulk-threshold = 1024b: expected at least chunk-size (65536b)")]
     [InlineData("bulk-port = 70000", "attnrnn.transfer.bulk-port = 70000: expected 0 (any free port) or a TCP port 1..65535")]
@@ -75,7 +85,7 @@ public sealed class TransferSettingsTests
     {
         var settings = TransferSettings.Default with
         {
-            BulkChannel = false, BulkThreshold = 3 << 20, BulkPort = 4054, BulkConnectTimeout = TimeSpan.FromMilliseconds(1500),
+            BulkChannel = false, Lanes = false, BulkThreshold = 3 << 20, BulkPort = 4054, BulkConnectTimeout = TimeSpan.FromMilliseconds(1500),
         };
 
         Assert.Equal(settings, TransferSettings.FromConfig(ConfigurationFactory.ParseString(settings.ToHocon())));

@@ -1,0 +1,88 @@
+using System.Buffers.Binary;
+using Akka.Actor;
+using AttnRnnCluster.Shared.Protocol;
+using AttnRnnCluster.Shared.Serialization;
+
+namespace AttnRnnCluster.Shared.Transfer;
+
+/// <summary>
+/// A message lane's bytes on one TCP connection to the receiving node's bulk server (inside TLS when the cluster
+/// uses it). The sending node opens it with a request of the bulk channel's layout under the magic <c>"ATL1"</c>
+/// (4 ASCII bytes, then 8 zero bytes, then the <see cref="LaneInvitation"/>'s token) and the server answers one status
+/// byte, <see cref="BulkWire.Ready"/> or <see cref="BulkWire.Unknown"/>. Then frames flow one way, each an int32
+/// little-endian body length and a body: the recipient's and the sender's actor paths, the protocol manifest and
+/// the message's bytes as <see cref="ProtocolSerializer"/> wrote them.
+/// </summary>
+public static class LaneWire
+{
+    public const int LengthPrefix = sizeof(int);
+
+    private const string FrameName = "lane frame";
+
+    private static ReadOnlySpan<byte> Magic => "ATL1"u8;
+
+    public static byte[] Request(ReadOnlySpan<byte> token)
+    {
+        if (token.Length != BulkWire.TokenLength)
+            throw new ArgumentException($"a token has {BulkWire.TokenLength} bytes, not {token.Length}", nameof(token));
+        var request = new byte[BulkWire.RequestLength];
+        Magic.CopyTo(request);
+        token.CopyTo(request.AsSpan(BulkWire.RequestLength - BulkWire.TokenLength));
+        return request;
+    }
+
+    /// <summary>False when <paramref name="request"/> is not a lane request (it may still be a bulk fetch).</summary>
+    public static bool TryRead(ReadOnlySpan<byte> request, out ReadOnlySpan<byte> token)
+    {
+        token = default;
+        if (request.Length != BulkWire.RequestLength || !request.StartsWith(Magic))
+            return false;
+        token = request.Slice(BulkWire.RequestLength - BulkWire.TokenLength);
+        return true;
+    }
+
+    /// <summary>One frame, length prefix included, ready for a single write.</summary>
+    public static byte[] Frame(ProtocolSerializer serializer, IActorRef recipient, IProtocolMessage message, IActorRef? sender)
+    {
+        var payload = serializer.ToBinary(message);
+        var manifest = serializer.Manifest(message);
+        var measuring = WireWriter.Measuring(FrameName);
+        WriteBody(measuring, recipient, sender, manifest, payload);
+        var frame = GC.AllocateUninitializedArray<byte>(LengthPrefix + measuring.Position);
+        var writer = WireWriter.Into(frame, FrameName);
+        writer.WriteInt32(measuring.Position);
+        WriteBody(writer, recipient, sender, manifest, payload);
+        return frame;
+    }
+
+    /// <summary>The body length a frame's prefix announces; an error when it is not 1..<paramref name="maxBody"/>.</summary>
+    public static int BodyLength(ReadOnlySpan<byte> prefix, int maxBody)
+    {
+        var length = BinaryPrimitives.ReadInt32LittleEndian(prefix);
+        if (length < 1 || length > maxBody)
+            throw new InvalidDataException($"a {FrameName} announces {length} bytes, expected 1..{maxBody} (one chunk and its headers)");
+        return length;
+    }
+
+    /// <summary>Decodes a frame's body: its recipient (resolved on this node), message and sender.</summary>
+    /// <exception cref="System.Runtime.Serialization.SerializationException">The body is malformed or names an unknown manifest.</exception>
+    public static (IActorRef Recipient, object Message, IActorRef? Sender) ReadBody(ReadOnlyMemory<byte> body, ExtendedActorSystem system)
+    {
+        var reader = new WireReader(body, FrameName, system);
+        var recipient = reader.ReadActorRef("Recipient") ?? throw reader.Malformed("Recipient", "is empty, expected an actor path");
+        var sender = reader.ReadActorRef("Sender");
+        var manifest = reader.ReadString("Manifest");
+        var payload = reader.ReadBytes("Message");
+        reader.ExpectEnd();
+        var message = system.Serialization.Deserialize(payload.ToArray(), ProtocolSerializer.SerializerId, manifest);
+        return (recipient, message, sender);
+    }
+
+    private static void WriteBody(WireWriter writer, IActorRef recipient, IActorRef? sender, string manifest, byte[] payload)
+    {
+        writer.WriteActorRef(recipient, "Recipient");
+        writer.WriteActorRef(sender, "Sender");
+        writer.WriteString(manifest, "Manifest");
+        writer.WriteBytes(payload);
+    }
+}

@@ -1,0 +1,198 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Event;
+using AttnRnnCluster.Shared.Protocol;
+using AttnRnnCluster.Shared.Transfer;
+
+namespace AttnRnnCluster.Shared.Tests.Transfer;
+
+/// <summary>
+/// Remote nodes on loopback with message lanes: two with lanes on, one with lanes off, one whose bulk channel is off
+/// (so it takes no lanes), and one whose lanes the test breaks. Patient everywhere: a loaded machine cannot fail a
+/// healthy lane.
+/// </summary>
+public sealed class MessageLaneFixture : IAsyncLifetime
+{
+    public static readonly TransferSettings Settings = TransferSettings.Default;
+
+    public ActorSystem Sender { get; private set; } = null!;
+    public ActorSystem Receiver { get; private set; } = null!;
+    public ActorSystem WithoutLanes { get; private set; } = null!;
+    public ActorSystem WithoutBulkChannel { get; private set; } = null!;
+    public ActorSystem ToBreak { get; private set; } = null!;
+
+    public Task InitializeAsync()
+    {
+        Sender = TestNodes.Start("remote", Settings);
+        Receiver = TestNodes.Start("remote", Settings);
+        WithoutLanes = TestNodes.Start("remote", Settings with { Lanes = false });
+        WithoutBulkChannel = TestNodes.Start("remote", Settings with { BulkChannel = false });
+        ToBreak = TestNodes.Start("remote", Settings);
+        return Task.CompletedTask;
+    }
+
+    public Task DisposeAsync() => TestNodes.StopAll([Sender, Receiver, WithoutLanes, WithoutBulkChannel, ToBreak]);
+}
+
+public sealed class MessageLaneTests(MessageLaneFixture nodes) : IClassFixture<MessageLaneFixture>
+{
+    private const int Burst = 300;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Small_messages_travel_on_a_lane_in_order_with_their_sender_even_while_it_opens()
+    {
+        var recipient = new Recorder(nodes.Receiver, "lane-recipient");
+        var coordinator = nodes.Sender.ActorOf(Props.Empty, "lane-coordinator");
+        var (sent, received) = (Lanes(nodes.Sender).Counters.Sent, Lanes(nodes.Receiver).Counters.Received);
+
+        SendBurst(nodes.Sender, nodes.Receiver, recipient, coordinator);
+
+        await ExpectBurstInOrder(recipient, nodes.Sender, coordinator);
+        Assert.Equal(sent + Burst, Lanes(nodes.Sender).Counters.Sent);
+        Assert.Equal(received + Burst, Lanes(nodes.Receiver).Counters.Received);
+    }
+
+    [Fact]
+    public async Task A_node_with_lanes_off_neither_opens_nor_takes_them_and_its_messages_go_over_Akka_in_order()
+    {
+        Assert.Null(PayloadTransport.Get(nodes.WithoutLanes).Lanes);
+        var atWithoutLanes = new Recorder(nodes.WithoutLanes, "lane-off-recipient");
+        var atReceiver = new Recorder(nodes.Receiver, "lane-off-sender-recipient");
+        var (sent, received) = (Lanes(nodes.Sender).Counters.Sent, Lanes(nodes.Receiver).Counters.Received);
+
+        SendBurst(nodes.Sender, nodes.WithoutLanes, atWithoutLanes, ActorRefs.NoSender);
+        SendBurst(nodes.WithoutLanes, nodes.Receiver, atReceiver, ActorRefs.NoSender);
+
+        await ExpectBurstInOrder(atWithoutLanes, null, null);
+        await ExpectBurstInOrder(atReceiver, null, null);
+        Assert.Equal(sent, Lanes(nodes.Sender).Counters.Sent);
+        Assert.Equal(received, Lanes(nodes.Receiver).Counters.Received);
+    }
+
+    [Fact]
+    public async Task A_node_without_a_bulk_channel_declines_lanes_and_gets_everything_over_Akka()
+    {
+        Assert.Null(PayloadTransport.Get(nodes.WithoutBulkChannel).Lanes);
+        var recipient = new Recorder(nodes.WithoutBulkChannel, "no-bulk-recipient");
+        var sent = Lanes(nodes.Sender).Counters.Sent;
+
+        SendBurst(nodes.Sender, nodes.WithoutBulkChannel, recipient, ActorRefs.NoSender);
+
+        await ExpectBurstInOrder(recipient, null, null);
+        Assert.Equal(sent, Lanes(nodes.Sender).Counters.Sent);
+    }
+
+    [Fact]
+    public async Task When_a_lane_breaks_later_messages_go_over_Akka_and_still_arrive_in_order()
+    {
+        var recipient = new Recorder(nodes.ToBreak, "break-recipient");
+        SendBurst(nodes.Sender, nodes.ToBreak, recipient, ActorRefs.NoSender);
+        await ExpectBurstInOrder(recipient, null, null);
+        var received = Lanes(nodes.ToBreak).Counters.Received;
+        Assert.True(received >= Burst, $"the first burst should have come on the lane, {received} did");
+
+        // The receiving node's lanes close (as when its process stops reading); its actors stay.
+        Lanes(nodes.ToBreak).Dispose();
+        await WaitUntilClosed(nodes.Sender, nodes.ToBreak);
+        SendBurst(nodes.Sender, nodes.ToBreak, recipient, ActorRefs.NoSender);
+
+        await ExpectBurstInOrder(recipient, null, null);
+        Assert.Equal(received, Lanes(nodes.ToBreak).Counters.Received);
+    }
+
+    [Fact]
+    public async Task A_lane_with_a_wrong_token_is_refused_and_a_malformed_frame_closes_the_lane_with_a_warning()
+    {
+        var warnings = new Recorder(nodes.Receiver, "lane-warnings");
+        nodes.Receiver.EventStream.Subscribe(warnings.Ref, typeof(Warning));
+        var asker = new Recorder(nodes.Sender, "lane-asker");
+        var receiverOfReceiver = ((ExtendedActorSystem)nodes.Sender).Provider.ResolveActorRef(
+            new RootActorPath(TestNodes.AddressOf(nodes.Receiver)) / "system" / PayloadTransport.ReceiverName);
+
+        receiverOfReceiver.Tell(new LaneRequest(Attempt: 77), asker.Ref);
+        var invitation = (await asker.Next<LaneInvitation>(Patience)).Message;
+        Assert.Equal(77, invitation.Attempt);
+
+        using (var forged = await Connect(invitation))
+        {
+            await forged.SendAsync(LaneWire.Request(new byte[BulkWire.TokenLength]));
+            Assert.Equal(BulkWire.Unknown, await ReadByte(forged));
+        }
+
+        using var lane = await Connect(invitation);
+        await lane.SendAsync(LaneWire.Request(invitation.Token));
+        Assert.Equal(BulkWire.Ready, await ReadByte(lane));
+        var tooLong = new byte[LaneWire.LengthPrefix];
+        BinaryPrimitives.WriteInt32LittleEndian(tooLong, 1 << 30);
+        await lane.SendAsync(tooLong);
+
+        Assert.Equal(-1, await ReadByte(lane));
+        var warning = (await warnings.Next<Warning>(Patience, w => w.Message.ToString()!.Contains("Message lane from"))).Message.ToString()!;
+        Assert.Contains($"a lane frame announces {1 << 30} bytes, expected 1..{MessageLaneFixture.Settings.RequiredFrameSize}", warning);
+        Assert.Contains(TestNodes.AddressOf(nodes.Sender).ToString(), warning);
+    }
+
+    [Fact]
+    public void A_lane_request_reads_back_and_a_bulk_request_is_not_one()
+    {
+        var token = Enumerable.Range(1, BulkWire.TokenLength).Select(i => (byte)i).ToArray();
+
+        Assert.True(LaneWire.TryRead(LaneWire.Request(token), out var read));
+        Assert.Equal(token, read.ToArray());
+        Assert.False(LaneWire.TryRead(BulkWire.Request(5, token), out _));
+        Assert.False(BulkWire.TryRead(LaneWire.Request(token), out _, out _));
+    }
+
+    private static MessageLanes Lanes(ActorSystem system) =>
+        PayloadTransport.Get(system).Lanes ?? throw new InvalidOperationException($"{TestNodes.AddressOf(system)} has no message lanes");
+
+    private static void SendBurst(ActorSystem from, ActorSystem to, Recorder recipient, IActorRef? sender)
+    {
+        var remote = TestNodes.RemoteRef(from, recipient.Ref, to);
+        for (var i = 0; i < Burst; i++)
+            PayloadTransport.Get(from).Tell(remote, new ShardFailed(Version: i, WorkKind.Train, ShardIndex: i, Reason: $"message {i}"), sender);
+    }
+
+    /// <summary>All of a burst, each in its place; with <paramref name="sender"/>, each from it (as seen on <paramref name="senderSystem"/>'s address).</summary>
+    private static async Task ExpectBurstInOrder(Recorder recipient, ActorSystem? senderSystem, IActorRef? sender)
+    {
+        for (var i = 0; i < Burst; i++)
+        {
+            var (message, from) = await recipient.Next<ShardFailed>(Patience);
+            Assert.Equal(i, message.Version);
+            Assert.Equal($"message {i}", message.Reason);
+            if (sender != null)
+                Assert.Equal(sender.Path.ToStringWithAddress(TestNodes.AddressOf(senderSystem!)), from.Path.ToString());
+        }
+    }
+
+    /// <summary>Waits until <paramref name="from"/>'s lane to <paramref name="to"/> has noticed it was closed (a message sent then goes over Akka).</summary>
+    private static async Task WaitUntilClosed(ActorSystem from, ActorSystem to)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (Lanes(from).IsOpenTo(TestNodes.AddressOf(to)))
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"the lane to {TestNodes.AddressOf(to)} still looks open after {Patience}");
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task<Socket> Connect(LaneInvitation invitation)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(invitation.Host, invitation.Port);
+        return socket;
+    }
+
+    /// <summary>The next byte, or -1 when the peer closed the connection.</summary>
+    private static async Task<int> ReadByte(Socket socket)
+    {
+        var buffer = new byte[1];
+        using var timeout = new CancellationTokenSource(Patience);
+        var read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+        return read == 0 ? -1 : buffer[0];
+    }
+}
