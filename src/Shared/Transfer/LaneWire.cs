@@ -60,7 +60,7 @@ public static class LaneWire
     {
         var length = BinaryPrimitives.ReadInt32LittleEndian(prefix);
         if (length < 1 || length > maxBody)
-            throw new InvalidDataException($"a {FrameName} announces {length} bytes, expected 1..{maxBody} (one chunk and its headers)");
+            throw new InvalidDataException($"a {FrameName} announces {length} bytes, expected 1..{maxBody} (a message below the bulk threshold and its headers)");
         return length;
     }
 

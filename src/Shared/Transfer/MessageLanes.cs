@@ -11,8 +11,8 @@ namespace AttnRnnCluster.Shared.Transfer;
 
 /// <summary>
 /// A node's message lanes: for each other node it sends to, a TCP connection of its own (to that node's
-/// <see cref="BulkServer"/>, with the cluster's TLS when it has any) that carries this node's messages of one chunk or
-/// less to it. A message on a lane is written on the sender's thread and read by a thread that hands it straight to
+/// <see cref="BulkServer"/>, with the cluster's TLS when it has any) that carries this node's messages below the bulk
+/// threshold to it, whole (no chunks, no acknowledgements). A message on a lane is written on the sender's thread and read by a thread that hands it straight to
 /// its recipient, instead of passing through Akka.Remote's endpoint actors, DotNetty's event loops and the thread
 /// pool: fewer thread hand-offs per message, which on a machine whose cores all compute is time taken from compute.
 /// <para>
@@ -22,7 +22,7 @@ namespace AttnRnnCluster.Shared.Transfer;
 /// messages go over Akka, and the lane is asked for again after <see cref="RetryInterval"/> (a lane that broke) or
 /// <see cref="RetryIntervalAfterRefusal"/> (one that could not be opened). A message written on a
 /// lane that breaks right after may be lost, as over Akka when a node goes away; the protocol's timeouts cover it.
-/// Messages larger than a chunk (the bulk channel and chunked transfers) and Akka's own traffic are unchanged.
+/// Messages from the bulk threshold up (the bulk channel) and Akka's own traffic are unchanged.
 /// </para>
 /// </summary>
 public sealed class MessageLanes : IDisposable
@@ -52,8 +52,13 @@ public sealed class MessageLanes : IDisposable
     private long _lastAttempt;
     private volatile bool _disposed;
 
-    public MessageLanes(ExtendedActorSystem system, TransferSettings settings, ClusterTls? tls, ILoggingAdapter log)
+    private readonly Action<IActorRef, IProtocolMessage, IActorRef?> _sendWithoutLane;
+
+    /// <param name="sendWithoutLane">How a message goes when its lane fails: over Akka, in chunks if it is larger than one.</param>
+    public MessageLanes(ExtendedActorSystem system, TransferSettings settings, ClusterTls? tls, ILoggingAdapter log,
+        Action<IActorRef, IProtocolMessage, IActorRef?> sendWithoutLane)
     {
+        _sendWithoutLane = sendWithoutLane;
         _system = system;
         _settings = settings;
         _tls = tls;
@@ -62,6 +67,9 @@ public sealed class MessageLanes : IDisposable
 
     public LaneCounters Counters { get; } = new();
 
+    /// <summary>The longest frame body a lane takes: a message just below the bulk threshold, and its paths and manifest.</summary>
+    public int MaxBody => _settings.BulkThreshold + TransferSettings.FrameReserve;
+
     /// <summary>Where other nodes connect their lanes to this one (this node's bulk server); null: lanes to it are declined.</summary>
     internal (string Host, int Port)? Listening { get; set; }
 
@@ -69,8 +77,8 @@ public sealed class MessageLanes : IDisposable
     internal IActorRef? Receiver { get; set; }
 
     /// <summary>
-    /// Writes <paramref name="message"/> (at most one chunk long) on the lane to <paramref name="recipient"/>'s node,
-    /// or holds it while that lane opens. False: there is no lane and none is being opened; send it over Akka.
+    /// Writes <paramref name="message"/> (shorter than the bulk threshold) on the lane to <paramref name="recipient"/>'s node,
+    /// or holds it while that lane opens. False: there is no lane and none is being opened; send it without one.
     /// </summary>
     public bool TrySend(IActorRef recipient, IProtocolMessage message, IActorRef? sender, ProtocolSerializer serializer)
     {
@@ -146,7 +154,7 @@ public sealed class MessageLanes : IDisposable
             return false;
         stream.Write([BulkWire.Ready]);
         stream.Flush();
-        var lane = new InboundLane(stream, peer, endpoint, _system, _settings.RequiredFrameSize, Counters, _log,
+        var lane = new InboundLane(stream, peer, endpoint, _system, MaxBody, Counters, _log,
             ended => _inbound.TryRemove(ended, out _));
         _inbound[lane] = 0;
         lane.Start();
@@ -217,7 +225,7 @@ public sealed class MessageLanes : IDisposable
             {
                 var serializer = (ProtocolSerializer)_system.Serialization.FindSerializerFor(held.Message);
                 if (lane.State != LaneState.Open || !Write(lane, LaneWire.Frame(serializer, held.Recipient, held.Message, held.Sender)))
-                    held.Recipient.Tell(held.Message, held.Sender);
+                    _sendWithoutLane(held.Recipient, held.Message, held.Sender);
             }
         }
         _ = WatchForClose(lane, stream);
@@ -284,6 +292,6 @@ public sealed class MessageLanes : IDisposable
         lane.State = LaneState.Closed;
         lane.RetryAfter = DateTime.UtcNow + (retryAfter ?? RetryInterval);
         while (lane.Held.TryDequeue(out var held))
-            held.Recipient.Tell(held.Message, held.Sender);
+            _sendWithoutLane(held.Recipient, held.Message, held.Sender);
     }
 }

@@ -4,9 +4,9 @@ using AttnRnnCluster.Shared.Protocol;
 namespace AttnRnnCluster.Shared.Transfer;
 
 /// <summary>
-/// This node's way to one other node for messages of one chunk or less. <see cref="LaneState.Closed"/>: they go
-/// over Akka. <see cref="LaneState.Opening"/>: they are held, so that none overtakes another while the lane is
-/// being set up, and then written on it in order (or, if it cannot be opened, told over Akka in order).
+/// This node's way to one other node for messages below the bulk threshold. <see cref="LaneState.Closed"/>: they go
+/// over Akka (in chunks when larger than one). <see cref="LaneState.Opening"/>: they are held, so that none overtakes another while the lane is
+/// being set up, and then written on it in order (or, if it cannot be opened, sent over Akka in order).
 /// <see cref="LaneState.Open"/>: each is written at once on the caller's thread. Every field is guarded by
 /// <see cref="Gate"/>; <see cref="MessageLanes"/> makes the transitions.
 /// </summary>

@@ -11,9 +11,9 @@ using AttnRnnCluster.Shared.Serialization;
 namespace AttnRnnCluster.Shared.Transfer;
 
 /// <summary>
-/// Sends protocol messages of any size. Local recipients get a plain Tell; messages that fit one chunk go on the
-/// message lane to the recipient's node (<see cref="MessageLanes"/>), or with a plain Tell where there is none. A
-/// larger message to a remote actor is serialized once and checksummed; from <see cref="TransferSettings.BulkThreshold"/>
+/// Sends protocol messages of any size. Local recipients get a plain Tell; messages below the bulk threshold go whole on
+/// the message lane to the recipient's node (<see cref="MessageLanes"/>); without a lane, one that fits a chunk gets a
+/// plain Tell over Akka, and a larger one is serialized once and checksummed; from <see cref="TransferSettings.BulkThreshold"/>
 /// up it is offered over the bulk channel (the recipient's node fetches it from this node's <see cref="BulkServer"/>
 /// on a TCP connection of its own, so Akka's connection and its heartbeats never wait behind it), and below that,
 /// or when the bulk channel fails, it is streamed in chunks (window, acks) to the recipient node's
@@ -46,7 +46,7 @@ public sealed class PayloadTransport : IExtension
             {
                 // Lanes ride on the bulk channel's listener and TLS, so they are on only where it is.
                 if (Settings.Lanes)
-                    Lanes = new MessageLanes(system, Settings, tls, _log);
+                    Lanes = new MessageLanes(system, Settings, tls, _log, SendWithoutLane);
                 fetcher = new BulkFetcher(Settings, tls, system.Serialization, Buffers, BulkCounters, _log);
                 BulkServer = StartBulkServer(system.Settings.Config, tls);
                 if (Lanes != null && BulkServer != null)
@@ -99,13 +99,19 @@ public sealed class PayloadTransport : IExtension
 
         var serializer = ProtocolSerializerOf(message);
         var size = serializer.EncodedSize(message);
+        if (Lanes != null && size < Settings.BulkThreshold)
+            remote.RemoveAll(recipient => Lanes.TrySend(recipient, message, sender, serializer));
+        if (remote.Count > 0)
+            SendWithoutLanes(remote, message, sender, serializer, size);
+    }
+
+    /// <summary>Over Akka: in one frame when it fits one chunk; else serialized once and offered over the bulk channel or sent in chunks.</summary>
+    private void SendWithoutLanes(List<IActorRef> remote, IProtocolMessage message, IActorRef? sender, ProtocolSerializer serializer, int size)
+    {
         if (size <= Settings.ChunkSize)
         {
             foreach (var recipient in remote)
-            {
-                if (Lanes == null || !Lanes.TrySend(recipient, message, sender, serializer))
-                    recipient.Tell(message, sender);
-            }
+                recipient.Tell(message, sender);
             return;
         }
         var payload = new SharedPayload(Buffers.Rent(size), Buffers);
@@ -128,6 +134,13 @@ public sealed class PayloadTransport : IExtension
             _system.SystemActorOf(OutgoingOfferActor.Props(header, payload.Hold(), receiver, bulk, host, Settings), $"payload-offer-{id}");
         }
         payload.Release();
+    }
+
+    /// <summary>A message whose lane could not take it (it failed to open, or broke).</summary>
+    private void SendWithoutLane(IActorRef recipient, IProtocolMessage message, IActorRef? sender)
+    {
+        var serializer = ProtocolSerializerOf(message);
+        SendWithoutLanes([recipient], message, sender, serializer, serializer.EncodedSize(message));
     }
 
     /// <summary>Streams one payload to <paramref name="receiver"/> (a node's payload-receiver) in chunks; the new actor holds <paramref name="payload"/>.</summary>

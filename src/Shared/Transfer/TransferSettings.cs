@@ -33,7 +33,7 @@ public sealed record TransferSettings(int ChunkSize, int Window, TimeSpan Timeou
     public bool BulkChannel { get; init; } = true;
 
     /// <summary>
-    /// Whether this node sends messages of one chunk or less to another node on a message lane (a TCP connection of
+    /// Whether this node sends messages below <see cref="BulkThreshold"/> to another node on a message lane (a TCP connection of
     /// their own to that node's bulk server, see <see cref="MessageLanes"/>) instead of through Akka.Remote, and
     /// accepts lanes from other nodes. A node whose bulk channel is off accepts none.
     /// </summary>

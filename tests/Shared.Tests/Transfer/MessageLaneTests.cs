@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
 using AttnRnnCluster.Shared.Protocol;
+using AttnRnnCluster.Shared.Serialization;
+using AttnRnnCluster.Shared.Tests.Serialization;
 using AttnRnnCluster.Shared.Transfer;
 
 namespace AttnRnnCluster.Shared.Tests.Transfer;
@@ -52,6 +54,21 @@ public sealed class MessageLaneTests(MessageLaneFixture nodes) : IClassFixture<M
         await ExpectBurstInOrder(recipient, nodes.Sender, coordinator);
         Assert.Equal(sent + Burst, Lanes(nodes.Sender).Counters.Sent);
         Assert.Equal(received + Burst, Lanes(nodes.Receiver).Counters.Received);
+    }
+
+    [Fact]
+    public async Task A_message_larger_than_a_chunk_but_below_the_bulk_threshold_travels_whole_on_the_lane()
+    {
+        var recipient = new Recorder(nodes.Receiver, "lane-large-recipient");
+        var update = new WeightsUpdate(9, SampleMessages.Parameters(SampleMessages.ScrambledFloats(100_000)));
+        var (sent, offered) = (Lanes(nodes.Sender).Counters.Sent, PayloadTransport.Get(nodes.Sender).BulkCounters.Offered);
+        Assert.InRange(((ProtocolSerializer)nodes.Sender.Serialization.FindSerializerFor(update)).EncodedSize(update), MessageLaneFixture.Settings.ChunkSize + 1, MessageLaneFixture.Settings.BulkThreshold - 1);
+
+        PayloadTransport.Get(nodes.Sender).Tell(TestNodes.RemoteRef(nodes.Sender, recipient.Ref, nodes.Receiver), update, ActorRefs.NoSender);
+
+        Assert.Equal(WireDescription.Of(update), WireDescription.Of((await recipient.Next<WeightsUpdate>(Patience)).Message));
+        Assert.Equal(sent + 1, Lanes(nodes.Sender).Counters.Sent);
+        Assert.Equal(offered, PayloadTransport.Get(nodes.Sender).BulkCounters.Offered);
     }
 
     [Fact]
@@ -130,7 +147,7 @@ public sealed class MessageLaneTests(MessageLaneFixture nodes) : IClassFixture<M
 
         Assert.Equal(-1, await ReadByte(lane));
         var warning = (await warnings.Next<Warning>(Patience, w => w.Message.ToString()!.Contains("Message lane from"))).Message.ToString()!;
-        Assert.Contains($"a lane frame announces {1 << 30} bytes, expected 1..{MessageLaneFixture.Settings.RequiredFrameSize}", warning);
+        Assert.Contains($"a lane frame announces {1 << 30} bytes, expected 1..{Lanes(nodes.Receiver).MaxBody}", warning);
         Assert.Contains(TestNodes.AddressOf(nodes.Sender).ToString(), warning);
     }
 
