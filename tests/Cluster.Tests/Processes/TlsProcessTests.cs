@@ -46,6 +46,9 @@ public sealed class TlsProcessTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("Worker trusted", log);
         Assert.DoesNotContain("Worker rogue", log);
         Assert.Contains("done: reached the step cap (3)", log);
+        // Small messages went on message lanes, under the same mutual TLS.
+        Assert.Matches(@"Message lane to \S+ open \(\S+, TLS\)", log);
+        Assert.Contains("Message lane from", log);
     }
 
     private NodeProcess Start(NodeProcess process)
