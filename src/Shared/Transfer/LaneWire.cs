@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using Akka.Actor;
-using AttnRnnCluster.Shared.Protocol;
 using AttnRnnCluster.Shared.Serialization;
 
 namespace AttnRnnCluster.Shared.Transfer;
@@ -41,11 +40,12 @@ public static class LaneWire
         return true;
     }
 
-    /// <summary>One frame, length prefix included, ready for a single write.</summary>
-    public static byte[] Frame(ProtocolSerializer serializer, IActorRef recipient, IProtocolMessage message, IActorRef? sender)
+    /// <summary>
+    /// One frame, length prefix included, ready for a single write: <paramref name="payload"/> is the message as
+    /// <see cref="ProtocolSerializer"/> encoded it (once, however many recipients it goes to).
+    /// </summary>
+    public static byte[] Frame(IActorRef recipient, IActorRef? sender, string manifest, byte[] payload)
     {
-        var payload = serializer.ToBinary(message);
-        var manifest = serializer.Manifest(message);
         var measuring = WireWriter.Measuring(FrameName);
         WriteBody(measuring, recipient, sender, manifest, payload);
         var frame = GC.AllocateUninitializedArray<byte>(LengthPrefix + measuring.Position);
@@ -74,6 +74,7 @@ public static class LaneWire
         var manifest = reader.ReadString("Manifest");
         var payload = reader.ReadBytes("Message");
         reader.ExpectEnd();
+        // A copy: the caller reuses the body's buffer, and a format may keep a slice of its input (a chunk's bytes).
         var message = system.Serialization.Deserialize(payload.ToArray(), ProtocolSerializer.SerializerId, manifest);
         return (recipient, message, sender);
     }

@@ -5,16 +5,16 @@ using Akka.Actor;
 using Akka.Event;
 using AttnRnnCluster.Shared.Protocol;
 using AttnRnnCluster.Shared.Security;
-using AttnRnnCluster.Shared.Serialization;
 
 namespace AttnRnnCluster.Shared.Transfer;
 
 /// <summary>
 /// A node's message lanes: for each other node it sends to, a TCP connection of its own (to that node's
 /// <see cref="BulkServer"/>, with the cluster's TLS when it has any) that carries this node's messages below the bulk
-/// threshold to it, whole (no chunks, no acknowledgements). A message on a lane is written on the sender's thread and read by a thread that hands it straight to
-/// its recipient, instead of passing through Akka.Remote's endpoint actors, DotNetty's event loops and the thread
-/// pool: fewer thread hand-offs per message, which on a machine whose cores all compute is time taken from compute.
+/// threshold to it, whole (no chunks, no acknowledgements). A message on a lane is written on the sender's thread
+/// and read by a thread that hands it straight to its recipient, instead of passing through Akka.Remote's endpoint
+/// actors, DotNetty's event loops and the thread pool: fewer thread hand-offs per message, which on a machine whose
+/// cores all compute is time taken from compute.
 /// <para>
 /// The lane to a node is asked for with the first message to it (<see cref="LaneRequest"/> over Akka, answered by a
 /// <see cref="LaneInvitation"/> with a one-time token); messages meanwhile are held and then written in order, so a
@@ -77,10 +77,11 @@ public sealed class MessageLanes : IDisposable
     internal IActorRef? Receiver { get; set; }
 
     /// <summary>
-    /// Writes <paramref name="message"/> (shorter than the bulk threshold) on the lane to <paramref name="recipient"/>'s node,
-    /// or holds it while that lane opens. False: there is no lane and none is being opened; send it without one.
+    /// Writes <paramref name="message"/> (<paramref name="payload"/> encoded, shorter than the bulk threshold) on the
+    /// lane to <paramref name="recipient"/>'s node, or holds it while that lane opens. False: there is no lane and none
+    /// is being opened; send it without one.
     /// </summary>
-    public bool TrySend(IActorRef recipient, IProtocolMessage message, IActorRef? sender, ProtocolSerializer serializer)
+    public bool TrySend(IActorRef recipient, IProtocolMessage message, IActorRef? sender, string manifest, byte[] payload)
     {
         if (_disposed || Receiver == null)
             return false;
@@ -90,12 +91,12 @@ public sealed class MessageLanes : IDisposable
             switch (lane.State)
             {
                 case LaneState.Open:
-                    return Write(lane, LaneWire.Frame(serializer, recipient, message, sender));
+                    return Write(lane, LaneWire.Frame(recipient, sender, manifest, payload));
                 case LaneState.Opening:
-                    lane.Held.Enqueue(new OutgoingLane.HeldMessage(recipient, message, sender));
+                    lane.Held.Enqueue(new OutgoingLane.HeldMessage(recipient, message, sender, manifest, payload));
                     return true;
                 case LaneState.Closed when DateTime.UtcNow >= lane.RetryAfter:
-                    lane.Held.Enqueue(new OutgoingLane.HeldMessage(recipient, message, sender));
+                    lane.Held.Enqueue(new OutgoingLane.HeldMessage(recipient, message, sender, manifest, payload));
                     Ask(lane);
                     return true;
                 default:
@@ -219,12 +220,10 @@ public sealed class MessageLanes : IDisposable
             }
             lane.Stream = stream;
             lane.State = LaneState.Open;
-            Counters.CountOpened();
             _log.Info("Message lane to {0} open ({1}{2})", lane.Peer, invitation.Endpoint, _tls == null ? "" : ", TLS");
             while (lane.Held.TryDequeue(out var held))
             {
-                var serializer = (ProtocolSerializer)_system.Serialization.FindSerializerFor(held.Message);
-                if (lane.State != LaneState.Open || !Write(lane, LaneWire.Frame(serializer, held.Recipient, held.Message, held.Sender)))
+                if (lane.State != LaneState.Open || !Write(lane, LaneWire.Frame(held.Recipient, held.Sender, held.Manifest, held.Payload)))
                     _sendWithoutLane(held.Recipient, held.Message, held.Sender);
             }
         }

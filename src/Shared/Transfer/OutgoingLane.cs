@@ -28,5 +28,6 @@ internal sealed class OutgoingLane(Address peer)
     /// <summary>The connection while open.</summary>
     public Stream? Stream { get; set; }
 
-    public sealed record HeldMessage(IActorRef Recipient, IProtocolMessage Message, IActorRef? Sender);
+    /// <summary>A message waiting for the lane, encoded for it and kept whole for Akka should the lane not open.</summary>
+    public sealed record HeldMessage(IActorRef Recipient, IProtocolMessage Message, IActorRef? Sender, string Manifest, byte[] Payload);
 }

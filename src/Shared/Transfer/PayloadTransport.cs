@@ -100,7 +100,11 @@ public sealed class PayloadTransport : IExtension
         var serializer = ProtocolSerializerOf(message);
         var size = serializer.EncodedSize(message);
         if (Lanes != null && size < Settings.BulkThreshold)
-            remote.RemoveAll(recipient => Lanes.TrySend(recipient, message, sender, serializer));
+        {
+            // Encoded once for every lane (a weight broadcast goes to each worker).
+            var (manifest, payload) = (serializer.Manifest(message), serializer.ToBinary(message));
+            remote.RemoveAll(recipient => Lanes.TrySend(recipient, message, sender, manifest, payload));
+        }
         if (remote.Count > 0)
             SendWithoutLanes(remote, message, sender, serializer, size);
     }
