@@ -55,7 +55,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(TrainingPlan plan, IDataSource data, MasterState master, ITrainingJournal journal, string runId) =>
-        Akka.Actor.Props.Create(() => new TrainingCoordinator(plan, data, master, journal, runId));
+        Akka.Actor.Props.Create(() => new TrainingCoordinator(plan, data, master, journal, runId)).WithDispatcher(CoordinatorDispatcher.Id);
 
     /// <summary>Asks for the run's summary once it has finished (answered at once if it has).</summary>
     public sealed record AwaitCompletion : INoSerializationVerificationNeeded;

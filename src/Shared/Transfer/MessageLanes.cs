@@ -42,6 +42,9 @@ public sealed class MessageLanes : IDisposable
     /// </summary>
     public static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>The name of the threads that read lanes from other nodes (and run <see cref="LaneInlineDispatcher"/> actors).</summary>
+    public const string ReadingThreadName = "message-lane-in";
+
     private readonly ExtendedActorSystem _system;
     private readonly TransferSettings _settings;
     private readonly ClusterTls? _tls;
