@@ -200,8 +200,9 @@ public sealed class BulkServer : IDisposable
 
     private async Task<Stream> Open(Socket socket, string peer)
     {
-        // Owning the socket: a lane handed its stream closes the connection by disposing it.
-        var network = new NetworkStream(socket, ownsSocket: true);
+        // Owning the socket: a lane handed its stream closes the connection by disposing it. Polling: a lane reads it
+        // synchronously.
+        var network = new PollingNetworkStream(socket);
         if (_tls == null)
             return network;
         using var timeout = Timeout(_requestTimeout);
