@@ -49,8 +49,6 @@ public sealed class ShardRound
     public int GradientLength { get; }
     public int Completed { get; private set; }
     public bool IsComplete => Completed == _results.Length;
-    /// <summary>Shards still without a result.</summary>
-    public int Unfinished => _results.Length - Completed;
     public bool HasWaiting => _waiting.Count > 0;
     public IEnumerable<KeyValuePair<int, List<Holder>>> Outstanding => _out;
 

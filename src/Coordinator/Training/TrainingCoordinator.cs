@@ -198,8 +198,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
 
     /// <summary>
     /// Hands this round's waiting shards to workers with free window slots, in registration order; once all are
-    /// out, backs up stragglers and fills the remaining slots with the next step's shards, from the round's first
-    /// result on (see <see cref="HandOutNextStepAhead"/>).
+    /// out, backs up stragglers and fills the remaining slots with the next step's shards.
     /// </summary>
     private void Dispatch()
     {
@@ -207,10 +206,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
         HandOut(_round);
         if (_round.HasWaiting) return;
         BackUpStragglers();
-        // Not while every worker has just started computing: from the first result on, the worker that sent it
-        // waits for the others, so building and sending the next step's shards takes an idle core's time instead of
-        // a computing one's. A round whose next result is its last gets no later chance, so it goes now.
-        if (_round.Completed > 0 || _round.Unfinished <= 1) HandOutNextStepAhead();
+        HandOutNextStepAhead();
     }
 
     private void HandOut(ShardRound round)

@@ -49,22 +49,19 @@ public sealed class HandOutAheadTests : TestKit, IDisposable
         worker.ExpectMsg<WorkerAccepted>(Patience);
         Assert.Equal(0, worker.ExpectMsg<WeightsUpdate>(Patience).Version);
 
-        // Step 1's shards; step 2's follow step 1's first result, all before step 1 ends: the window has room for both steps.
-        var handedOut = Enumerable.Range(0, ShardsPerStep).Select(_ => worker.ExpectMsg<ShardAssignment>(Patience)).ToList();
-        Answer(coordinator, worker, handedOut.Take(1), parameters);
-        handedOut.AddRange(Enumerable.Range(0, ShardsPerStep).Select(_ => worker.ExpectMsg<ShardAssignment>(Patience)));
+        // Step 1's shards, then step 2's, all before any result: the window has room for both steps.
+        var handedOut = Enumerable.Range(0, 2 * ShardsPerStep).Select(_ => worker.ExpectMsg<ShardAssignment>(Patience)).ToList();
         Assert.Equal([.. Enumerable.Repeat(0L, ShardsPerStep), .. Enumerable.Repeat(1L, ShardsPerStep)], handedOut.Select(a => a.Version));
         Assert.Equal(2 * ShardsPerStep, handedOut.Select(a => (a.Version, a.ShardIndex)).Distinct().Count());
 
-        // Step 1 done: step 2 is already out and starts with its weights; step 3's shards follow step 2's first result.
-        Answer(coordinator, worker, handedOut.Where(a => a.Version == 0).Skip(1), parameters);
+        // Step 1 done: step 2 is already out, so step 3's shards follow the weights at once.
+        Answer(coordinator, worker, handedOut.Where(a => a.Version == 0), parameters);
         Assert.Equal(1, worker.ExpectMsg<WeightsUpdate>(Patience).Version);
-        Answer(coordinator, worker, handedOut.Where(a => a.Version == 1).Take(1), parameters);
         var step3 = Enumerable.Range(0, ShardsPerStep).Select(_ => worker.ExpectMsg<ShardAssignment>(Patience)).ToList();
         Assert.All(step3, a => Assert.Equal((2L, WorkKind.Train), (a.Version, a.Kind)));
 
         // Step 2 done: an evaluation follows step 3, so step 4 is not handed out ahead of it.
-        Answer(coordinator, worker, handedOut.Where(a => a.Version == 1).Skip(1), parameters);
+        Answer(coordinator, worker, handedOut.Where(a => a.Version == 1), parameters);
         Assert.Equal(2, worker.ExpectMsg<WeightsUpdate>(Patience).Version);
         Answer(coordinator, worker, step3, parameters);
         var beforeStep3Weights = new List<object>();
