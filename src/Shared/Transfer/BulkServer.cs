@@ -21,6 +21,9 @@ public sealed class BulkServer : IDisposable
 {
     public const int MaxConnections = 64;
 
+    /// <summary>The name of the thread that serves a connection until it is a lane or its payload is sent.</summary>
+    public const string ConnectionThreadName = "bulk-connection";
+
     /// <summary>Payload bytes per write, so that a receiver that stops reading is noticed within the stall timeout.</summary>
     private const int WriteSize = 4 << 20;
 
@@ -33,6 +36,9 @@ public sealed class BulkServer : IDisposable
     private readonly TimeSpan _stallTimeout;
     private readonly ILoggingAdapter _log;
     private readonly CancellationTokenSource _stopping = new();
+    /// <summary>Connections being served (not lanes): closed on dispose, which ends their blocking calls.</summary>
+    private readonly ConcurrentDictionary<Socket, byte> _serving = new();
+    private volatile bool _stopped;
     private int _connections;
     private long _connectionsAccepted;
 
@@ -95,8 +101,11 @@ public sealed class BulkServer : IDisposable
 
     public void Dispose()
     {
+        _stopped = true;
         _stopping.Cancel();
         _listener.Stop();
+        foreach (var socket in _serving.Keys)
+            socket.Dispose();
         foreach (var transferId in _offers.Keys)
             Withdraw(transferId);
     }
@@ -127,31 +136,44 @@ public sealed class BulkServer : IDisposable
                 socket.Dispose();
                 continue;
             }
-            _ = Serve(socket);
+            new Thread(() => Serve(socket)) { IsBackground = true, Name = ConnectionThreadName }.Start();
         }
     }
 
-    private async Task Serve(Socket socket)
+    /// <summary>
+    /// Serves one connection on a thread of its own, with blocking calls only. The socket is then never made
+    /// non-blocking, and so never registered with .NET's epoll thread: on a message lane that would cost, for every
+    /// message that arrives, a wake-up of that thread and of a thread-pool thread, which on busy cores is time taken
+    /// from the compute. Deadlines close the socket instead of timing out its calls (<see cref="SocketDeadline"/>).
+    /// </summary>
+    private void Serve(Socket socket)
     {
         var peer = socket.RemoteEndPoint?.ToString() ?? "an unknown peer";
         long transferId = 0;
         HeldOffer? taken = null;
         Stream? stream = null;
         var handedToLane = false;
+        using var deadline = new SocketDeadline(socket);
+        _serving[socket] = 0;
         try
         {
+            if (_stopped)
+                return;
             socket.NoDelay = true;
-            stream = await Open(socket, peer);
+            deadline.Arm(_requestTimeout);
+            stream = Open(socket, peer);
             var request = new byte[BulkWire.RequestLength];
-            using (var timeout = Timeout(_requestTimeout))
-                await stream.ReadExactlyAsync(request, timeout.Token);
+            stream.ReadExactly(request);
+            if (!deadline.Disarm())
+                throw new TimeoutException();
             if (LaneWire.TryRead(request, out var laneToken))
             {
+                _serving.TryRemove(socket, out _);
                 handedToLane = _lanes != null && _lanes.TryAccept(laneToken, stream, peer);
                 if (!handedToLane)
                 {
                     _log.Warning("Bulk channel: refused {0} a message lane: {1}", peer, _lanes == null ? "this node takes no lanes" : "no such invitation (never made, expired, or already used)");
-                    await stream.WriteAsync(new[] { BulkWire.Unknown }, _stopping.Token);
+                    stream.Write([BulkWire.Unknown]);
                 }
                 return;
             }
@@ -164,24 +186,25 @@ public sealed class BulkServer : IDisposable
             if (taken == null)
             {
                 _log.Warning("Bulk channel: refused {0} the payload of transfer {1}: {2}", peer, transferId, refusal);
-                await stream.WriteAsync(new[] { BulkWire.Unknown }, _stopping.Token);
+                stream.Write([BulkWire.Unknown]);
                 return;
             }
             taken.Owner.Tell(new OfferProgress.FetchStarted(transferId));
-            await stream.WriteAsync(new[] { BulkWire.Ready }, _stopping.Token);
-            await Write(stream, taken.Payload.Bytes);
+            stream.Write([BulkWire.Ready]);
+            Write(stream, taken.Payload.Bytes, deadline);
             taken.Owner.Tell(new OfferProgress.Served(transferId));
         }
         catch (Exception e)
         {
-            var timedOut = e is OperationCanceledException && !_stopping.IsCancellationRequested;
+            if (_stopped)
+                return;
             if (taken == null)
             {
                 _log.Warning("Bulk channel: dropped a connection from {0} before serving it: {1}", peer,
-                    timedOut ? $"no {(_tls == null ? "" : "TLS handshake and ")}request within {_requestTimeout}" : e.Message);
+                    deadline.Expired ? $"no {(_tls == null ? "" : "TLS handshake and ")}request within {_requestTimeout}" : e.Message);
                 return;
             }
-            var problem = timedOut ? $"the receiver took no bytes for {_stallTimeout}" : e.Message;
+            var problem = deadline.Expired ? $"the receiver took no bytes for {_stallTimeout}" : e.Message;
             _log.Warning("Bulk channel: sending the payload of transfer {0} to {1} failed: {2}", transferId, peer, problem);
             taken.Owner.Tell(new OfferProgress.ServeFailed(transferId, $"sending to {peer} failed: {problem}"));
         }
@@ -190,7 +213,8 @@ public sealed class BulkServer : IDisposable
             // A lane keeps its connection (its reading thread owns it) and holds no slot: it lives as long as the nodes do.
             if (!handedToLane)
             {
-                if (stream != null) await stream.DisposeAsync();
+                _serving.TryRemove(socket, out _);
+                stream?.Dispose();
                 socket.Dispose();
             }
             taken?.Payload.Release();
@@ -198,15 +222,11 @@ public sealed class BulkServer : IDisposable
         }
     }
 
-    private async Task<Stream> Open(Socket socket, string peer)
+    private Stream Open(Socket socket, string peer)
     {
-        // Owning the socket: a lane handed its stream closes the connection by disposing it. Polling: a lane reads it
-        // synchronously.
-        var network = new PollingNetworkStream(socket);
-        if (_tls == null)
-            return network;
-        using var timeout = Timeout(_requestTimeout);
-        return await BulkTls.AuthenticateAsServer(network, _tls, _certificate!, peer, _log, timeout.Token);
+        // Owning the socket: a lane handed its stream closes the connection by disposing it.
+        var network = new NetworkStream(socket, ownsSocket: true);
+        return _tls == null ? network : BulkTls.AuthenticateAsServer(network, _tls, _certificate!, peer, _log);
     }
 
     /// <summary>The offer, removed so no one can fetch it again, when the token matches; else null and why.</summary>
@@ -222,22 +242,15 @@ public sealed class BulkServer : IDisposable
         return refusal == null ? offer : null;
     }
 
-    private async Task Write(Stream stream, byte[] payload)
+    private void Write(Stream stream, byte[] payload, SocketDeadline stall)
     {
-        using var stall = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         for (var offset = 0; offset < payload.Length; offset += WriteSize)
         {
-            stall.CancelAfter(_stallTimeout);
-            await stream.WriteAsync(payload.AsMemory(offset, Math.Min(WriteSize, payload.Length - offset)), stall.Token);
+            stall.Arm(_stallTimeout);
+            stream.Write(payload.AsSpan(offset, Math.Min(WriteSize, payload.Length - offset)));
         }
-        await stream.FlushAsync(stall.Token);
-    }
-
-    private CancellationTokenSource Timeout(TimeSpan timeout)
-    {
-        var source = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        source.CancelAfter(timeout);
-        return source;
+        stream.Flush();
+        stall.Disarm();
     }
 
     private sealed record HeldOffer(byte[] Token, SharedPayload Payload, IActorRef Owner);

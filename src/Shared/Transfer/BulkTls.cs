@@ -12,17 +12,18 @@ namespace AttnRnnCluster.Shared.Transfer;
 /// </summary>
 internal static class BulkTls
 {
-    public static async Task<SslStream> AuthenticateAsServer(Stream inner, ClusterTls tls, SslStreamCertificateContext certificate,
-        string peer, ILoggingAdapter log, CancellationToken cancel)
+    /// <summary>Blocking, like everything on the bulk server's connections (<see cref="BulkServer"/>).</summary>
+    public static SslStream AuthenticateAsServer(Stream inner, ClusterTls tls, SslStreamCertificateContext certificate,
+        string peer, ILoggingAdapter log)
     {
         var stream = new SslStream(inner, leaveInnerStreamOpen: false);
-        await stream.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+        stream.AuthenticateAsServer(new SslServerAuthenticationOptions
         {
             ServerCertificateContext = certificate,
             ClientCertificateRequired = true,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             RemoteCertificateValidationCallback = (_, certificate, chain, errors) => Validate(tls, certificate, chain, peer, errors, log),
-        }, cancel);
+        });
         return stream;
     }
 

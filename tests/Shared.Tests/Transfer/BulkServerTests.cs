@@ -71,6 +71,22 @@ public sealed class BulkServerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_client_that_sends_no_request_is_dropped_once_the_request_time_is_up_and_the_server_serves_on()
+    {
+        using var server = BulkServer.Start(new IPEndPoint(IPAddress.Loopback, 0), null, Settings with { BulkConnectTimeout = TimeSpan.FromSeconds(1) }, NoLogger.Instance);
+        using var silent = new TcpClient();
+        await silent.ConnectAsync(IPAddress.Loopback, server.Port);
+
+        // The server reads with blocking calls, so its deadline closes the connection. The wait is only a guard
+        // against a hang, not a measure of speed.
+        Assert.True(await EndsOrIsReset(silent.GetStream()).WaitAsync(TimeSpan.FromMinutes(2)));
+
+        var header = new PayloadHeader(11, Settings.ChunkSize, Payload.Length, Crc32C.Compute(Payload), "wu", ActorRefs.Nobody, null);
+        var offer = new PayloadOffer(header, "127.0.0.1", server.Port, server.Offer(11, Unpooled(Payload), ActorRefs.Nobody));
+        Assert.Equal(Payload, await Fetch(offer));
+    }
+
+    [Fact]
     public async Task Connections_beyond_the_limit_are_closed_until_others_end()
     {
         var idle = new List<TcpClient>();
@@ -166,6 +182,19 @@ public sealed class BulkServerTests : IDisposable
     private static Task<byte[]> Fetch(PayloadOffer offer) => BulkClient.Fetch(offer, null, Settings, NoBuffers, NoLogger.Instance, default);
 
     private static Task<BulkFetchException> FetchFails(PayloadOffer offer) => Assert.ThrowsAsync<BulkFetchException>(() => Fetch(offer));
+
+    /// <summary>True when the peer closed the connection: the end of the stream, or a reset (a close that cut a read short).</summary>
+    private static async Task<bool> EndsOrIsReset(NetworkStream stream)
+    {
+        try
+        {
+            return await stream.ReadAsync(new byte[1]) == 0;
+        }
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset })
+        {
+            return true;
+        }
+    }
 
     private static int ClosedPort()
     {

@@ -56,6 +56,23 @@ public sealed class MessageLaneTests(MessageLaneFixture nodes) : IClassFixture<M
         Assert.Equal(received + Burst, Lanes(nodes.Receiver).Counters.Received);
     }
 
+    /// <summary>
+    /// A lane's messages must not wake .NET's epoll thread and a thread-pool thread each (two context switches on
+    /// cores that compute): the receiving end is only ever read with blocking calls, so .NET never makes it non-blocking.
+    /// </summary>
+    [LinuxFact]
+    public async Task The_receiving_end_of_a_lane_stays_a_blocking_socket()
+    {
+        var recipient = new Recorder(nodes.Receiver, "lane-blocking-recipient");
+
+        SendBurst(nodes.Sender, nodes.Receiver, recipient, sender: null);
+        await ExpectBurstInOrder(recipient, senderSystem: null, sender: null);
+
+        var accepted = LinuxSockets.ConnectionsOnLocalPort(PayloadTransport.Get(nodes.Receiver).BulkServer!.Port);
+        Assert.NotEmpty(accepted);
+        Assert.All(accepted, connection => Assert.False(connection.NonBlocking, $"descriptor {connection.Descriptor} is non-blocking"));
+    }
+
     [Fact]
     public async Task A_message_larger_than_a_chunk_but_below_the_bulk_threshold_travels_whole_on_the_lane()
     {

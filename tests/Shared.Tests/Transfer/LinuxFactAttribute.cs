@@ -1,0 +1,11 @@
+namespace AttnRnnCluster.Shared.Tests.Transfer;
+
+/// <summary>A test that reads Linux's /proc, skipped with a reason elsewhere.</summary>
+public sealed class LinuxFactAttribute : FactAttribute
+{
+    public LinuxFactAttribute()
+    {
+        if (!OperatingSystem.IsLinux())
+            Skip = "reads the process's sockets in /proc, which only Linux has";
+    }
+}
