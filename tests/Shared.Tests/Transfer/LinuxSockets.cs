@@ -26,13 +26,27 @@ public static class LinuxSockets
         var connections = new List<(int, bool)>();
         foreach (var link in new DirectoryInfo("/proc/self/fd").EnumerateFileSystemInfos())
         {
-            var target = link.LinkTarget;
+            // Other threads open and close descriptors meanwhile: one that is gone is skipped.
+            var target = Read(() => link.LinkTarget);
             if (target == null || !target.StartsWith("socket:[") || !inodes.Contains(target[8..^1]))
                 continue;
-            var flags = File.ReadLines($"/proc/self/fdinfo/{link.Name}").First(l => l.StartsWith("flags:"))["flags:".Length..].Trim();
-            connections.Add((int.Parse(link.Name), (Convert.ToInt32(flags, 8) & NonBlockingFlag) != 0));
+            var flags = Read(() => File.ReadLines($"/proc/self/fdinfo/{link.Name}").First(l => l.StartsWith("flags:"))["flags:".Length..].Trim());
+            if (flags != null)
+                connections.Add((int.Parse(link.Name), (Convert.ToInt32(flags, 8) & NonBlockingFlag) != 0));
         }
         return connections;
+    }
+
+    private static string? Read(Func<string?> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private static int LocalPort(string address) => int.Parse(address[(address.LastIndexOf(':') + 1)..], NumberStyles.HexNumber);
