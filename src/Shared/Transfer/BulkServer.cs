@@ -38,7 +38,6 @@ public sealed class BulkServer : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     /// <summary>Connections being served (not lanes): closed on dispose, which ends their blocking calls.</summary>
     private readonly ConcurrentDictionary<Socket, byte> _serving = new();
-    private volatile bool _stopped;
     private int _connections;
     private long _connectionsAccepted;
 
@@ -101,7 +100,6 @@ public sealed class BulkServer : IDisposable
 
     public void Dispose()
     {
-        _stopped = true;
         _stopping.Cancel();
         _listener.Stop();
         foreach (var socket in _serving.Keys)
@@ -157,7 +155,7 @@ public sealed class BulkServer : IDisposable
         _serving[socket] = 0;
         try
         {
-            if (_stopped)
+            if (_stopping.IsCancellationRequested)
                 return;
             socket.NoDelay = true;
             deadline.Arm(_requestTimeout);
@@ -196,7 +194,7 @@ public sealed class BulkServer : IDisposable
         }
         catch (Exception e)
         {
-            if (_stopped)
+            if (_stopping.IsCancellationRequested)
                 return;
             if (taken == null)
             {
