@@ -81,9 +81,7 @@ public sealed class BulkServerTests : IDisposable
         // against a hang, not a measure of speed.
         Assert.True(await EndsOrIsReset(silent.GetStream()).WaitAsync(TimeSpan.FromMinutes(2)));
 
-        var header = new PayloadHeader(11, Settings.ChunkSize, Payload.Length, Crc32C.Compute(Payload), "wu", ActorRefs.Nobody, null);
-        var offer = new PayloadOffer(header, "127.0.0.1", server.Port, server.Offer(11, Unpooled(Payload), ActorRefs.Nobody));
-        Assert.Equal(Payload, await Fetch(offer));
+        Assert.Equal(Payload, await Fetch(Offer(11, Payload, server)));
     }
 
     [Fact]
@@ -167,10 +165,12 @@ public sealed class BulkServerTests : IDisposable
         return listener;
     }
 
-    private PayloadOffer Offer(long id, byte[] payload)
+    /// <summary>An offer of <paramref name="payload"/> on <paramref name="server"/> (the test's own when null).</summary>
+    private PayloadOffer Offer(long id, byte[] payload, BulkServer? server = null)
     {
+        server ??= _server;
         var header = new PayloadHeader(id, Settings.ChunkSize, payload.Length, Crc32C.Compute(payload), "wu", ActorRefs.Nobody, null);
-        return new PayloadOffer(header, "127.0.0.1", _server.Port, _server.Offer(id, Unpooled(payload), ActorRefs.Nobody));
+        return new PayloadOffer(header, "127.0.0.1", server.Port, server.Offer(id, Unpooled(payload), ActorRefs.Nobody));
     }
 
     /// <summary>A payload to offer, not recycled after.</summary>
