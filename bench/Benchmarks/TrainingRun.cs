@@ -5,8 +5,8 @@ using System.Net.Sockets;
 using AttnRnnCluster.Coordinator.Commands;
 using AttnRnnCluster.Coordinator.Hosting;
 using AttnRnnCluster.Coordinator.Training;
+using AttnRnnCluster.Hosting.Options;
 using AttnRnnCluster.Model.Network;
-using AttnRnnCluster.Shared.Configuration;
 
 namespace AttnRnnCluster.Benchmarks;
 

@@ -1,8 +1,8 @@
 using AttnRnnCluster.Coordinator;
 using AttnRnnCluster.Coordinator.Commands;
+using AttnRnnCluster.Hosting.Logging;
+using AttnRnnCluster.Hosting.Options;
 using AttnRnnCluster.Model.Runtime;
-using AttnRnnCluster.Shared.Configuration;
-using AttnRnnCluster.Shared.Logging;
 using Serilog;
 
 // The coordinator executable: `train` (default), `eval` or `sample`. See --help.

@@ -1,6 +1,6 @@
+using AttnRnnCluster.Hosting.Logging;
+using AttnRnnCluster.Hosting.Options;
 using AttnRnnCluster.Model.Runtime;
-using AttnRnnCluster.Shared.Configuration;
-using AttnRnnCluster.Shared.Logging;
 using AttnRnnCluster.Worker.Hosting;
 
 // The worker executable: joins a coordinator's cluster and computes micro-shards. See --help.
@@ -32,7 +32,7 @@ try
 {
     return await WorkerNode.RunAsync(options, cancel.Token);
 }
-catch (Exception e) when (e is ArgumentException or AttnRnnCluster.Shared.Security.TlsCertificateException)
+catch (Exception e) when (e is ArgumentException or AttnRnnCluster.Transport.Security.TlsCertificateException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return OptionsParser.UsageErrorExitCode;

@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Configuration;
-using AttnRnnCluster.Shared.Protocol;
-using AttnRnnCluster.Shared.Serialization;
-using AttnRnnCluster.Shared.Transfer;
+using AttnRnnCluster.Benchmarks.Transport;
+using AttnRnnCluster.Hosting;
+using AttnRnnCluster.Protocol.Formats;
+using AttnRnnCluster.Protocol.Messages;
+using AttnRnnCluster.Protocol.Wire;
+using AttnRnnCluster.Transport;
 
 namespace AttnRnnCluster.Benchmarks.Figures;
 
@@ -77,7 +80,7 @@ public static class WireFigure
 
     private static void SerializerRates(WeightsUpdate update)
     {
-        using var system = ActorSystem.Create("bench-serializer", WireConfig.Create().WithFallback(QuietNodes));
+        using var system = ActorSystem.Create("bench-serializer", NodeConfig.Wire().WithFallback(QuietNodes));
         foreach (var precision in new[] { WirePrecision.F32, WirePrecision.Bf16 })
         {
             var serializer = new ProtocolSerializer((ExtendedActorSystem)system, precision);

@@ -1,7 +1,9 @@
+#if !DEBUG
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+#endif
 
 namespace AttnRnnCluster.Benchmarks.Micro;
 

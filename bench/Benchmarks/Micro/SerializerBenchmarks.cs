@@ -1,9 +1,11 @@
 using Akka.Actor;
 using Akka.Configuration;
 using AttnRnnCluster.Benchmarks.Figures;
+using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Model.Training;
-using AttnRnnCluster.Shared.Protocol;
-using AttnRnnCluster.Shared.Serialization;
+using AttnRnnCluster.Protocol.Formats;
+using AttnRnnCluster.Protocol.Messages;
+using AttnRnnCluster.Protocol.Wire;
 using BenchmarkDotNet.Attributes;
 
 namespace AttnRnnCluster.Benchmarks.Micro;
@@ -26,7 +28,7 @@ public class SerializerBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _system = ActorSystem.Create("micro-serializer", WireConfig.Create().WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING")));
+        _system = ActorSystem.Create("micro-serializer", NodeConfig.Wire().WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING")));
         _serializer = new ProtocolSerializer((ExtendedActorSystem)_system, WirePrecision.F32);
         var values = new float[Parameters];
         for (int i = 0; i < values.Length; i++) values[i] = MathF.Sin(i);

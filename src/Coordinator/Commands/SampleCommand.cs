@@ -1,8 +1,8 @@
+using AttnRnnCluster.Hosting.Options;
 using AttnRnnCluster.Model;
 using AttnRnnCluster.Model.Checkpoints;
 using AttnRnnCluster.Model.Data;
 using AttnRnnCluster.Model.Network;
-using AttnRnnCluster.Shared.Configuration;
 using Serilog;
 
 namespace AttnRnnCluster.Coordinator.Commands;

@@ -1,9 +1,8 @@
 using AttnRnnCluster.Coordinator.Hosting;
 using AttnRnnCluster.Coordinator.Run;
-using AttnRnnCluster.Coordinator.Training;
+using AttnRnnCluster.Hosting.Options;
 using AttnRnnCluster.Model.Checkpoints;
 using AttnRnnCluster.Model.Network;
-using AttnRnnCluster.Shared.Configuration;
 using Serilog;
 
 namespace AttnRnnCluster.Coordinator.Commands;
@@ -18,9 +17,9 @@ public static class TrainCommand
         try
         {
             setup = TrainingSetup.Create(options);
-            Shared.Security.ClusterTls.Load(options.Cluster.Tls)?.Certificate.Dispose();
+            options.Cluster.Tls.Load()?.Certificate.Dispose();
         }
-        catch (Exception e) when (e is Model.Data.DataFormatException or CheckpointException or ArgumentException or Shared.Security.TlsCertificateException)
+        catch (Exception e) when (e is Model.Data.DataFormatException or CheckpointException or ArgumentException or Transport.Security.TlsCertificateException)
         {
             Log.Error("{Problem}", e.Message);
             return ExitCodes.BadInput;

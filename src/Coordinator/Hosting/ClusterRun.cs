@@ -1,13 +1,13 @@
 using System.Globalization;
 using Akka.Actor;
-using Akka.Cluster;
 using AttnRnnCluster.Coordinator.Commands;
 using AttnRnnCluster.Coordinator.Run;
 using AttnRnnCluster.Coordinator.Training;
+using AttnRnnCluster.Hosting;
+using AttnRnnCluster.Hosting.Options;
 using AttnRnnCluster.Model.Network;
-using AttnRnnCluster.Shared.Configuration;
-using AttnRnnCluster.Shared.Hosting;
-using AttnRnnCluster.Shared.Security;
+using AttnRnnCluster.Protocol;
+using AttnRnnCluster.Transport.Security;
 using AttnRnnCluster.Worker.Training;
 using Serilog;
 
@@ -23,15 +23,15 @@ public static class ClusterRun
     public static async Task<RunSummary> RunAsync(TrainingSetup setup, RunJournal journal, TrainingOptions options, CancellationToken cancel)
     {
         var cluster = options.Cluster;
-        var tls = ClusterTls.Load(cluster.Tls);
+        var tls = cluster.Tls.Load();
         string advertised = cluster.PublicHostname ?? cluster.Hostname;
-        string self = ClusterTls.SeedAddress($"akka.tcp://{ClusterNodeConfig.SystemName}@{advertised}:{cluster.Port.ToString(CultureInfo.InvariantCulture)}", tls != null);
-        var node = new ClusterNodeConfig(ClusterNodeConfig.CoordinatorRole, cluster.Hostname, cluster.Port, cluster.PublicHostname, [self]) { BulkPort = cluster.BulkPort };
-        using var system = ClusterTls.CreateSystem(ClusterNodeConfig.SystemName, NodeConfig.Build(node.ToConfig(), cluster.WirePrecision), tls);
+        string self = ClusterTls.SeedAddress($"akka.tcp://{ActorNames.System}@{advertised}:{cluster.Port.ToString(CultureInfo.InvariantCulture)}", tls != null);
+        var node = new ClusterNodeConfig(ClusterRoles.Coordinator, cluster.Hostname, cluster.Port, cluster.PublicHostname, [self]) { BulkPort = cluster.BulkPort };
+        using var system = NodeConfig.Create(NodeConfig.ClusterNode(node, cluster.WirePrecision), tls);
         try
         {
             system.ActorOf(MembershipLogger.Props(), MembershipLogger.Name);
-            var coordinator = system.ActorOf(TrainingCoordinator.Props(setup.Plan, setup.Data, setup.Master, journal, RunIds.New()), TrainingCoordinator.Name);
+            var coordinator = system.ActorOf(TrainingCoordinator.Props(setup.Plan, setup.Data, setup.Master, journal, RunIds.New()), ActorNames.Coordinator);
             for (int i = 1; i <= options.Run.LocalWorkers; i++)
                 system.ActorOf(TrainingWorker.Props(new WorkerSettings($"local-{i}", options.Run.Threads), GradientEngines.Create, coordinator), $"worker-{i}");
             Log.Information("Coordinator listening at {Address}{Tls}; workers join with --seed-nodes {Address}", self, tls != null ? " with mutual TLS" : "", self);

@@ -1,9 +1,10 @@
 using Akka.Actor;
-using Akka.Configuration;
 using AttnRnnCluster.Coordinator.Training;
+using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Model;
 using AttnRnnCluster.Model.Data;
 using AttnRnnCluster.Model.Training;
+using AttnRnnCluster.Protocol;
 using AttnRnnCluster.Worker.Training;
 
 namespace AttnRnnCluster.Coordinator.Hosting;
@@ -14,18 +15,15 @@ namespace AttnRnnCluster.Coordinator.Hosting;
 /// </summary>
 public static class InProcessRun
 {
-    public static Config SystemConfig(string? extraHocon = null) =>
-        NodeConfig.Build(ConfigurationFactory.ParseString(extraHocon ?? "").WithFallback(ConfigurationFactory.ParseString("akka.actor.provider = local")));
-
     public static async Task<RunSummary> RunAsync(
         TrainingPlan plan, IDataSource data, MasterState master, ITrainingJournal journal,
         int localWorkers, int threads, Func<ModelConfig, IGradientEngine> engineFactory,
         string? extraHocon = null, CancellationToken cancel = default)
     {
-        using var system = ActorSystem.Create("attnrnn", SystemConfig(extraHocon));
+        using var system = NodeConfig.Create(NodeConfig.InProcess(extraHocon));
         try
         {
-            var coordinator = system.ActorOf(TrainingCoordinator.Props(plan, data, master, journal, RunIds.New()), TrainingCoordinator.Name);
+            var coordinator = system.ActorOf(TrainingCoordinator.Props(plan, data, master, journal, RunIds.New()), ActorNames.Coordinator);
             for (int i = 1; i <= localWorkers; i++)
                 system.ActorOf(TrainingWorker.Props(new WorkerSettings($"local-{i}", threads), engineFactory, coordinator), $"worker-{i}");
             return await coordinator.Ask<RunSummary>(new TrainingCoordinator.AwaitCompletion(), Timeout.InfiniteTimeSpan, cancel);

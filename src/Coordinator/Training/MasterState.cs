@@ -2,8 +2,8 @@ using AttnRnnCluster.Model;
 using AttnRnnCluster.Model.Checkpoints;
 using AttnRnnCluster.Model.Network;
 using AttnRnnCluster.Model.Training;
-using AttnRnnCluster.Shared.Protocol;
-using AttnRnnCluster.Worker.Wire;
+using AttnRnnCluster.Protocol.Messages;
+using AttnRnnCluster.Worker.Training;
 
 namespace AttnRnnCluster.Coordinator.Training;
 

@@ -1,5 +1,5 @@
 using Akka.Actor;
-using AttnRnnCluster.Shared.Protocol;
+using AttnRnnCluster.Protocol.Messages;
 
 namespace AttnRnnCluster.Coordinator.Training;
 

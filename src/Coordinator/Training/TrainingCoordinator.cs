@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
+using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Model.Data;
-using AttnRnnCluster.Shared.Protocol;
-using AttnRnnCluster.Shared.Transfer;
-using AttnRnnCluster.Worker.Wire;
+using AttnRnnCluster.Protocol.Messages;
+using AttnRnnCluster.Transport;
+using AttnRnnCluster.Worker.Training;
 
 namespace AttnRnnCluster.Coordinator.Training;
 
@@ -18,7 +19,6 @@ namespace AttnRnnCluster.Coordinator.Training;
 /// </summary>
 public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
 {
-    public const string Name = "coordinator";
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly TrainingPlan _plan;
@@ -55,7 +55,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(TrainingPlan plan, IDataSource data, MasterState master, ITrainingJournal journal, string runId) =>
-        Akka.Actor.Props.Create(() => new TrainingCoordinator(plan, data, master, journal, runId)).WithDispatcher(CoordinatorDispatcher.Id);
+        Akka.Actor.Props.Create(() => new TrainingCoordinator(plan, data, master, journal, runId)).WithDispatcher(NodeDispatchers.Coordinator);
 
     /// <summary>Asks for the run's summary once it has finished (answered at once if it has).</summary>
     public sealed record AwaitCompletion : INoSerializationVerificationNeeded;

@@ -1,6 +1,5 @@
 using AttnRnnCluster.Model.Data;
 using AttnRnnCluster.Model.Training;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

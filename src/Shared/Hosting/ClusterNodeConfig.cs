@@ -1,7 +1,8 @@
 using System.Globalization;
 using Akka.Configuration;
+using AttnRnnCluster.Protocol;
 
-namespace AttnRnnCluster.Shared.Hosting;
+namespace AttnRnnCluster.Hosting;
 
 /// <summary>
 /// The Akka.Cluster part of a node's config. The coordinator is the seed and the oldest member; the split-brain
@@ -16,10 +17,6 @@ public sealed record ClusterNodeConfig(
     string? PublicHostname,
     IReadOnlyList<string> SeedNodes)
 {
-    public const string SystemName = "attnrnn";
-    public const string CoordinatorRole = "coordinator";
-    public const string WorkerRole = "worker";
-
     /// <summary>How long a partition must be stable before the resolver downs the other side.</summary>
     public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -57,7 +54,7 @@ public sealed record ClusterNodeConfig(
                   stable-after = {{StableAfter.TotalSeconds.ToString(CultureInfo.InvariantCulture)}}s
                   keep-oldest {
                     down-if-alone = off
-                    role = {{Quote(CoordinatorRole)}}
+                    role = {{Quote(ClusterRoles.Coordinator)}}
                   }
                 }
                 run-coordinated-shutdown-when-down = on

@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 
-namespace AttnRnnCluster.Shared.Hosting;
+namespace AttnRnnCluster.Hosting;
 
 /// <summary>Says in the log who joined, who became unreachable or reachable again, and who left the cluster.</summary>
 public sealed class MembershipLogger : ReceiveActor

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using AttnRnnCluster.Protocol;
 using AttnRnnCluster.Worker.Training;
 
 namespace AttnRnnCluster.Worker.Hosting;
@@ -55,7 +56,7 @@ public sealed class CoordinatorLocator : ReceiveActor, IWithTimers
             if (++_attempts % 5 == 1)
                 _log.Info("Looking for the coordinator at {0} (waited {1:0}s of {2:0}s)", string.Join(", ", _seeds), waited.TotalSeconds, _timeout.TotalSeconds);
             foreach (var seed in _seeds)
-                Context.ActorSelection(new RootActorPath(seed) / "user" / "coordinator").Tell(new Identify(seed.ToString()));
+                Context.ActorSelection(new RootActorPath(seed) / "user" / ActorNames.Coordinator).Tell(new Identify(seed.ToString()));
             Timers.StartSingleTimer("retry", new Retry(), RetryInterval);
         });
         Receive<ActorIdentity>(identity =>

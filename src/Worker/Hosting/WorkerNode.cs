@@ -1,11 +1,10 @@
 using Akka.Actor;
 using Akka.Configuration;
+using AttnRnnCluster.Hosting;
+using AttnRnnCluster.Hosting.Options;
 using AttnRnnCluster.Model.Network;
-using AttnRnnCluster.Shared.Configuration;
-using AttnRnnCluster.Shared.Hosting;
-using AttnRnnCluster.Shared.Security;
-using AttnRnnCluster.Shared.Logging;
-using AttnRnnCluster.Shared.Serialization;
+using AttnRnnCluster.Protocol;
+using AttnRnnCluster.Transport.Security;
 using AttnRnnCluster.Worker.Training;
 using Serilog;
 
@@ -23,7 +22,7 @@ public static class WorkerNode
 
     public static async Task<int> RunAsync(WorkerOptions options, CancellationToken cancel)
     {
-        var tls = ClusterTls.Load(options.Tls);
+        var tls = options.Tls.Load();
         var seedNodes = options.SeedNodes.Select(s => ClusterTls.SeedAddress(s, tls != null)).ToList();
         var seeds = seedNodes.Select(Address.Parse).ToList();
         var deadline = DateTime.UtcNow + options.CoordinatorTimeout;
@@ -58,16 +57,13 @@ public static class WorkerNode
     }
 
     public static Config SystemConfig(WorkerOptions options, IReadOnlyList<string> seedNodes) =>
-        new ClusterNodeConfig(ClusterNodeConfig.WorkerRole, options.Hostname, options.Port, options.PublicHostname, seedNodes) { BulkPort = options.BulkPort }.ToConfig()
-            .WithFallback(WireConfig.Create())
-            .WithFallback(ConfigurationFactory.ParseString(WorkerDispatcher.Hocon))
-            .WithFallback(ConfigurationFactory.ParseString(LogSetup.AkkaLoggingHocon));
+        NodeConfig.ClusterNode(new ClusterNodeConfig(ClusterRoles.Worker, options.Hostname, options.Port, options.PublicHostname, seedNodes) { BulkPort = options.BulkPort });
 
     /// <summary>One actor system's life: returns why it ended (null: the node was downed or the process is stopping).</summary>
     private static async Task<object?> RunOneMembershipAsync(WorkerOptions options, IReadOnlyList<string> seedNodes, IReadOnlyList<Address> seeds,
         ClusterTls? tls, CancellationToken cancel)
     {
-        var system = ClusterTls.CreateSystem(ClusterNodeConfig.SystemName, SystemConfig(options, seedNodes), tls);
+        var system = NodeConfig.Create(SystemConfig(options, seedNodes), tls);
         var ended = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var listener = system.ActorOf(Props.Create(() => new OutcomeListener(ended)), "outcome-listener");
         system.EventStream.Subscribe(listener, typeof(TrainingWorker.WorkerStopped));

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
+using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Model;
 using AttnRnnCluster.Model.Training;
-using AttnRnnCluster.Shared.Protocol;
-using AttnRnnCluster.Shared.Transfer;
-using AttnRnnCluster.Worker.Wire;
+using AttnRnnCluster.Protocol.Messages;
+using AttnRnnCluster.Transport;
 
 namespace AttnRnnCluster.Worker.Training;
 
@@ -13,7 +13,7 @@ namespace AttnRnnCluster.Worker.Training;
 /// Holds one model replica. Registers with the coordinator, applies weight broadcasts, and turns shard
 /// assignments into results. An assignment for weights it does not have yet waits for them; one for older
 /// weights is answered at once as stale, so the coordinator's accounting of its window stays right.
-/// Computation blocks this actor, so it runs on a dedicated thread (see <see cref="WorkerDispatcher"/>).
+/// Computation blocks this actor, so it runs on a dedicated thread (see <see cref="NodeDispatchers"/>).
 /// </summary>
 public sealed class TrainingWorker : ReceiveActor
 {
@@ -50,7 +50,7 @@ public sealed class TrainingWorker : ReceiveActor
     }
 
     public static Props Props(WorkerSettings settings, Func<ModelConfig, IGradientEngine> engineFactory, IActorRef? coordinator = null) =>
-        Akka.Actor.Props.Create(() => new TrainingWorker(settings, engineFactory, coordinator)).WithDispatcher(WorkerDispatcher.Id);
+        Akka.Actor.Props.Create(() => new TrainingWorker(settings, engineFactory, coordinator)).WithDispatcher(NodeDispatchers.Worker);
 
     /// <summary>Tells the worker which coordinator to register with (cluster mode finds it late).</summary>
     public sealed record ConnectTo(IActorRef Coordinator) : INoSerializationVerificationNeeded;

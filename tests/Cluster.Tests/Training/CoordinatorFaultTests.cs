@@ -1,10 +1,10 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using AttnRnnCluster.Coordinator.Commands;
-using AttnRnnCluster.Coordinator.Hosting;
 using AttnRnnCluster.Coordinator.Training;
+using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Model.Network;
-using AttnRnnCluster.Shared.Protocol;
+using AttnRnnCluster.Protocol.Messages;
 using AttnRnnCluster.Worker.Training;
 
 namespace AttnRnnCluster.Cluster.Tests.Training;
@@ -14,7 +14,7 @@ public sealed class CoordinatorFaultTests : TestKit, IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("attnrnn-faults-").FullName;
 
-    public CoordinatorFaultTests() : base(InProcessRun.SystemConfig("akka.actor.serialize-messages = on"))
+    public CoordinatorFaultTests() : base(NodeConfig.InProcess("akka.actor.serialize-messages = on"))
     {
     }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using AttnRnnCluster.Coordinator.Commands;
-using AttnRnnCluster.Shared.Configuration;
+using AttnRnnCluster.Hosting.Options;
 
 namespace AttnRnnCluster.Cluster.Tests.Training;
 

@@ -1,10 +1,10 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using AttnRnnCluster.Coordinator.Commands;
-using AttnRnnCluster.Coordinator.Hosting;
 using AttnRnnCluster.Coordinator.Training;
+using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Model.Network;
-using AttnRnnCluster.Shared.Protocol;
+using AttnRnnCluster.Protocol.Messages;
 using AttnRnnCluster.Worker.Training;
 
 namespace AttnRnnCluster.Cluster.Tests.Training;
@@ -21,7 +21,7 @@ public sealed class HandOutAheadTests : TestKit, IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("attnrnn-ahead-").FullName;
 
     // Without serialize-messages: a test probe cannot be stopped with it on (system messages fail the check).
-    public HandOutAheadTests() : base(InProcessRun.SystemConfig())
+    public HandOutAheadTests() : base(NodeConfig.InProcess())
     {
     }
 

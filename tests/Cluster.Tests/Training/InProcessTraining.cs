@@ -3,8 +3,8 @@ using AttnRnnCluster.Coordinator.Commands;
 using AttnRnnCluster.Coordinator.Hosting;
 using AttnRnnCluster.Coordinator.Run;
 using AttnRnnCluster.Coordinator.Training;
+using AttnRnnCluster.Hosting.Options;
 using AttnRnnCluster.Model.Network;
-using AttnRnnCluster.Shared.Configuration;
 
 namespace AttnRnnCluster.Cluster.Tests.Training;
 

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using AttnRnnCluster.Coordinator.Training;
-using AttnRnnCluster.Shared.Protocol;
+using AttnRnnCluster.Protocol.Messages;
 
 namespace AttnRnnCluster.Cluster.Tests.Training;
 

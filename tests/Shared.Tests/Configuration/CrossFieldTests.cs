@@ -1,4 +1,3 @@
-using AttnRnnCluster.Shared.Configuration;
 using static AttnRnnCluster.Shared.Tests.Configuration.Parsing;
 
 namespace AttnRnnCluster.Shared.Tests.Configuration;

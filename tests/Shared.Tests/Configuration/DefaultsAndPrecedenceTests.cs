@@ -1,5 +1,5 @@
-using AttnRnnCluster.Shared.Serialization;
-using AttnRnnCluster.Shared.Configuration;
+using AttnRnnCluster.Hosting.Options;
+using AttnRnnCluster.Protocol.Wire;
 using Serilog.Events;
 using static AttnRnnCluster.Shared.Tests.Configuration.Parsing;
 

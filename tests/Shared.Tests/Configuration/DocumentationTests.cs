@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using AttnRnnCluster.Shared.Configuration;
+using AttnRnnCluster.Hosting.Options;
 using static AttnRnnCluster.Shared.Tests.Configuration.Parsing;
 
 namespace AttnRnnCluster.Shared.Tests.Configuration;

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using AttnRnnCluster.Shared.Configuration;
+using AttnRnnCluster.Hosting.Options;
 
 namespace AttnRnnCluster.Shared.Tests.Configuration;
 

@@ -1,5 +1,5 @@
 using System.Collections;
-using AttnRnnCluster.Shared.Configuration;
+using AttnRnnCluster.Hosting.Options;
 
 namespace AttnRnnCluster.Shared.Tests.Configuration;
 

@@ -1,4 +1,4 @@
-using AttnRnnCluster.Shared.Configuration;
+using AttnRnnCluster.Hosting.Options;
 using static AttnRnnCluster.Shared.Tests.Configuration.Parsing;
 
 namespace AttnRnnCluster.Shared.Tests.Configuration;

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net.Security;
 using System.Reflection;
 using Akka.Event;
-using AttnRnnCluster.Shared.Configuration;
-using AttnRnnCluster.Shared.Security;
+using AttnRnnCluster.Hosting.Options;
 using AttnRnnCluster.Shared.Tests.Configuration;
+using AttnRnnCluster.Transport.Security;
 
 namespace AttnRnnCluster.Shared.Tests.Security;
 
@@ -43,7 +43,7 @@ public sealed class MakeTestCaScriptTests : IDisposable
         Assert.True(exitCode == 0, errors);
         Assert.Equal(Password, File.ReadAllLines(Path.Combine(folder, "tls-password"))[0]);
         ClusterTls Node(string name) =>
-            ClusterTls.Load(new TlsOptions { CertificateFile = Path.Combine(folder, name + ".pfx"), PasswordFile = Path.Combine(folder, "tls-password") })!;
+            new TlsOptions { CertificateFile = Path.Combine(folder, name + ".pfx"), PasswordFile = Path.Combine(folder, "tls-password") }.Load()!;
         var (coordinator, worker, rogue) = (Node("coordinator"), Node("worker"), Node("rogue"));
         Assert.Equal("CN=coordinator", coordinator.Certificate.Subject);
         Assert.True(Accepts(coordinator, worker));

@@ -1,8 +1,7 @@
 using Akka.Actor;
 using Akka.Remote.Transport.DotNetty;
-using AttnRnnCluster.Shared.Configuration;
-using AttnRnnCluster.Shared.Security;
 using AttnRnnCluster.Shared.Tests.Configuration;
+using AttnRnnCluster.Transport.Security;
 
 namespace AttnRnnCluster.Shared.Tests.Security;
 
@@ -25,7 +24,7 @@ public sealed class MutualTlsClusterTests : IDisposable
     public void Dispose() => _files.Dispose();
 
     private ClusterTls Load(string pfx) =>
-        ClusterTls.Load(new TlsOptions { CertificateFile = pfx, Password = Password })!;
+        ClusterTls.Load(pfx, Password);
 
     private async Task<TestClusterNode> StartSeed()
     {

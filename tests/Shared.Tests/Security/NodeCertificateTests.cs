@@ -1,9 +1,9 @@
 using System.Net.Security;
 using Akka.Configuration;
 using Akka.Event;
-using AttnRnnCluster.Shared.Configuration;
-using AttnRnnCluster.Shared.Security;
+using AttnRnnCluster.Hosting.Options;
 using AttnRnnCluster.Shared.Tests.Configuration;
+using AttnRnnCluster.Transport.Security;
 
 namespace AttnRnnCluster.Shared.Tests.Security;
 
@@ -28,7 +28,7 @@ public sealed class NodeCertificateTests : IDisposable
         string passwordFile = _files.Write("password", Password + "\n");
         var options = new TlsOptions { CertificateFile = _authority.WritePfx(_files.Folder, "worker-1", Password), PasswordFile = passwordFile };
 
-        var tls = ClusterTls.Load(options)!;
+        var tls = options.Load()!;
 
         Assert.Equal("CN=worker-1", tls.Certificate.Subject);
         Assert.True(tls.Certificate.HasPrivateKey);
@@ -38,7 +38,7 @@ public sealed class NodeCertificateTests : IDisposable
     [Fact]
     public void Tls_off_means_no_TLS_and_the_fragment_turns_the_transport_to_TLS()
     {
-        Assert.Null(ClusterTls.Load(new TlsOptions()));
+        Assert.Null(new TlsOptions().Load());
         Assert.True(ConfigurationFactory.ParseString(ClusterTls.Hocon).GetBoolean("akka.remote.dot-netty.tcp.enable-ssl"));
     }
 

@@ -5,7 +5,7 @@ using Akka.Cluster;
 using Akka.Configuration;
 using Akka.Event;
 using Akka.Remote.Transport.DotNetty;
-using AttnRnnCluster.Shared.Security;
+using AttnRnnCluster.Transport.Security;
 
 namespace AttnRnnCluster.Shared.Tests.Security;
 

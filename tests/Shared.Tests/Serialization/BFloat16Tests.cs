@@ -1,4 +1,4 @@
-using AttnRnnCluster.Shared.Serialization;
+using AttnRnnCluster.Protocol.Wire;
 
 namespace AttnRnnCluster.Shared.Tests.Serialization;
 

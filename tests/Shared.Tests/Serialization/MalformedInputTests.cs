@@ -1,9 +1,10 @@
 using System.Buffers.Binary;
 using System.Runtime.Serialization;
 using Akka.Actor;
-using AttnRnnCluster.Shared.Protocol;
-using AttnRnnCluster.Shared.Serialization;
-using AttnRnnCluster.Shared.Transfer;
+using AttnRnnCluster.Protocol.Formats;
+using AttnRnnCluster.Protocol.Messages;
+using AttnRnnCluster.Protocol.Wire;
+using AttnRnnCluster.Transport;
 
 namespace AttnRnnCluster.Shared.Tests.Serialization;
 
@@ -127,14 +128,15 @@ public sealed class MalformedInputTests(WireSystemFixture fixture) : IClassFixtu
     public void A_chunk_without_a_recipient_is_refused_both_ways()
     {
         var chunk = (PayloadChunk)SampleMessages.All(fixture.SomeActor).Single(s => s.Name == "PayloadChunk").Message;
-        var bytes = _serializer.ToBinary(chunk);
-        const int recipientOffset = 1 + 8 + 4 + 4 + 4 + (4 + 2); // version, id, chunk size, total, checksum, manifest "wu"
+        var transport = fixture.SerializerFor(chunk);
+        var bytes = transport.ToBinary(chunk);
+        const int recipientOffset = 1 + 8 + 4 + 4 + 4 + 4 + (4 + 2); // version, id, chunk size, total, checksum, serializer, manifest "wu"
         var pathLength = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(recipientOffset));
         byte[] withEmptyPath = [.. bytes[..recipientOffset], 0, 0, 0, 0, .. bytes[(recipientOffset + 4 + pathLength)..]];
 
-        var decodeError = Assert.Throws<SerializationException>(() => _serializer.FromBinary(withEmptyPath, "pc"));
+        var decodeError = Assert.Throws<SerializationException>(() => transport.FromBinary(withEmptyPath, "pc"));
         var encodeError = Assert.Throws<SerializationException>(() =>
-            _serializer.ToBinary(chunk with { Header = chunk.Header with { Recipient = ActorRefs.NoSender! } }));
+            transport.ToBinary(chunk with { Header = chunk.Header with { Recipient = ActorRefs.NoSender! } }));
 
         Assert.Contains("Malformed PayloadChunk (manifest 'pc'): field 'Header.Recipient' is empty", decodeError.Message);
         Assert.Contains("Cannot encode PayloadChunk (manifest 'pc'): field 'Header.Recipient' is null", encodeError.Message);
@@ -146,8 +148,9 @@ public sealed class MalformedInputTests(WireSystemFixture fixture) : IClassFixtu
     {
         foreach (var (name, message) in SampleMessages.All(fixture.SomeActor))
         {
-            var bytes = _serializer.ToBinary(message);
-            var manifest = _serializer.Manifest(message);
+            var serializer = fixture.SerializerFor(message);
+            var bytes = serializer.ToBinary(message);
+            var manifest = serializer.Manifest(message);
             for (var i = 0; i < bytes.Length; i++)
             {
                 foreach (var damage in new Func<byte, byte>[] { _ => 0, _ => 0xFF, b => (byte)(b ^ 0x80), b => (byte)(b + 1) })
@@ -156,7 +159,7 @@ public sealed class MalformedInputTests(WireSystemFixture fixture) : IClassFixtu
                     damaged[i] = damage(damaged[i]);
                     try
                     {
-                        _serializer.FromBinary(damaged, manifest);
+                        serializer.FromBinary(damaged, manifest);
                     }
                     catch (SerializationException)
                     {

@@ -1,8 +1,9 @@
 using System.Runtime.Serialization;
 using Akka.Actor;
-using AttnRnnCluster.Shared.Protocol;
-using AttnRnnCluster.Shared.Serialization;
-using AttnRnnCluster.Shared.Transfer;
+using AttnRnnCluster.Protocol.Formats;
+using AttnRnnCluster.Protocol.Messages;
+using AttnRnnCluster.Protocol.Wire;
+using AttnRnnCluster.Transport;
 
 namespace AttnRnnCluster.Shared.Tests.Serialization;
 
@@ -15,7 +16,7 @@ public sealed class ProtocolSerializerTests(WireSystemFixture fixture) : IClassF
     public void Every_sample_round_trips_bit_for_bit_in_f32(string name)
     {
         var message = Sample(name);
-        var serializer = fixture.Serializer(WirePrecision.F32);
+        var serializer = fixture.SerializerFor(message);
 
         var bytes = serializer.ToBinary(message);
         var decoded = serializer.FromBinary(bytes, serializer.Manifest(message));
@@ -41,38 +42,48 @@ public sealed class ProtocolSerializerTests(WireSystemFixture fixture) : IClassF
     }
 
     [Fact]
-    public void Every_protocol_message_type_has_exactly_one_format_and_a_sample()
+    public void Every_protocol_and_transport_message_type_has_exactly_one_format_in_its_own_serializer_and_a_sample()
     {
-        var messageTypes = typeof(IProtocolMessage).Assembly.GetTypes()
-            .Where(t => t.IsAssignableTo(typeof(IProtocolMessage)) && t is { IsInterface: false, IsAbstract: false })
-            .OrderBy(t => t.Name)
-            .ToList();
+        var protocolTypes = MessageTypes(typeof(IProtocolMessage));
+        var transportTypes = MessageTypes(typeof(ITransportMessage));
         var sampledTypes = SampleMessages.All(ActorRefs.Nobody).Select(s => s.Message.GetType()).Distinct();
 
-        Assert.Equal(messageTypes, ProtocolSerializer.Formats.Select(f => f.Type).OrderBy(t => t.Name));
-        Assert.Equal(messageTypes, sampledTypes.OrderBy(t => t.Name));
-        Assert.All(messageTypes, t => Assert.True(t.IsSealed, $"{t.Name} must be sealed: a subclass would bypass its format"));
+        Assert.Equal(protocolTypes, ProtocolSerializer.Formats.Select(f => f.Type).OrderBy(t => t.Name));
+        Assert.Equal(transportTypes, TransportFormats.All.Select(f => f.Type).OrderBy(t => t.Name));
+        Assert.Equal(protocolTypes.Concat(transportTypes).OrderBy(t => t.Name), sampledTypes.OrderBy(t => t.Name));
+        Assert.All(protocolTypes.Concat(transportTypes), t => Assert.True(t.IsSealed, $"{t.Name} must be sealed: a subclass would bypass its format"));
+        Assert.All(sampledTypes, t => Assert.IsType(
+            t.IsAssignableTo(typeof(IProtocolMessage)) ? typeof(ProtocolSerializer) : typeof(TransportSerializer),
+            fixture.System.Serialization.FindSerializerForType(t)));
     }
+
+    private static List<Type> MessageTypes(Type marker) =>
+        marker.Assembly.GetTypes()
+            .Where(t => t.IsAssignableTo(marker) && t is { IsInterface: false, IsAbstract: false })
+            .OrderBy(t => t.Name)
+            .ToList();
 
     [Fact]
     public void Manifests_are_the_documented_stable_names()
     {
-        var manifests = ProtocolSerializer.Formats.ToDictionary(f => f.Type.Name, f => f.Manifest);
-
         Assert.Equal(new Dictionary<string, string>
         {
             ["RegisterWorker"] = "rw", ["WorkerAccepted"] = "wa", ["WorkerRefused"] = "wr", ["TrainingFinished"] = "tf",
             ["WeightsUpdate"] = "wu", ["ShardAssignment"] = "sa", ["ShardCompleted"] = "sc", ["ShardFailed"] = "sf",
+        }, ProtocolSerializer.Formats.ToDictionary(f => f.Type.Name, f => f.Manifest));
+        Assert.Equal(new Dictionary<string, string>
+        {
             ["PayloadChunk"] = "pc", ["PayloadChunkAck"] = "pk", ["PayloadRejected"] = "pr",
             ["PayloadOffer"] = "po", ["PayloadOfferTaken"] = "pt", ["PayloadOfferFailed"] = "pf",
             ["LaneRequest"] = "lq", ["LaneInvitation"] = "li", ["LaneDeclined"] = "ld",
-        }, manifests);
+        }, TransportFormats.All.ToDictionary(f => f.Type.Name, f => f.Manifest));
     }
 
     [Fact]
     public void Encoding_starts_with_the_format_version_and_uses_little_endian_fields()
     {
-        var bytes = fixture.Serializer(WirePrecision.F32).ToBinary(new PayloadChunkAck(0x0102030405060708, 0x0A0B0C0D));
+        var ack = new PayloadChunkAck(0x0102030405060708, 0x0A0B0C0D);
+        var bytes = fixture.SerializerFor(ack).ToBinary(ack);
 
         Assert.Equal(new byte[] { 1, 8, 7, 6, 5, 4, 3, 2, 1, 0x0D, 0x0C, 0x0B, 0x0A }, bytes);
     }
@@ -147,7 +158,7 @@ public sealed class ProtocolSerializerTests(WireSystemFixture fixture) : IClassF
         Assert.Contains(nameof(NotAProtocolMessage), error.Message);
     }
 
-    private IProtocolMessage Sample(string name) => SampleMessages.All(fixture.SomeActor).Single(s => s.Name == name).Message;
+    private object Sample(string name) => SampleMessages.All(fixture.SomeActor).Single(s => s.Name == name).Message;
 
     private sealed record NotAProtocolMessage;
 }

@@ -1,9 +1,11 @@
 using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Configuration;
-using AttnRnnCluster.Shared.Protocol;
-using AttnRnnCluster.Shared.Serialization;
-using AttnRnnCluster.Shared.Transfer;
+using AttnRnnCluster.Hosting;
+using AttnRnnCluster.Protocol.Formats;
+using AttnRnnCluster.Protocol.Messages;
+using AttnRnnCluster.Protocol.Wire;
+using AttnRnnCluster.Transport;
 
 namespace AttnRnnCluster.Shared.Tests.Serialization;
 
@@ -18,7 +20,7 @@ public sealed class WireConfigTests
     [Fact]
     public void Protocol_messages_go_to_the_protocol_serializer_with_its_identifier_and_configured_precision()
     {
-        using var system = ActorSystem.Create("wire-config", WireConfig.Create(WirePrecision.Bf16).WithFallback(RemoteOnLoopback));
+        using var system = ActorSystem.Create("wire-config", NodeConfig.Wire(WirePrecision.Bf16).WithFallback(RemoteOnLoopback));
 
         var serializer = system.Serialization.FindSerializerFor(new WorkerRefused("x"));
 
@@ -29,7 +31,7 @@ public sealed class WireConfigTests
     [Fact]
     public void Unregistered_types_are_refused_instead_of_falling_back_to_json()
     {
-        using var system = ActorSystem.Create("wire-config", WireConfig.Create().WithFallback(RemoteOnLoopback));
+        using var system = ActorSystem.Create("wire-config", NodeConfig.Wire().WithFallback(RemoteOnLoopback));
 
         var error = Assert.Throws<SerializationException>(() => system.Serialization.FindSerializerFor(new Unregistered(1)));
 
@@ -39,7 +41,7 @@ public sealed class WireConfigTests
     [Fact]
     public void Akka_own_messages_keep_their_built_in_serializers()
     {
-        using var system = ActorSystem.Create("wire-config", WireConfig.Create().WithFallback(RemoteOnLoopback));
+        using var system = ActorSystem.Create("wire-config", NodeConfig.Wire().WithFallback(RemoteOnLoopback));
         const int newtonsoftJsonId = 1;
 
         foreach (var message in new object[] { new Identify(7), PoisonPill.Instance, new Status.Failure(new InvalidOperationException("x")), "text", 42 })
@@ -54,7 +56,7 @@ public sealed class WireConfigTests
     public void An_unknown_precision_fails_startup_naming_the_option()
     {
         var config = ConfigurationFactory.ParseString("attnrnn.wire-precision = fp8")
-            .WithFallback(WireConfig.Create()).WithFallback(RemoteOnLoopback);
+            .WithFallback(NodeConfig.Wire()).WithFallback(RemoteOnLoopback);
 
         var error = Record.Exception(() =>
         {
@@ -70,7 +72,7 @@ public sealed class WireConfigTests
     public void A_frame_too_small_for_the_chunks_fails_startup_naming_both_options()
     {
         var config = ConfigurationFactory.ParseString("akka.remote.dot-netty.tcp.maximum-frame-size = 128000b")
-            .WithFallback(WireConfig.Create(WirePrecision.F32, TransferSettings.Default with { ChunkSize = 256 * 1024 }))
+            .WithFallback(NodeConfig.Wire(WirePrecision.F32, TransferSettings.Default with { ChunkSize = 256 * 1024 }))
             .WithFallback(RemoteOnLoopback);
 
         var error = Record.Exception(() =>

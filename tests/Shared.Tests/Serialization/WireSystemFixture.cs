@@ -1,16 +1,18 @@
 using Akka.Actor;
 using Akka.Configuration;
-using AttnRnnCluster.Shared.Serialization;
+using AttnRnnCluster.Hosting;
+using AttnRnnCluster.Protocol.Formats;
+using AttnRnnCluster.Protocol.Wire;
 
 namespace AttnRnnCluster.Shared.Tests.Serialization;
 
-/// <summary>A local actor system configured with <see cref="WireConfig"/>, shared by a test class.</summary>
+/// <summary>A local actor system configured with the node's wire (<see cref="NodeConfig.Wire"/>), shared by a test class.</summary>
 public sealed class WireSystemFixture : IDisposable
 {
     public WireSystemFixture()
     {
         System = (ExtendedActorSystem)ActorSystem.Create("wire-tests",
-            WireConfig.Create().WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING")));
+            NodeConfig.Wire().WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING")));
         SomeActor = System.ActorOf(Props.Empty, "some-actor");
     }
 
@@ -20,6 +22,9 @@ public sealed class WireSystemFixture : IDisposable
     public IActorRef SomeActor { get; }
 
     public ProtocolSerializer Serializer(WirePrecision precision) => new(System, precision);
+
+    /// <summary>The serializer the system binds <paramref name="message"/> to: the protocol's or the transport's.</summary>
+    public FormatSerializer SerializerFor(object message) => (FormatSerializer)System.Serialization.FindSerializerFor(message);
 
     public void Dispose() => System.Terminate().Wait(TimeSpan.FromSeconds(10));
 }

@@ -1,10 +1,9 @@
 using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Event;
-using AttnRnnCluster.Shared.Protocol;
-using AttnRnnCluster.Shared.Serialization;
+using AttnRnnCluster.Protocol.Messages;
 using AttnRnnCluster.Shared.Tests.Serialization;
-using AttnRnnCluster.Shared.Transfer;
+using AttnRnnCluster.Transport;
 
 namespace AttnRnnCluster.Shared.Tests.Transfer;
 

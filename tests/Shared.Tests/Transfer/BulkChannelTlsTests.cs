@@ -1,15 +1,13 @@
 using Akka.Actor;
-using Akka.Actor.Setup;
 using Akka.Configuration;
-using Akka.Event;
 using Akka.Remote.Transport.DotNetty;
-using AttnRnnCluster.Shared.Configuration;
-using AttnRnnCluster.Shared.Protocol;
-using AttnRnnCluster.Shared.Security;
+using AttnRnnCluster.Protocol.Formats;
+using AttnRnnCluster.Protocol.Messages;
 using AttnRnnCluster.Shared.Tests.Configuration;
 using AttnRnnCluster.Shared.Tests.Security;
 using AttnRnnCluster.Shared.Tests.Serialization;
-using AttnRnnCluster.Shared.Transfer;
+using AttnRnnCluster.Transport;
+using AttnRnnCluster.Transport.Security;
 
 namespace AttnRnnCluster.Shared.Tests.Transfer;
 
@@ -51,7 +49,7 @@ public sealed class BulkChannelTlsFixture : IAsyncLifetime
         _files.Dispose();
     }
 
-    private static ClusterTls Load(string pfx) => ClusterTls.Load(new TlsOptions { CertificateFile = pfx, Password = Password })!;
+    private static ClusterTls Load(string pfx) => ClusterTls.Load(pfx, Password);
 }
 
 public sealed class BulkChannelTlsTests(BulkChannelTlsFixture nodes) : IClassFixture<BulkChannelTlsFixture>
@@ -94,7 +92,7 @@ public sealed class BulkChannelTlsTests(BulkChannelTlsFixture nodes) : IClassFix
     {
         var server = PayloadTransport.Get(nodes.Coordinator).BulkServer!;
         byte[] payload = [.. Enumerable.Range(0, 100_000).Select(i => (byte)(i * 7))];
-        var header = new PayloadHeader(1_000_001, 65536, payload.Length, Crc32C.Compute(payload), "wu", ActorRefs.Nobody, null);
+        var header = new PayloadHeader(1_000_001, 65536, payload.Length, Crc32C.Compute(payload), ProtocolSerializer.SerializerId, "wu", ActorRefs.Nobody, null);
         var offer = new PayloadOffer(header, "127.0.0.1", server.Port, server.Offer(header.TransferId, BulkServerTests.Unpooled(payload), ActorRefs.Nobody));
 
         var rogue = await Assert.ThrowsAsync<BulkFetchException>(() => Fetch(offer, nodes.RogueTls));

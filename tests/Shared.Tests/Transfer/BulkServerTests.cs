@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
-using AttnRnnCluster.Shared.Transfer;
+using AttnRnnCluster.Protocol.Formats;
+using AttnRnnCluster.Transport;
 
 namespace AttnRnnCluster.Shared.Tests.Transfer;
 
@@ -169,7 +170,7 @@ public sealed class BulkServerTests : IDisposable
     private PayloadOffer Offer(long id, byte[] payload, BulkServer? server = null)
     {
         server ??= _server;
-        var header = new PayloadHeader(id, Settings.ChunkSize, payload.Length, Crc32C.Compute(payload), "wu", ActorRefs.Nobody, null);
+        var header = new PayloadHeader(id, Settings.ChunkSize, payload.Length, Crc32C.Compute(payload), ProtocolSerializer.SerializerId, "wu", ActorRefs.Nobody, null);
         return new PayloadOffer(header, "127.0.0.1", server.Port, server.Offer(id, Unpooled(payload), ActorRefs.Nobody));
     }
 

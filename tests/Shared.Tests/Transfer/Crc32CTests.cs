@@ -1,5 +1,5 @@
 using System.Text;
-using AttnRnnCluster.Shared.Transfer;
+using AttnRnnCluster.Transport;
 
 namespace AttnRnnCluster.Shared.Tests.Transfer;
 

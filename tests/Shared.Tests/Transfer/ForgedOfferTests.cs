@@ -1,10 +1,10 @@
 using System.Net;
 using Akka.Actor;
 using Akka.Event;
-using AttnRnnCluster.Shared.Protocol;
-using AttnRnnCluster.Shared.Serialization;
+using AttnRnnCluster.Protocol.Formats;
+using AttnRnnCluster.Protocol.Messages;
 using AttnRnnCluster.Shared.Tests.Serialization;
-using AttnRnnCluster.Shared.Transfer;
+using AttnRnnCluster.Transport;
 
 namespace AttnRnnCluster.Shared.Tests.Transfer;
 
@@ -113,7 +113,7 @@ public sealed class ForgedOfferTests(BulkChannelFixture nodes) : IClassFixture<B
         var update = new WeightsUpdate(id, SampleMessages.Parameters(SampleMessages.ScrambledFloats(300_000)));
         var serializer = (ProtocolSerializer)nodes.Sender.Serialization.FindSerializerFor(update);
         var payload = serializer.ToBinary(update);
-        var header = new PayloadHeader(id, BulkChannelFixture.Settings.ChunkSize, payload.Length, Crc32C.Compute(payload), "wu", recipient, null);
+        var header = new PayloadHeader(id, BulkChannelFixture.Settings.ChunkSize, payload.Length, Crc32C.Compute(payload), ProtocolSerializer.SerializerId, "wu", recipient, null);
         var token = _server.Offer(id, BulkServerTests.Unpooled(payload), owner.Ref);
         return (new PayloadOffer(header, "127.0.0.1", _server.Port, token), update);
     }

@@ -1,5 +1,6 @@
 using Akka.Actor;
-using AttnRnnCluster.Shared.Transfer;
+using AttnRnnCluster.Protocol.Formats;
+using AttnRnnCluster.Transport;
 
 namespace AttnRnnCluster.Shared.Tests.Transfer;
 
@@ -148,7 +149,7 @@ public sealed class IncomingTransfersTests
 
     private static PayloadChunk[] Split(byte[] payload, long transferId)
     {
-        var header = new PayloadHeader(transferId, ChunkSize, payload.Length, Crc32C.Compute(payload), "wu", ActorRefs.Nobody, null);
+        var header = new PayloadHeader(transferId, ChunkSize, payload.Length, Crc32C.Compute(payload), ProtocolSerializer.SerializerId, "wu", ActorRefs.Nobody, null);
         return [.. Enumerable.Range(0, header.Layout.Count)
             .Select(i => new PayloadChunk(header, i, payload.AsMemory(header.Layout.Offset(i), header.Layout.Length(i))))];
     }

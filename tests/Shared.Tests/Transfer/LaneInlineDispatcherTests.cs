@@ -1,6 +1,6 @@
 using Akka.Actor;
-using AttnRnnCluster.Shared.Protocol;
-using AttnRnnCluster.Shared.Transfer;
+using AttnRnnCluster.Protocol.Messages;
+using AttnRnnCluster.Transport;
 
 namespace AttnRnnCluster.Shared.Tests.Transfer;
 

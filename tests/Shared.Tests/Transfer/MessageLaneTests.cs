@@ -2,10 +2,10 @@ using System.Buffers.Binary;
 using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Event;
-using AttnRnnCluster.Shared.Protocol;
-using AttnRnnCluster.Shared.Serialization;
+using AttnRnnCluster.Protocol.Formats;
+using AttnRnnCluster.Protocol.Messages;
 using AttnRnnCluster.Shared.Tests.Serialization;
-using AttnRnnCluster.Shared.Transfer;
+using AttnRnnCluster.Transport;
 
 namespace AttnRnnCluster.Shared.Tests.Transfer;
 

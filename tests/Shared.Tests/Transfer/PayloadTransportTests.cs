@@ -1,9 +1,10 @@
 using Akka.Actor;
 using Akka.Event;
-using AttnRnnCluster.Shared.Protocol;
-using AttnRnnCluster.Shared.Serialization;
+using AttnRnnCluster.Hosting;
+using AttnRnnCluster.Protocol.Formats;
+using AttnRnnCluster.Protocol.Messages;
 using AttnRnnCluster.Shared.Tests.Serialization;
-using AttnRnnCluster.Shared.Transfer;
+using AttnRnnCluster.Transport;
 
 namespace AttnRnnCluster.Shared.Tests.Transfer;
 
@@ -75,7 +76,7 @@ public sealed class PayloadTransportTests(PayloadTransportFixture nodes) : IClas
     [Fact]
     public async Task A_local_recipient_gets_the_message_instance_itself_without_serialization()
     {
-        using var system = ActorSystem.Create("local", WireConfig.Create());
+        using var system = ActorSystem.Create("local", NodeConfig.Wire());
         var local = new Recorder(system, "local");
         var large = new WeightsUpdate(4, SampleMessages.Parameters(Floats(5_000)));
 
@@ -91,7 +92,7 @@ public sealed class PayloadTransportTests(PayloadTransportFixture nodes) : IClas
         var recipient = new Recorder(nodes.Receiver, "corrupt-recipient");
         var forger = new Recorder(nodes.Sender, "forger");
         var payload = new byte[1500];
-        var header = new PayloadHeader(77, 1024, payload.Length, Checksum: 12345, "tf", Remote(recipient), null);
+        var header = new PayloadHeader(77, 1024, payload.Length, Checksum: 12345, ProtocolSerializer.SerializerId, "tf", Remote(recipient), null);
 
         foreach (var index in new[] { 0, 1 })
             ReceiverOf(nodes.Receiver).Tell(new PayloadChunk(header, index, payload.AsMemory(index * 1024, header.Layout.Length(index))), forger.Ref);
@@ -113,7 +114,7 @@ public sealed class PayloadTransportTests(PayloadTransportFixture nodes) : IClas
         var quitter = new Recorder(nodes.Sender, "quitter");
         var payload = new byte[1500];
         var remoteRecipient = TestNodes.RemoteRef(nodes.Sender, recipient.Ref, nodes.ImpatientNode);
-        var header = new PayloadHeader(78, 1024, payload.Length, Crc32C.Compute(payload), "tf", remoteRecipient, null);
+        var header = new PayloadHeader(78, 1024, payload.Length, Crc32C.Compute(payload), ProtocolSerializer.SerializerId, "tf", remoteRecipient, null);
 
         ReceiverOf(nodes.ImpatientNode).Tell(new PayloadChunk(header, 0, payload.AsMemory(0, 1024)), quitter.Ref);
 

@@ -2,12 +2,12 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using Akka.Event;
-using AttnRnnCluster.Shared.Serialization;
-using AttnRnnCluster.Shared.Transfer;
+using AttnRnnCluster.Protocol.Wire;
+using AttnRnnCluster.Transport;
 
 namespace AttnRnnCluster.Shared.Tests.Transfer;
 
-/// <summary>Actor systems with real remoting on loopback (port 0), configured by <see cref="WireConfig"/>.</summary>
+/// <summary>Actor systems with real remoting on loopback (port 0), configured by the node's wire config (<see cref="Hosting.NodeConfig.Wire"/>).</summary>
 public static class TestNodes
 {
     public static ActorSystem Start(string provider, TransferSettings transfer, string extraHocon = "") =>
@@ -15,7 +15,7 @@ public static class TestNodes
 
     public static Config NodeConfig(string provider, TransferSettings transfer, string extraHocon = "") =>
         ConfigurationFactory.ParseString(extraHocon)
-            .WithFallback(WireConfig.Create(WirePrecision.F32, transfer))
+            .WithFallback(Hosting.NodeConfig.Wire(WirePrecision.F32, transfer))
             .WithFallback(ConfigurationFactory.ParseString($$"""
                 akka.loglevel = WARNING
                 akka.actor.provider = {{provider}}

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using Akka.Configuration;
-using AttnRnnCluster.Shared.Hosting;
-using AttnRnnCluster.Shared.Serialization;
-using AttnRnnCluster.Shared.Transfer;
+using AttnRnnCluster.Hosting;
+using AttnRnnCluster.Protocol;
+using AttnRnnCluster.Transport;
 
 namespace AttnRnnCluster.Shared.Tests.Transfer;
 
@@ -57,10 +57,10 @@ public sealed class TransferSettingsTests
     public void The_executables_bulk_port_option_reaches_the_transfer_settings()
     {
         // What ClusterRun and WorkerNode build from --bulk-port: the node's config in front of the wire defaults.
-        var node = new ClusterNodeConfig(ClusterNodeConfig.WorkerRole, "127.0.0.1", 0, null, ["akka.tcp://attnrnn@127.0.0.1:4053"]) { BulkPort = 4077 };
+        var node = new ClusterNodeConfig(ClusterRoles.Worker, "127.0.0.1", 0, null, ["akka.tcp://attnrnn@127.0.0.1:4053"]) { BulkPort = 4077 };
 
-        Assert.Equal(4077, TransferSettings.FromConfig(node.ToConfig().WithFallback(WireConfig.Create())).BulkPort);
-        Assert.Equal(0, TransferSettings.FromConfig((node with { BulkPort = 0 }).ToConfig().WithFallback(WireConfig.Create())).BulkPort);
+        Assert.Equal(4077, TransferSettings.FromConfig(node.ToConfig().WithFallback(NodeConfig.Wire())).BulkPort);
+        Assert.Equal(0, TransferSettings.FromConfig((node with { BulkPort = 0 }).ToConfig().WithFallback(NodeConfig.Wire())).BulkPort);
     }
 
     [Fact]

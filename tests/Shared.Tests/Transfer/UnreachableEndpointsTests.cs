@@ -1,4 +1,4 @@
-using AttnRnnCluster.Shared.Transfer;
+using AttnRnnCluster.Transport;
 
 namespace AttnRnnCluster.Shared.Tests.Transfer;
 

@@ -2,11 +2,10 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Cluster;
-using AttnRnnCluster.Shared.Protocol;
-using AttnRnnCluster.Shared.Transfer;
-using Xunit.Abstractions;
-
+using AttnRnnCluster.Protocol.Messages;
 using AttnRnnCluster.Shared.Tests.Serialization;
+using AttnRnnCluster.Transport;
+using Xunit.Abstractions;
 
 namespace AttnRnnCluster.Shared.Tests.Transfer;
 

@@ -1,6 +1,6 @@
+using System.Numerics;
 using AttnRnnCluster.Model.Data;
 using AttnRnnCluster.Model.Training;
-using System.Numerics;
 
 namespace AttnRnnCluster.Model.Network.Fast;
 

@@ -1,5 +1,5 @@
-using AttnRnnCluster.Model.Training;
 using System.Numerics;
+using AttnRnnCluster.Model.Training;
 
 namespace AttnRnnCluster.Model.Network.Fast;
 

@@ -1,5 +1,5 @@
-using AttnRnnCluster.Model.Data;
 using System.Numerics;
+using AttnRnnCluster.Model.Data;
 
 namespace AttnRnnCluster.Model.Network.Fast;
 

@@ -1,0 +1,61 @@
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace AttnRnnCluster.Hosting.Logging;
+
+/// <summary>Where and how an executable logs. Console is always on; the file sinks are optional.</summary>
+public sealed record LogOptions(
+    LogEventLevel MinimumLevel = LogEventLevel.Information,
+    string? TextFile = null,
+    string? JsonFile = null,
+    bool RollDaily = false);
+
+/// <summary>
+/// The one place every executable configures Serilog. Akka's own log events are routed here too:
+/// put <see cref="AkkaLoggingHocon"/> into the actor system's config.
+/// </summary>
+public static class LogSetup
+{
+    private const string ConsoleTemplate =
+        "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {Message:lj}{NewLine}{Exception}";
+    private const string FileTemplate =
+        "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] ({SourceContext}) {Message:lj}{NewLine}{Exception}";
+
+    /// <summary>Akka config that hands Akka's log events (and their levels) to Serilog.</summary>
+    public const string AkkaLoggingHocon = """
+        akka {
+          loggers = ["Akka.Logger.Serilog.SerilogLogger, Akka.Logger.Serilog"]
+          logger-formatter = "Akka.Logger.Serilog.SerilogLogMessageFormatter, Akka.Logger.Serilog"
+          loglevel = INFO
+          stdout-loglevel = WARNING
+          log-dead-letters = 10
+          log-dead-letters-during-shutdown = off
+        }
+        """;
+
+    public static Logger Create(LogOptions options)
+    {
+        var config = new LoggerConfiguration()
+            .MinimumLevel.Is(options.MinimumLevel)
+            .MinimumLevel.Override("Akka", LogEventLevel.Information)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        var rolling = options.RollDaily ? RollingInterval.Day : RollingInterval.Infinite;
+        if (options.TextFile != null)
+            config = config.WriteTo.File(options.TextFile, outputTemplate: FileTemplate, rollingInterval: rolling,
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture, shared: true);
+        if (options.JsonFile != null)
+            config = config.WriteTo.File(new CompactJsonFormatter(), options.JsonFile, rollingInterval: rolling, shared: true);
+        return config.CreateLogger();
+    }
+
+    /// <summary>Creates the logger and makes it the process-wide <see cref="Log.Logger"/> (which Akka's Serilog adapter uses).</summary>
+    public static Logger Install(LogOptions options)
+    {
+        var logger = Create(options);
+        Log.Logger = logger;
+        return logger;
+    }
+}

@@ -1,0 +1,4 @@
+namespace AttnRnnCluster.Hosting.Options;
+
+/// <summary>What the coordinator executable was asked to do: <see cref="TrainingOptions"/>, <see cref="EvalOptions"/> or <see cref="SampleOptions"/>.</summary>
+public interface ICoordinatorCommand;

@@ -1,0 +1,86 @@
+using AttnRnnCluster.Protocol.Messages;
+using AttnRnnCluster.Protocol.Wire;
+
+namespace AttnRnnCluster.Protocol.Formats;
+
+/// <summary>
+/// Layouts of the work messages. Batches always travel as exact float32 (inputs are data, not weights);
+/// a gradient follows the serializer's tensor precision.
+/// </summary>
+internal static class ShardFormats
+{
+    public static readonly MessageFormat ShardAssignment = MessageFormat.Of<ShardAssignment>("sa", 1,
+        static (w, m, _) =>
+        {
+            WriteShardId(w, m.Version, m.Kind, m.ShardIndex);
+            WriteBatch(w, w.Required(m.Batch, nameof(m.Batch)));
+        },
+        static r => new ShardAssignment(
+            Version: r.ReadInt64(nameof(Messages.ShardAssignment.Version)),
+            Kind: r.ReadEnum<WorkKind>(nameof(Messages.ShardAssignment.Kind)),
+            ShardIndex: r.ReadInt32(nameof(Messages.ShardAssignment.ShardIndex)),
+            Batch: ReadBatch(r)));
+
+    public static readonly MessageFormat ShardCompleted = MessageFormat.Of<ShardCompleted>("sc", 1,
+        static (w, m, precision) =>
+        {
+            WriteShardId(w, m.Version, m.Kind, m.ShardIndex);
+            w.WriteOptionalFloats(m.Gradient, precision);
+            w.WriteDouble(m.LossSum);
+            w.WriteInt64(m.Count);
+            w.WriteDouble(m.ComputeMilliseconds);
+        },
+        static r => new ShardCompleted(
+            Version: r.ReadInt64(nameof(Messages.ShardCompleted.Version)),
+            Kind: r.ReadEnum<WorkKind>(nameof(Messages.ShardCompleted.Kind)),
+            ShardIndex: r.ReadInt32(nameof(Messages.ShardCompleted.ShardIndex)),
+            Gradient: r.ReadOptionalFloats(nameof(Messages.ShardCompleted.Gradient)),
+            LossSum: r.ReadDouble(nameof(Messages.ShardCompleted.LossSum)),
+            Count: r.ReadInt64(nameof(Messages.ShardCompleted.Count)),
+            ComputeMilliseconds: r.ReadDouble(nameof(Messages.ShardCompleted.ComputeMilliseconds))));
+
+    public static readonly MessageFormat ShardFailed = MessageFormat.Of<ShardFailed>("sf", 1,
+        static (w, m, _) =>
+        {
+            WriteShardId(w, m.Version, m.Kind, m.ShardIndex);
+            w.WriteString(m.Reason, nameof(m.Reason));
+        },
+        static r => new ShardFailed(
+            Version: r.ReadInt64(nameof(Messages.ShardFailed.Version)),
+            Kind: r.ReadEnum<WorkKind>(nameof(Messages.ShardFailed.Kind)),
+            ShardIndex: r.ReadInt32(nameof(Messages.ShardFailed.ShardIndex)),
+            Reason: r.ReadString(nameof(Messages.ShardFailed.Reason))));
+
+    private static void WriteShardId(WireWriter w, long version, WorkKind kind, int shardIndex)
+    {
+        w.WriteInt64(version);
+        w.WriteByte((byte)kind);
+        w.WriteInt32(shardIndex);
+    }
+
+    private static void WriteBatch(WireWriter w, SequenceBatch batch)
+    {
+        w.WriteInt32(batch.Count);
+        w.WriteInt32(batch.Steps);
+        w.WriteInt32(batch.Width);
+        w.WriteInt32(batch.OutputWidth);
+        w.WriteInt32s(batch.Lengths, "Batch.Lengths");
+        w.WriteOptionalFloats(batch.Features, WirePrecision.F32);
+        w.WriteOptionalInt64s(batch.Tokens);
+        w.WriteOptionalFloats(batch.RegressionTargets, WirePrecision.F32);
+        w.WriteOptionalInt64s(batch.ClassTargets);
+        w.WriteOptionalInt64s(batch.TokenTargets);
+    }
+
+    private static SequenceBatch ReadBatch(WireReader r) => new(
+        Count: r.ReadInt32("Batch.Count"),
+        Steps: r.ReadInt32("Batch.Steps"),
+        Width: r.ReadInt32("Batch.Width"),
+        OutputWidth: r.ReadInt32("Batch.OutputWidth"),
+        Lengths: r.ReadInt32s("Batch.Lengths"),
+        Features: r.ReadOptionalFloats("Batch.Features"),
+        Tokens: r.ReadOptionalInt64s("Batch.Tokens"),
+        RegressionTargets: r.ReadOptionalFloats("Batch.RegressionTargets"),
+        ClassTargets: r.ReadOptionalInt64s("Batch.ClassTargets"),
+        TokenTargets: r.ReadOptionalInt64s("Batch.TokenTargets"));
+}

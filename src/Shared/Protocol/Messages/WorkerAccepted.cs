@@ -1,0 +1,7 @@
+namespace AttnRnnCluster.Protocol.Messages;
+
+/// <summary>
+/// Coordinator → worker: registration accepted. The model configuration travels as the same JSON that
+/// checkpoints store; the current weights follow in a <see cref="WeightsUpdate"/>.
+/// </summary>
+public sealed record WorkerAccepted(string RunId, string ModelConfigJson, int ParameterCount) : IProtocolMessage;

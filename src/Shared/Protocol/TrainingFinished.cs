@@ -1,4 +1,0 @@
-namespace AttnRnnCluster.Shared.Protocol;
-
-/// <summary>Coordinator → worker: the run is over; the worker stops (a worker process exits 0).</summary>
-public sealed record TrainingFinished(string Reason) : IProtocolMessage;

@@ -1,0 +1,53 @@
+namespace AttnRnnCluster.Protocol.Wire;
+
+/// <summary>
+/// One message type's wire format: its manifest (a short stable name, never the CLR type name), the version of
+/// its layout (the first byte of every encoded message) and the code that writes and reads the fields after it.
+/// Changing a layout means a new version number; a node refuses versions it does not read.
+/// </summary>
+public sealed class MessageFormat
+{
+    private readonly Action<WireWriter, object, WirePrecision> _write;
+    private readonly Func<WireReader, object> _read;
+
+    private MessageFormat(string manifest, Type type, byte version,
+        Action<WireWriter, object, WirePrecision> write, Func<WireReader, object> read)
+    {
+        Manifest = manifest;
+        Type = type;
+        Version = version;
+        _write = write;
+        _read = read;
+    }
+
+    public static MessageFormat Of<T>(string manifest, byte version,
+        Action<WireWriter, T, WirePrecision> write, Func<WireReader, T> read) where T : class =>
+        new(manifest, typeof(T), version, (writer, message, precision) => write(writer, (T)message, precision), read);
+
+    public string Manifest { get; }
+
+    public Type Type { get; }
+
+    public byte Version { get; }
+
+    /// <summary>How errors name the message, e.g. "WeightsUpdate (manifest 'wu')".</summary>
+    public string Description => $"{Type.Name} (manifest '{Manifest}')";
+
+    /// <summary>The version byte, then the fields.</summary>
+    public void Write(WireWriter writer, object message, WirePrecision tensorPrecision)
+    {
+        writer.WriteByte(Version);
+        _write(writer, message, tensorPrecision);
+    }
+
+    /// <summary>Checks the version byte, reads the fields and insists every byte was used.</summary>
+    public object Read(WireReader reader)
+    {
+        var version = reader.ReadByte("(format version)");
+        if (version != Version)
+            throw reader.Malformed("(format version)", $"is {version}; this node reads version {Version} only");
+        var message = _read(reader);
+        reader.ExpectEnd();
+        return message;
+    }
+}

@@ -1,8 +1,0 @@
-namespace AttnRnnCluster.Shared.Protocol;
-
-/// <summary>What a shard asks for: a gradient (training) or only the loss (evaluation on held-out data).</summary>
-public enum WorkKind : byte
-{
-    Train = 1,
-    Evaluate = 2,
-}

@@ -1,7 +1,0 @@
-namespace AttnRnnCluster.Shared.Protocol;
-
-/// <summary>
-/// Coordinator → worker: registration accepted. The model configuration travels as the same JSON that
-/// checkpoints store; the current weights follow in a <see cref="WeightsUpdate"/>.
-/// </summary>
-public sealed record WorkerAccepted(string RunId, string ModelConfigJson, int ParameterCount) : IProtocolMessage;

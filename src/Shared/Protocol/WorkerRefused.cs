@@ -1,4 +1,0 @@
-namespace AttnRnnCluster.Shared.Protocol;
-
-/// <summary>Coordinator → worker: registration refused (protocol mismatch, excluded worker...). The worker exits.</summary>
-public sealed record WorkerRefused(string Reason) : IProtocolMessage;

@@ -1,9 +1,0 @@
-using AttnRnnCluster.Shared.Protocol;
-
-namespace AttnRnnCluster.Shared.Transfer;
-
-/// <summary>
-/// A node's <c>payload-receiver</c> → another node's: "may I open a message lane to you?" Answered by
-/// <see cref="LaneInvitation"/> or <see cref="LaneDeclined"/>, to the asking receiver.
-/// </summary>
-public sealed record LaneRequest(long Attempt) : IProtocolMessage;

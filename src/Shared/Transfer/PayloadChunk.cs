@@ -1,9 +1,0 @@
-using AttnRnnCluster.Shared.Protocol;
-
-namespace AttnRnnCluster.Shared.Transfer;
-
-/// <summary>
-/// Sending node's transfer actor → receiving node's <c>payload-receiver</c>: bytes
-/// [Index × ChunkSize, +Bytes.Length) of a serialized message too large to send whole.
-/// </summary>
-public sealed record PayloadChunk(PayloadHeader Header, int Index, ReadOnlyMemory<byte> Bytes) : IProtocolMessage;

@@ -1,6 +1,0 @@
-using AttnRnnCluster.Shared.Protocol;
-
-namespace AttnRnnCluster.Shared.Transfer;
-
-/// <summary>Receiver → sending transfer actor: chunk <paramref name="Index"/> arrived; it opens the window by one.</summary>
-public sealed record PayloadChunkAck(long TransferId, int Index) : IProtocolMessage;

@@ -1,6 +1,0 @@
-using AttnRnnCluster.Shared.Protocol;
-
-namespace AttnRnnCluster.Shared.Transfer;
-
-/// <summary>Receiver → offer actor: the payload was not delivered (reason); send it in chunks instead.</summary>
-public sealed record PayloadOfferFailed(long TransferId, string Reason) : IProtocolMessage;

@@ -1,6 +1,0 @@
-using AttnRnnCluster.Shared.Protocol;
-
-namespace AttnRnnCluster.Shared.Transfer;
-
-/// <summary>Receiver → offer actor: the payload was fetched, verified and delivered; the offer can go.</summary>
-public sealed record PayloadOfferTaken(long TransferId) : IProtocolMessage;

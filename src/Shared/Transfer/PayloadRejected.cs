@@ -1,6 +1,0 @@
-using AttnRnnCluster.Shared.Protocol;
-
-namespace AttnRnnCluster.Shared.Transfer;
-
-/// <summary>Receiver → sending transfer actor: the transfer was dropped (corrupt, too large, undeliverable); stop sending.</summary>
-public sealed record PayloadRejected(long TransferId, string Reason) : IProtocolMessage;

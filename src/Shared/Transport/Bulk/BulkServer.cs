@@ -1,0 +1,255 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Akka.Actor;
+using Akka.Event;
+using AttnRnnCluster.Transport.Security;
+
+namespace AttnRnnCluster.Transport;
+
+/// <summary>
+/// The sending side of the bulk channel: a TCP listener holding offered payloads until a receiver fetches them
+/// (<see cref="BulkWire"/>). Each offer is good for one fetch with its random token; a wrong or replayed token gets
+/// <see cref="BulkWire.Unknown"/>. At most <see cref="MaxConnections"/> connections are served at once; a client that
+/// misbehaves costs a warning and its connection, never the node. With TLS (see <see cref="Start"/>), every connection is
+/// mutual TLS with the cluster's certificate check. The same listener takes other nodes' message lanes
+/// (<see cref="LaneWire"/>, <see cref="MessageLanes"/>).
+/// </summary>
+public sealed class BulkServer : IDisposable
+{
+    public const int MaxConnections = 64;
+
+    /// <summary>The name of the thread that serves a connection until it is a lane or its payload is sent.</summary>
+    public const string ConnectionThreadName = "bulk-connection";
+
+    /// <summary>Payload bytes per write, so that a receiver that stops reading is noticed within the stall timeout.</summary>
+    private const int WriteSize = 4 << 20;
+
+    private readonly TcpListener _listener;
+    private readonly ConcurrentDictionary<long, HeldOffer> _offers = new();
+    private readonly ClusterTls? _tls;
+    private readonly MessageLanes? _lanes;
+    private readonly SslStreamCertificateContext? _certificate;
+    private readonly TimeSpan _requestTimeout;
+    private readonly TimeSpan _stallTimeout;
+    private readonly ILoggingAdapter _log;
+    private readonly CancellationTokenSource _stopping = new();
+    /// <summary>Connections being served (not lanes): closed on dispose, which ends their blocking calls.</summary>
+    private readonly ConcurrentDictionary<Socket, byte> _serving = new();
+    private int _connections;
+    private long _connectionsAccepted;
+
+    private BulkServer(TcpListener listener, ClusterTls? tls, TransferSettings settings, MessageLanes? lanes, ILoggingAdapter log)
+    {
+        _lanes = lanes;
+        _listener = listener;
+        _tls = tls;
+        _certificate = tls is null ? null : BulkTls.CertificateContext(tls);
+        _requestTimeout = settings.BulkConnectTimeout;
+        _stallTimeout = settings.Timeout;
+        _log = log;
+        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>
+    /// Listens on <paramref name="endpoint"/> (port 0: any free one) and starts accepting; lane requests go to
+    /// <paramref name="lanes"/> (null: refused).
+    /// </summary>
+    /// <exception cref="SocketException">The address cannot be listened on (in use, not this machine's).</exception>
+    public static BulkServer Start(IPEndPoint endpoint, ClusterTls? tls, TransferSettings settings, ILoggingAdapter log, MessageLanes? lanes = null)
+    {
+        var listener = new TcpListener(endpoint);
+        listener.Start(backlog: MaxConnections);
+        var server = new BulkServer(listener, tls, settings, lanes, log);
+        _ = server.AcceptLoop();
+        return server;
+    }
+
+    /// <summary>The port it listens on.</summary>
+    public int Port { get; }
+
+    public bool UsesTls => _tls != null;
+
+    /// <summary>Connections accepted since the start, refused ones included.</summary>
+    public long ConnectionsAccepted => Interlocked.Read(ref _connectionsAccepted);
+
+    /// <summary>
+    /// Holds <paramref name="payload"/> (shared, never copied or changed) for one fetch of <paramref name="transferId"/>
+    /// and returns the token that fetch needs; <paramref name="owner"/> hears of its progress (<see cref="OfferProgress"/>).
+    /// The server holds the payload until the offer is withdrawn or its fetch has ended.
+    /// </summary>
+    public byte[] Offer(long transferId, SharedPayload payload, IActorRef owner)
+    {
+        var token = RandomNumberGenerator.GetBytes(BulkWire.TokenLength);
+        if (!_offers.TryAdd(transferId, new HeldOffer(token, payload.Hold(), owner)))
+        {
+            payload.Release();
+            throw new InvalidOperationException($"transfer {transferId} is already offered");
+        }
+        return token;
+    }
+
+    /// <summary>Forgets the offer of <paramref name="transferId"/> if no fetch has taken it yet.</summary>
+    public void Withdraw(long transferId)
+    {
+        if (_offers.TryRemove(transferId, out var offer))
+            offer.Payload.Release();
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _listener.Stop();
+        foreach (var socket in _serving.Keys)
+            socket.Dispose();
+        foreach (var transferId in _offers.Keys)
+            Withdraw(transferId);
+    }
+
+    private async Task AcceptLoop()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptSocketAsync(_stopping.Token);
+            }
+            catch (Exception) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                _log.Warning("Bulk channel: accepting a connection on port {0} failed: {1}", Port, e.Message);
+                continue;
+            }
+            Interlocked.Increment(ref _connectionsAccepted);
+            if (Interlocked.Increment(ref _connections) > MaxConnections)
+            {
+                Interlocked.Decrement(ref _connections);
+                _log.Warning("Bulk channel: closed a connection from {0}: already serving {1}", socket.RemoteEndPoint, MaxConnections);
+                socket.Dispose();
+                continue;
+            }
+            new Thread(() => Serve(socket)) { IsBackground = true, Name = ConnectionThreadName }.Start();
+        }
+    }
+
+    /// <summary>
+    /// Serves one connection on a thread of its own, with blocking calls only. The socket is then never made
+    /// non-blocking, and so never registered with .NET's epoll thread: on a message lane that would cost, for every
+    /// message that arrives, a wake-up of that thread and of a thread-pool thread, which on busy cores is time taken
+    /// from the compute. Deadlines close the socket instead of timing out its calls (<see cref="SocketDeadline"/>).
+    /// </summary>
+    private void Serve(Socket socket)
+    {
+        var peer = socket.RemoteEndPoint?.ToString() ?? "an unknown peer";
+        long transferId = 0;
+        HeldOffer? taken = null;
+        Stream? stream = null;
+        var handedToLane = false;
+        using var deadline = new SocketDeadline(socket);
+        _serving[socket] = 0;
+        try
+        {
+            if (_stopping.IsCancellationRequested)
+                return;
+            socket.NoDelay = true;
+            deadline.Arm(_requestTimeout);
+            stream = Open(socket, peer);
+            var request = new byte[BulkWire.RequestLength];
+            stream.ReadExactly(request);
+            if (!deadline.Disarm())
+                throw new TimeoutException();
+            if (LaneWire.TryRead(request, out var laneToken))
+            {
+                _serving.TryRemove(socket, out _);
+                handedToLane = _lanes != null && _lanes.TryAccept(laneToken, stream, peer);
+                if (!handedToLane)
+                {
+                    _log.Warning("Bulk channel: refused {0} a message lane: {1}", peer, _lanes == null ? "this node takes no lanes" : "no such invitation (never made, expired, or already used)");
+                    stream.Write([BulkWire.Unknown]);
+                }
+                return;
+            }
+            if (!BulkWire.TryRead(request, out transferId, out var token))
+            {
+                _log.Warning("Bulk channel: closed a connection from {0}: not a bulk channel request", peer);
+                return;
+            }
+            taken = Take(transferId, token, out var refusal);
+            if (taken == null)
+            {
+                _log.Warning("Bulk channel: refused {0} the payload of transfer {1}: {2}", peer, transferId, refusal);
+                stream.Write([BulkWire.Unknown]);
+                return;
+            }
+            taken.Owner.Tell(new OfferProgress.FetchStarted(transferId));
+            stream.Write([BulkWire.Ready]);
+            Write(stream, taken.Payload.Bytes, deadline);
+            taken.Owner.Tell(new OfferProgress.Served(transferId));
+        }
+        catch (Exception e)
+        {
+            if (_stopping.IsCancellationRequested)
+                return;
+            if (taken == null)
+            {
+                _log.Warning("Bulk channel: dropped a connection from {0} before serving it: {1}", peer,
+                    deadline.Expired ? $"no {(_tls == null ? "" : "TLS handshake and ")}request within {_requestTimeout}" : e.Message);
+                return;
+            }
+            var problem = deadline.Expired ? $"the receiver took no bytes for {_stallTimeout}" : e.Message;
+            _log.Warning("Bulk channel: sending the payload of transfer {0} to {1} failed: {2}", transferId, peer, problem);
+            taken.Owner.Tell(new OfferProgress.ServeFailed(transferId, $"sending to {peer} failed: {problem}"));
+        }
+        finally
+        {
+            // A lane keeps its connection (its reading thread owns it) and holds no slot: it lives as long as the nodes do.
+            if (!handedToLane)
+            {
+                _serving.TryRemove(socket, out _);
+                stream?.Dispose();
+                socket.Dispose();
+            }
+            taken?.Payload.Release();
+            Interlocked.Decrement(ref _connections);
+        }
+    }
+
+    private Stream Open(Socket socket, string peer)
+    {
+        // Owning the socket: a lane handed its stream closes the connection by disposing it.
+        var network = new NetworkStream(socket, ownsSocket: true);
+        return _tls == null ? network : BulkTls.AuthenticateAsServer(network, _tls, _certificate!, peer, _log);
+    }
+
+    /// <summary>The offer, removed so no one can fetch it again, when the token matches; else null and why.</summary>
+    private HeldOffer? Take(long transferId, ReadOnlySpan<byte> token, out string? refusal)
+    {
+        refusal = null;
+        if (!_offers.TryGetValue(transferId, out var offer))
+            refusal = "no such offer (never made, withdrawn, or already taken)";
+        else if (!CryptographicOperations.FixedTimeEquals(offer.Token, token))
+            refusal = "wrong token";
+        else if (!_offers.TryRemove(new KeyValuePair<long, HeldOffer>(transferId, offer)))
+            refusal = "already taken";
+        return refusal == null ? offer : null;
+    }
+
+    private void Write(Stream stream, byte[] payload, SocketDeadline stall)
+    {
+        for (var offset = 0; offset < payload.Length; offset += WriteSize)
+        {
+            stall.Arm(_stallTimeout);
+            stream.Write(payload.AsSpan(offset, Math.Min(WriteSize, payload.Length - offset)));
+        }
+        stream.Flush();
+        stall.Disarm();
+    }
+
+    private sealed record HeldOffer(byte[] Token, SharedPayload Payload, IActorRef Owner);
+}

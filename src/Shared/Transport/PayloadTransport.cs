@@ -1,0 +1,214 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Event;
+using Akka.Remote;
+using AttnRnnCluster.Protocol.Wire;
+using AttnRnnCluster.Transport.Security;
+
+namespace AttnRnnCluster.Transport;
+
+/// <summary>
+/// Sends messages of any size (any message bound to a <see cref="FormatSerializer"/>: the training protocol's). Local recipients get a plain Tell; messages below the bulk threshold go whole on
+/// the message lane to the recipient's node (<see cref="MessageLanes"/>); without a lane, one that fits a chunk gets a
+/// plain Tell over Akka, and a larger one is serialized once and checksummed; from <see cref="TransferSettings.BulkThreshold"/>
+/// up it is offered over the bulk channel (the recipient's node fetches it from this node's <see cref="BulkServer"/>
+/// on a TCP connection of its own, so Akka's connection and its heartbeats never wait behind it), and below that,
+/// or when the bulk channel fails, it is streamed in chunks (window, acks) to the recipient node's
+/// <c>/system/payload-receiver</c>. Either way the receiver verifies it and delivers it with the original sender.
+/// One per actor system (an Akka extension); <see cref="TransportConfig"/> loads it at startup so every node has its
+/// receiver and bulk server before the first transfer arrives.
+/// </summary>
+public sealed class PayloadTransport : IExtension
+{
+    public const string ReceiverName = "payload-receiver";
+    public const string FrameSizeOption = "akka.remote.dot-netty.tcp.maximum-frame-size";
+    public const string HostnameOption = "akka.remote.dot-netty.tcp.hostname";
+    public const string TlsOption = "akka.remote.dot-netty.tcp.enable-ssl";
+
+    private readonly ExtendedActorSystem _system;
+    private readonly ILoggingAdapter _log;
+    private long _lastTransferId;
+
+    public PayloadTransport(ExtendedActorSystem system)
+    {
+        _system = system;
+        _log = Akka.Event.Logging.GetLogger(system, typeof(PayloadTransport));
+        Settings = TransferSettings.FromConfig(system.Settings.Config);
+        BulkFetcher? fetcher = null;
+        if (system.Provider is IRemoteActorRefProvider)
+        {
+            CheckFrameSize(system.Settings.Config, Settings);
+            var (bulkOn, tls) = BulkChannelMode(system);
+            if (bulkOn)
+            {
+                // Lanes ride on the bulk channel's listener and TLS, so they are on only where it is.
+                if (Settings.Lanes)
+                    Lanes = new MessageLanes(system, Settings, tls, _log, SendWithoutLane);
+                fetcher = new BulkFetcher(Settings, tls, system, Buffers, BulkCounters, _log);
+                BulkServer = StartBulkServer(system.Settings.Config, tls);
+                if (Lanes != null && BulkServer != null)
+                    Lanes.Listening = (system.Provider.DefaultAddress.Host ?? throw new InvalidOperationException("a remote node without a host name"), BulkServer.Port);
+            }
+        }
+        Receiver = system.SystemActorOf(PayloadReceiverActor.Props(Settings, fetcher, Lanes), ReceiverName);
+        if (Lanes != null)
+            Lanes.Receiver = Receiver;
+        system.RegisterOnTermination(() =>
+        {
+            Lanes?.Dispose();
+            BulkServer?.Dispose();
+        });
+    }
+
+    public static PayloadTransport Get(ActorSystem system) => system.WithExtension<PayloadTransport, PayloadTransportId>();
+
+    public TransferSettings Settings { get; }
+
+    /// <summary>This node's receiver.</summary>
+    public IActorRef Receiver { get; }
+
+    /// <summary>Where this node offers bulk payloads; null when its bulk channel is off (then it sends in chunks).</summary>
+    public BulkServer? BulkServer { get; }
+
+    public BulkChannelCounters BulkCounters { get; } = new();
+
+    /// <summary>This node's message lanes to other nodes; null when they are off (or the bulk channel is).</summary>
+    public MessageLanes? Lanes { get; }
+
+    /// <summary>This node's recycled payload buffers, sent and fetched.</summary>
+    public PayloadBuffers Buffers { get; } = new(PayloadBuffers.DefaultCapacityBytes);
+
+    public void Tell(IActorRef recipient, object message, IActorRef? sender) => Tell([recipient], message, sender);
+
+    /// <summary>Sends <paramref name="message"/> to every recipient, serializing it at most once (a weight broadcast).</summary>
+    public void Tell(IReadOnlyCollection<IActorRef> recipients, object message, IActorRef? sender)
+    {
+        var remote = new List<IActorRef>();
+        foreach (var recipient in recipients)
+        {
+            if (recipient is IActorRefScope { IsLocal: true })
+                recipient.Tell(message, sender);
+            else
+                remote.Add(recipient);
+        }
+        if (remote.Count == 0)
+            return;
+
+        var serializer = EncodedMessage.SerializerFor(_system.Serialization, message);
+        var size = serializer.EncodedSize(message);
+        if (Lanes != null && size < Settings.BulkThreshold)
+        {
+            // Encoded once for every lane (a weight broadcast goes to each worker).
+            var encoded = EncodedMessage.Of(message, serializer);
+            remote.RemoveAll(recipient => Lanes.TrySend(recipient, message, sender, encoded));
+        }
+        if (remote.Count > 0)
+            SendWithoutLanes(remote, message, sender, serializer, size);
+    }
+
+    /// <summary>Over Akka: in one frame when it fits one chunk; else serialized once and offered over the bulk channel or sent in chunks.</summary>
+    private void SendWithoutLanes(List<IActorRef> remote, object message, IActorRef? sender, FormatSerializer serializer, int size)
+    {
+        if (size <= Settings.ChunkSize)
+        {
+            foreach (var recipient in remote)
+                recipient.Tell(message, sender);
+            return;
+        }
+        var payload = new SharedPayload(Buffers.Rent(size), Buffers);
+        serializer.ToBinary(message, payload.Bytes);
+        var checksum = Crc32C.ComputeInParallel(payload.Bytes);
+        var manifest = serializer.Manifest(message);
+        var bulk = payload.Bytes.Length >= Settings.BulkThreshold ? BulkServer : null;
+        foreach (var recipient in remote)
+        {
+            var id = Interlocked.Increment(ref _lastTransferId);
+            var header = new PayloadHeader(id, Settings.ChunkSize, payload.Bytes.Length, checksum, serializer.Identifier, manifest, recipient, sender);
+            var receiver = _system.Provider.ResolveActorRef(new RootActorPath(recipient.Path.Address) / "system" / ReceiverName);
+            if (bulk == null)
+            {
+                SendInChunks(header, payload.Hold(), receiver);
+                continue;
+            }
+            BulkCounters.CountOffered();
+            var host = _system.Provider.DefaultAddress.Host ?? throw new InvalidOperationException("a remote node without a host name");
+            _system.SystemActorOf(OutgoingOfferActor.Props(header, payload.Hold(), receiver, bulk, host, Settings), $"payload-offer-{id}");
+        }
+        payload.Release();
+    }
+
+    /// <summary>A message whose lane could not take it (it failed to open, or broke).</summary>
+    private void SendWithoutLane(IActorRef recipient, object message, IActorRef? sender)
+    {
+        var serializer = EncodedMessage.SerializerFor(_system.Serialization, message);
+        SendWithoutLanes([recipient], message, sender, serializer, serializer.EncodedSize(message));
+    }
+
+    /// <summary>Streams one payload to <paramref name="receiver"/> (a node's payload-receiver) in chunks; the new actor holds <paramref name="payload"/>.</summary>
+    internal void SendInChunks(PayloadHeader header, SharedPayload payload, IActorRef receiver) =>
+        _system.SystemActorOf(OutgoingTransferActor.Props(header, payload, receiver, Settings), $"payload-transfer-{header.TransferId}");
+
+    /// <summary>
+    /// Whether this node runs the bulk channel, and with which TLS (null: plain TCP, like Akka's transport then).
+    /// With TLS in Akka's config but no <see cref="BulkChannelTlsSetup"/>, there is no certificate to use: off.
+    /// </summary>
+    private (bool On, ClusterTls? Tls) BulkChannelMode(ExtendedActorSystem system)
+    {
+        if (!Settings.BulkChannel)
+            return (false, null);
+        var setup = system.Settings.Setup.Get<BulkChannelTlsSetup>();
+        if (setup.HasValue)
+            return (true, setup.Value.Tls);
+        if (!system.Settings.Config.GetBoolean(TlsOption, false))
+            return (true, null);
+        _log.Warning("The bulk channel is off: {0} is on, but the actor system was not made by {1}.{2}, so there is no " +
+            "certificate for it; large messages go in chunks over Akka", TlsOption, nameof(ClusterTls), nameof(ClusterTls.CreateSystem));
+        return (false, null);
+    }
+
+    /// <summary>The bulk server on Akka.Remote's bind address, or null (logged) when it cannot listen there.</summary>
+    private BulkServer? StartBulkServer(Config config, ClusterTls? tls)
+    {
+        var hostname = config.GetString(HostnameOption, "");
+        try
+        {
+            var server = BulkServer.Start(new IPEndPoint(BindAddress(hostname), Settings.BulkPort), tls, Settings, _log, Lanes);
+            _log.Info("Bulk channel listening on {0}:{1}{2}", string.IsNullOrEmpty(hostname) ? "*" : hostname, server.Port, tls == null ? "" : " (TLS)");
+            return server;
+        }
+        catch (SocketException e)
+        {
+            _log.Error("The bulk channel cannot listen on {0} = {1}, {2}.bulk-port = {3}: {4}. This node sends large messages in chunks over Akka instead.",
+                HostnameOption, hostname, TransferSettings.Section, Settings.BulkPort, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Akka.Remote's bind address: empty means every interface; a name is resolved (IPv4 first, as Akka does).</summary>
+    private static IPAddress BindAddress(string hostname)
+    {
+        if (string.IsNullOrEmpty(hostname))
+            return IPAddress.Any;
+        if (IPAddress.TryParse(hostname, out var address))
+            return address;
+        var addresses = Dns.GetHostAddresses(hostname);
+        return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.First();
+    }
+
+    private static void CheckFrameSize(Config config, TransferSettings settings)
+    {
+        var frame = config.GetByteSize(FrameSizeOption, null) ?? 0;
+        if (frame < settings.RequiredFrameSize)
+            throw new ConfigurationException(
+                $"{FrameSizeOption} = {frame}b is too small for {TransferSettings.Section}.chunk-size = {settings.ChunkSize}b: " +
+                $"expected at least {settings.RequiredFrameSize}b (chunk plus {TransferSettings.FrameReserve}b of headers). {nameof(TransportConfig)} sets both.");
+    }
+}
+
+/// <summary>Akka's handle on <see cref="PayloadTransport"/> (the type named in <c>akka.extensions</c>).</summary>
+public sealed class PayloadTransportId : ExtensionIdProvider<PayloadTransport>
+{
+    public override PayloadTransport CreateExtension(ExtendedActorSystem system) => new(system);
+}

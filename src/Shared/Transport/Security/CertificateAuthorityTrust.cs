@@ -1,0 +1,82 @@
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Akka.Event;
+
+namespace AttnRnnCluster.Transport.Security;
+
+/// <summary>
+/// Which peers a node accepts: those whose certificate was issued by one of the given certificate authorities
+/// (CA), is within its validity period and may serve as both TLS server and TLS client (every node is both). The
+/// machine's trust store is never consulted: a certificate from a public CA is as foreign as one from any other.
+/// </summary>
+public sealed class CertificateAuthorityTrust
+{
+    private static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1");
+    private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
+
+    private readonly X509Certificate2[] _roots;
+    private readonly X509Certificate2[] _intermediates;
+
+    /// <param name="roots">Self-signed CA certificates: the trust anchors.</param>
+    /// <param name="intermediates">CA certificates between a root and the nodes' certificates, if any.</param>
+    public CertificateAuthorityTrust(IEnumerable<X509Certificate2> roots, IEnumerable<X509Certificate2> intermediates)
+    {
+        _roots = [.. roots];
+        _intermediates = [.. intermediates];
+        if (_roots.Length == 0)
+            throw new ArgumentException("at least one root CA certificate is needed", nameof(roots));
+    }
+
+    public IReadOnlyList<X509Certificate2> Roots => _roots;
+
+    /// <summary>Null when <paramref name="certificate"/> is acceptable, otherwise what is wrong with it.</summary>
+    public string? Problem(X509Certificate2 certificate)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(_roots);
+        chain.ChainPolicy.ExtraStore.AddRange(_intermediates);
+        // A private CA publishes no revocation lists; to revoke a node, replace the CA (docs/tls.md).
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.DisableCertificateDownloads = true;
+        chain.ChainPolicy.ApplicationPolicy.Add(ServerAuthentication);
+        chain.ChainPolicy.ApplicationPolicy.Add(ClientAuthentication);
+        if (chain.Build(certificate))
+            return null;
+        return string.Join("; ", chain.ChainStatus.Select(status => Describe(status, certificate)).Distinct());
+    }
+
+    /// <summary>
+    /// Accepts or refuses a peer's certificate during a TLS handshake, in both directions (this node as client and
+    /// as server), and logs why it refuses. Has the shape of Akka.Remote's CertificateValidationCallback, so it can
+    /// be handed to DotNettySslSetup as it is. <paramref name="chain"/> and <paramref name="errors"/> go unused:
+    /// they were computed against the machine's trust store and with a host name check, neither of which applies.
+    /// </summary>
+    public bool ValidatePeer(X509Certificate2? certificate, X509Chain? chain, string remotePeer, SslPolicyErrors errors, ILoggingAdapter log)
+    {
+        if (certificate is null)
+        {
+            log.Warning("TLS: refused {0}: it presented no certificate", remotePeer);
+            return false;
+        }
+        if (Problem(certificate) is { } problem)
+        {
+            log.Warning("TLS: refused {0}: certificate {1} (thumbprint {2}): {3}", remotePeer, certificate.Subject, certificate.Thumbprint, problem);
+            return false;
+        }
+        log.Debug("TLS: accepted {0}: certificate {1} (thumbprint {2})", remotePeer, certificate.Subject, certificate.Thumbprint);
+        return true;
+    }
+
+    private string Describe(X509ChainStatus status, X509Certificate2 certificate) => status.Status switch
+    {
+        X509ChainStatusFlags.UntrustedRoot or X509ChainStatusFlags.PartialChain =>
+            $"not issued by the trusted CA ({string.Join(" or ", _roots.Select(root => root.Subject))})",
+        X509ChainStatusFlags.NotValidForUsage =>
+            "not valid for both TLS server and TLS client authentication (extended key usages serverAuth and clientAuth)",
+        X509ChainStatusFlags.NotTimeValid =>
+            $"it or its CA's certificate is outside its validity period (this one: {certificate.NotBefore.ToUniversalTime():u} to {certificate.NotAfter.ToUniversalTime():u})",
+        _ => status.StatusInformation.Trim() is { Length: > 0 } information ? information : status.Status.ToString(),
+    };
+}
