@@ -1,7 +1,7 @@
 using System.Text;
 using AttnRnnCluster.Transport;
 
-namespace AttnRnnCluster.Shared.Tests.Transfer;
+namespace AttnRnnCluster.Shared.Tests.Transport;
 
 public sealed class Crc32CTests
 {

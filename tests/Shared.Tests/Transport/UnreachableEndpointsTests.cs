@@ -1,6 +1,6 @@
 using AttnRnnCluster.Transport;
 
-namespace AttnRnnCluster.Shared.Tests.Transfer;
+namespace AttnRnnCluster.Shared.Tests.Transport;
 
 public sealed class UnreachableEndpointsTests
 {

@@ -3,10 +3,10 @@ using Akka.Actor;
 using Akka.Event;
 using AttnRnnCluster.Protocol.Formats;
 using AttnRnnCluster.Protocol.Messages;
-using AttnRnnCluster.Shared.Tests.Serialization;
+using AttnRnnCluster.Shared.Tests.Protocol;
 using AttnRnnCluster.Transport;
 
-namespace AttnRnnCluster.Shared.Tests.Transfer;
+namespace AttnRnnCluster.Shared.Tests.Transport;
 
 /// <summary>
 /// Offers made by hand to a receiver, for a payload held by a bulk server of the test's own: what the receiver

@@ -2,10 +2,10 @@ using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Event;
 using AttnRnnCluster.Protocol.Messages;
-using AttnRnnCluster.Shared.Tests.Serialization;
+using AttnRnnCluster.Shared.Tests.Protocol;
 using AttnRnnCluster.Transport;
 
-namespace AttnRnnCluster.Shared.Tests.Transfer;
+namespace AttnRnnCluster.Shared.Tests.Transport;
 
 /// <summary>
 /// Remote nodes on loopback with the bulk channel: a sender and a receiver (both putting local messages through the

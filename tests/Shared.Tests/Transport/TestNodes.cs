@@ -5,7 +5,7 @@ using Akka.Event;
 using AttnRnnCluster.Protocol.Wire;
 using AttnRnnCluster.Transport;
 
-namespace AttnRnnCluster.Shared.Tests.Transfer;
+namespace AttnRnnCluster.Shared.Tests.Transport;
 
 /// <summary>Actor systems with real remoting on loopback (port 0), configured by the node's wire config (<see cref="Hosting.NodeConfig.Wire"/>).</summary>
 public static class TestNodes

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace AttnRnnCluster.Shared.Tests.Transfer;
+namespace AttnRnnCluster.Shared.Tests.Transport;
 
 /// <summary>
 /// This process's TCP sockets as Linux shows them in /proc: which file descriptors are connections on a local port,

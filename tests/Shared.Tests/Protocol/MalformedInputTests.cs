@@ -6,7 +6,7 @@ using AttnRnnCluster.Protocol.Messages;
 using AttnRnnCluster.Protocol.Wire;
 using AttnRnnCluster.Transport;
 
-namespace AttnRnnCluster.Shared.Tests.Serialization;
+namespace AttnRnnCluster.Shared.Tests.Protocol;
 
 /// <summary>A worker's bytes can be wrong: every defect must be a SerializationException naming message and field.</summary>
 public sealed class MalformedInputTests(WireSystemFixture fixture) : IClassFixture<WireSystemFixture>

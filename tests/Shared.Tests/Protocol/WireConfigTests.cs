@@ -7,7 +7,7 @@ using AttnRnnCluster.Protocol.Messages;
 using AttnRnnCluster.Protocol.Wire;
 using AttnRnnCluster.Transport;
 
-namespace AttnRnnCluster.Shared.Tests.Serialization;
+namespace AttnRnnCluster.Shared.Tests.Protocol;
 
 public sealed class WireConfigTests
 {

@@ -3,10 +3,10 @@ using Akka.Event;
 using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Protocol.Formats;
 using AttnRnnCluster.Protocol.Messages;
-using AttnRnnCluster.Shared.Tests.Serialization;
+using AttnRnnCluster.Shared.Tests.Protocol;
 using AttnRnnCluster.Transport;
 
-namespace AttnRnnCluster.Shared.Tests.Transfer;
+namespace AttnRnnCluster.Shared.Tests.Transport;
 
 /// <summary>
 /// Remote nodes on loopback with tiny chunks, so a modest message takes many chunks: a sender and a receiver that

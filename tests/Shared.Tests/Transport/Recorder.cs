@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Akka.Actor;
 
-namespace AttnRnnCluster.Shared.Tests.Transfer;
+namespace AttnRnnCluster.Shared.Tests.Transport;
 
 /// <summary>An actor that hands every message it gets, with its sender, to the test.</summary>
 public sealed class Recorder

@@ -1,4 +1,4 @@
-namespace AttnRnnCluster.Shared.Tests.Transfer;
+namespace AttnRnnCluster.Shared.Tests.Transport;
 
 /// <summary>A test that reads Linux's /proc, skipped with a reason elsewhere.</summary>
 public sealed class LinuxFactAttribute : FactAttribute

@@ -5,7 +5,7 @@ using Akka.Event;
 using AttnRnnCluster.Protocol.Formats;
 using AttnRnnCluster.Transport;
 
-namespace AttnRnnCluster.Shared.Tests.Transfer;
+namespace AttnRnnCluster.Shared.Tests.Transport;
 
 /// <summary>The bulk channel's two ends on loopback, without actor systems: what a server hands out, and to whom.</summary>
 public sealed class BulkServerTests : IDisposable

@@ -5,7 +5,7 @@ using AttnRnnCluster.Protocol.Messages;
 using AttnRnnCluster.Protocol.Wire;
 using AttnRnnCluster.Transport;
 
-namespace AttnRnnCluster.Shared.Tests.Serialization;
+namespace AttnRnnCluster.Shared.Tests.Protocol;
 
 public sealed class ProtocolSerializerTests(WireSystemFixture fixture) : IClassFixture<WireSystemFixture>
 {

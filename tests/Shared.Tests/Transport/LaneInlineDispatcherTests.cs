@@ -2,7 +2,7 @@ using Akka.Actor;
 using AttnRnnCluster.Protocol.Messages;
 using AttnRnnCluster.Transport;
 
-namespace AttnRnnCluster.Shared.Tests.Transfer;
+namespace AttnRnnCluster.Shared.Tests.Transport;
 
 /// <summary>
 /// Two remote nodes on loopback with message lanes; the receiving one has both kinds of lane-inline dispatcher. Each

@@ -3,7 +3,7 @@ using AttnRnnCluster.Protocol.Formats;
 using AttnRnnCluster.Protocol.Messages;
 using AttnRnnCluster.Transport;
 
-namespace AttnRnnCluster.Shared.Tests.Serialization;
+namespace AttnRnnCluster.Shared.Tests.Protocol;
 
 /// <summary>
 /// Every protocol and transport message with every field set to a non-default value (so a dropped field shows), plus the

@@ -3,11 +3,11 @@ using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Cluster;
 using AttnRnnCluster.Protocol.Messages;
-using AttnRnnCluster.Shared.Tests.Serialization;
+using AttnRnnCluster.Shared.Tests.Protocol;
 using AttnRnnCluster.Transport;
 using Xunit.Abstractions;
 
-namespace AttnRnnCluster.Shared.Tests.Transfer;
+namespace AttnRnnCluster.Shared.Tests.Transport;
 
 /// <summary>
 /// Issue 5's acceptance test: a 64 MB weight broadcast from a coordinator to 2 workers in a real 3-node cluster

@@ -4,7 +4,7 @@ using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Protocol.Formats;
 using AttnRnnCluster.Protocol.Wire;
 
-namespace AttnRnnCluster.Shared.Tests.Serialization;
+namespace AttnRnnCluster.Shared.Tests.Protocol;
 
 /// <summary>A local actor system configured with the node's wire (<see cref="NodeConfig.Wire"/>), shared by a test class.</summary>
 public sealed class WireSystemFixture : IDisposable

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using Akka.Actor;
 
-namespace AttnRnnCluster.Shared.Tests.Serialization;
+namespace AttnRnnCluster.Shared.Tests.Protocol;
 
 /// <summary>
 /// A canonical text of a message's every public property, recursively, with floats as their bit patterns: two

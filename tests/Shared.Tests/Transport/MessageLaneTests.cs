@@ -4,10 +4,10 @@ using Akka.Actor;
 using Akka.Event;
 using AttnRnnCluster.Protocol.Formats;
 using AttnRnnCluster.Protocol.Messages;
-using AttnRnnCluster.Shared.Tests.Serialization;
+using AttnRnnCluster.Shared.Tests.Protocol;
 using AttnRnnCluster.Transport;
 
-namespace AttnRnnCluster.Shared.Tests.Transfer;
+namespace AttnRnnCluster.Shared.Tests.Transport;
 
 /// <summary>
 /// Remote nodes on loopback with message lanes: two with lanes on, one with lanes off, one whose bulk channel is off

@@ -2,7 +2,7 @@ using Akka.Actor;
 using AttnRnnCluster.Protocol.Formats;
 using AttnRnnCluster.Transport;
 
-namespace AttnRnnCluster.Shared.Tests.Transfer;
+namespace AttnRnnCluster.Shared.Tests.Transport;
 
 public sealed class IncomingTransfersTests
 {

@@ -5,11 +5,11 @@ using AttnRnnCluster.Protocol.Formats;
 using AttnRnnCluster.Protocol.Messages;
 using AttnRnnCluster.Shared.Tests.Configuration;
 using AttnRnnCluster.Shared.Tests.Security;
-using AttnRnnCluster.Shared.Tests.Serialization;
+using AttnRnnCluster.Shared.Tests.Protocol;
 using AttnRnnCluster.Transport;
 using AttnRnnCluster.Transport.Security;
 
-namespace AttnRnnCluster.Shared.Tests.Transfer;
+namespace AttnRnnCluster.Shared.Tests.Transport;
 
 /// <summary>
 /// Remote nodes with mutual TLS on loopback, made as the executables make them (<see cref="ClusterTls.CreateSystem"/>),

@@ -1,6 +1,6 @@
 using AttnRnnCluster.Protocol.Wire;
 
-namespace AttnRnnCluster.Shared.Tests.Serialization;
+namespace AttnRnnCluster.Shared.Tests.Protocol;
 
 public sealed class BFloat16Tests
 {

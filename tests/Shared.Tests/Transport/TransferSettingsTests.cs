@@ -5,7 +5,7 @@ using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Protocol;
 using AttnRnnCluster.Transport;
 
-namespace AttnRnnCluster.Shared.Tests.Transfer;
+namespace AttnRnnCluster.Shared.Tests.Transport;
 
 /// <summary>The bulk channel's settings in <c>attnrnn.transfer</c> (the chunk settings are tested with the wire config).</summary>
 public sealed class TransferSettingsTests
