@@ -91,7 +91,7 @@ public sealed record TrainingRun(int SeqLen, int Hidden, int Batch, int MicroBat
         {
         }
 
-        public string? Checkpoint(long step, bool isBest) => null;
+        public void Checkpoint(long step, bool isBest) { }
 
         public void Finished(RunSummary summary)
         {

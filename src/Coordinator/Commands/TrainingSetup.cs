@@ -59,14 +59,13 @@ public sealed record TrainingSetup(TrainingPlan Plan, IDataSource Data, MasterSt
             TargetLoss: opt.TargetLoss > 0 ? opt.TargetLoss : null,
             EvalEvery: options.Run.EvalEvery,
             CheckpointEvery: options.Run.CheckpointEvery,
-            LogEvery: options.Run.LogEvery,
             MinWorkers: cluster.Enabled ? Math.Max(cluster.MinWorkers, 1) : options.Run.LocalWorkers,
             StartTimeout: cluster.StartTimeout,
             ShardTimeout: cluster.ShardTimeout,
             StragglerFactor: cluster.StragglerFactor,
-            StragglerMinimum: TimeSpan.FromMilliseconds(200),
+            StragglerMinimum: TrainingPlan.DefaultStragglerMinimum,
             MaxBadResults: cluster.MaxBadResults,
-            EvalMicroBatch: Math.Max(opt.MicroBatch, 64));
+            EvalMicroBatch: TrainingPlan.EvalMicroBatchFor(opt.MicroBatch));
         return new TrainingSetup(plan, data, master, resume != null ? options.Run.Resume : null);
     }
 

@@ -18,6 +18,7 @@ public sealed class RunJournal : ITrainingJournal, IDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<(long, double)> _train = [], _eval = [];
     private readonly List<(long, double)> _throughput = [];
+    private string? _lastCheckpoint;
 
     public RunJournal(string runFolder, CheckpointKeeper checkpoints, int logEvery, string title)
     {
@@ -53,11 +54,10 @@ public sealed class RunJournal : ITrainingJournal, IDisposable
         WritePlot();
     }
 
-    public string? Checkpoint(long step, bool isBest)
+    public void Checkpoint(long step, bool isBest)
     {
-        string path = _checkpoints.Save(step, isBest);
-        _log.Information("checkpoint step {Step} written{Best}: {Path}", step, isBest ? " (best so far)" : "", path);
-        return path;
+        _lastCheckpoint = _checkpoints.Save(step, isBest);
+        _log.Information("checkpoint step {Step} written{Best}: {Path}", step, isBest ? " (best so far)" : "", _lastCheckpoint);
     }
 
     public void Finished(RunSummary s)
@@ -71,7 +71,7 @@ public sealed class RunJournal : ITrainingJournal, IDisposable
         }
         _log.Information(
             "done: {Reason}. {Steps} steps in {Elapsed}; last train loss {TrainLoss:0.######}, last held-out loss {EvalLoss:0.######}, best {BestLoss:0.######}. Checkpoint: {Checkpoint}. Metrics: {Metrics}. Plot: {Plot}",
-            s.Reason, s.Steps, Format(s.Elapsed), s.LastTrainLoss, s.LastEvalLoss, s.BestEvalLoss, s.LastCheckpoint ?? "(none)", _metrics.Path, PlotPath);
+            s.Reason, s.Steps, Format(s.Elapsed), s.LastTrainLoss, s.LastEvalLoss, s.BestEvalLoss, _lastCheckpoint ?? "(none)", _metrics.Path, PlotPath);
     }
 
     public void Dispose() => _metrics.Dispose();

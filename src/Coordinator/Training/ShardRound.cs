@@ -1,5 +1,6 @@
-using Akka.Actor;
+using AttnRnnCluster.Model.Data;
 using AttnRnnCluster.Protocol.Messages;
+using AttnRnnCluster.Worker.Training;
 
 namespace AttnRnnCluster.Coordinator.Training;
 
@@ -20,12 +21,12 @@ public enum ResultVerdict
 /// One round of work against one version of the weights: the training step's micro-shards, or the held-out
 /// set's evaluation shards. Tracks which shards wait, which are out (with whom, since when), and the first
 /// valid result of each. Results are kept by shard index, so the sum does not depend on arrival order.
-/// Pure bookkeeping: no actors are messaged from here.
+/// Pure bookkeeping: the <see cref="TrainingLoop"/> decides what happens.
 /// </summary>
 public sealed class ShardRound
 {
     private readonly SortedSet<int> _waiting = [];
-    private readonly Dictionary<int, List<Holder>> _out = [];
+    private readonly SortedDictionary<int, List<Holder>> _out = [];
     private readonly ShardCompleted?[] _results;
     private readonly long[] _expectedCounts;
 
@@ -40,8 +41,25 @@ public sealed class ShardRound
         for (int i = 0; i < shards.Count; i++) _waiting.Add(i);
     }
 
-    /// <summary>One assignment of a shard to a worker.</summary>
-    public sealed record Holder(IActorRef Worker, DateTime Since, bool IsBackup);
+    /// <summary>
+    /// The round of <paramref name="batch"/> split into shards of <paramref name="shardSize"/> sequences (the last
+    /// may be smaller), each expected to report its own count of loss items.
+    /// </summary>
+    public static ShardRound Split(long version, WorkKind kind, Batch batch, int shardSize, int gradientLength)
+    {
+        var shards = new List<SequenceBatch>();
+        var counts = new List<long>();
+        for (int start = 0; start < batch.Count; start += shardSize)
+        {
+            var shard = batch.Slice(start, Math.Min(shardSize, batch.Count - start));
+            shards.Add(shard.ToWire());
+            counts.Add(shard.LossItems);
+        }
+        return new ShardRound(version, kind, shards, counts, gradientLength);
+    }
+
+    /// <summary>One assignment of a shard to a worker, and when it was made.</summary>
+    public sealed record Holder(WorkerId Worker, long Since);
 
     public long Version { get; }
     public WorkKind Kind { get; }
@@ -50,6 +68,8 @@ public sealed class ShardRound
     public int Completed { get; private set; }
     public bool IsComplete => Completed == _results.Length;
     public bool HasWaiting => _waiting.Count > 0;
+
+    /// <summary>The shards out at workers, by shard index (lowest first), with their holders.</summary>
     public IEnumerable<KeyValuePair<int, List<Holder>>> Outstanding => _out;
 
     /// <summary>The lowest-numbered shard that nobody holds, if any.</summary>
@@ -62,17 +82,22 @@ public sealed class ShardRound
         return true;
     }
 
-    public void MarkSent(int shard, IActorRef worker, DateTime now, bool isBackup = false)
+    /// <summary>Records that <paramref name="worker"/> was given <paramref name="shard"/> at <paramref name="now"/> (a timestamp).</summary>
+    public void MarkSent(int shard, WorkerId worker, long now)
     {
         if (!_out.TryGetValue(shard, out var holders)) _out[shard] = holders = [];
-        holders.Add(new Holder(worker, now, isBackup));
+        holders.Add(new Holder(worker, now));
     }
+
+    /// <summary>When <paramref name="worker"/> was given <paramref name="shard"/>; null when it does not hold it.</summary>
+    public long? HeldSince(int shard, WorkerId worker) =>
+        _out.TryGetValue(shard, out var holders) ? holders.Find(h => h.Worker == worker)?.Since : null;
 
     /// <summary>
     /// Starts every holder's clock again: a shard handed out ahead, while the previous step finished, could not
     /// start before now, so its time out counts from here (shard timeout, straggler backup, shard timings).
     /// </summary>
-    public void RestartClocks(DateTime now)
+    public void RestartClocks(long now)
     {
         foreach (var holders in _out.Values)
         {
@@ -81,7 +106,7 @@ public sealed class ShardRound
     }
 
     /// <summary>Checks a result and keeps it if it is the first valid one for its shard.</summary>
-    public ResultVerdict Offer(IActorRef from, ShardCompleted result, out string? problem)
+    public ResultVerdict Offer(WorkerId from, ShardCompleted result, out string? problem)
     {
         problem = null;
         if (result.Version != Version || result.Kind != Kind) return ResultVerdict.OtherRound;
@@ -103,26 +128,26 @@ public sealed class ShardRound
         return ResultVerdict.Accepted;
     }
 
-    /// <summary>A worker gave a shard back (failed, died, or timed out): it waits again unless someone else has it.</summary>
-    public void Release(IActorRef worker, int shard)
+    /// <summary>
+    /// A worker gave a shard back (failed, died, or went silent): it waits again unless someone else has it. True when
+    /// it went back to the queue.
+    /// </summary>
+    public bool Release(WorkerId worker, int shard)
     {
-        if (shard < 0 || shard >= _results.Length || _results[shard] != null) return;
-        if (_out.TryGetValue(shard, out var holders))
-        {
-            holders.RemoveAll(h => h.Worker.Equals(worker));
-            if (holders.Count > 0) return;
-            _out.Remove(shard);
-        }
+        if (shard < 0 || shard >= _results.Length || _results[shard] != null) return false;
+        if (!_out.TryGetValue(shard, out var holders) || holders.RemoveAll(h => h.Worker == worker) == 0 || holders.Count > 0)
+            return false;
+        _out.Remove(shard);
         _waiting.Add(shard);
+        return true;
     }
 
-    /// <summary>Every shard a worker holds goes back to the queue (unless another worker holds it too). Returns how many.</summary>
-    public int ReleaseAll(IActorRef worker)
-    {
-        var held = _out.Where(kv => kv.Value.Any(h => h.Worker.Equals(worker))).Select(kv => kv.Key).ToList();
-        foreach (int shard in held) Release(worker, shard);
-        return held.Count;
-    }
+    /// <summary>Every shard the worker holds is released; returns how many went back to the queue (none another worker holds).</summary>
+    public int ReleaseAll(WorkerId worker) => ShardsHeldBy(worker).Count(shard => Release(worker, shard));
+
+    /// <summary>The shards <paramref name="worker"/> holds, lowest first.</summary>
+    public List<int> ShardsHeldBy(WorkerId worker) =>
+        _out.Where(kv => kv.Value.Exists(h => h.Worker == worker)).Select(kv => kv.Key).ToList();
 
     /// <summary>The results in shard order; only once the round is complete.</summary>
     public IReadOnlyList<ShardCompleted> ResultsInShardOrder()

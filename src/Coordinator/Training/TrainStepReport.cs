@@ -16,18 +16,3 @@ public sealed record TrainStepReport(
     double LearningRate,
     double GradientNorm,
     TimeSpan? Eta);
-
-/// <summary>One evaluation on the held-out set.</summary>
-public sealed record EvalReport(long Step, double Loss, long Items, double Ms);
-
-/// <summary>How the run ended.</summary>
-public sealed record RunSummary(
-    long Steps,
-    double? LastTrainLoss,
-    double? LastEvalLoss,
-    double? BestEvalLoss,
-    bool ReachedTarget,
-    string Reason,
-    TimeSpan Elapsed,
-    string? LastCheckpoint,
-    bool Failed = false) : Akka.Actor.INoSerializationVerificationNeeded;

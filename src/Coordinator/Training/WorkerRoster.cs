@@ -1,19 +1,24 @@
-using Akka.Actor;
 using AttnRnnCluster.Protocol.Messages;
 
 namespace AttnRnnCluster.Coordinator.Training;
 
-/// <summary>One registered worker as the coordinator sees it.</summary>
-public sealed class WorkerEntry(IActorRef actor, string name, int capacity, int threads)
+/// <summary>One registered worker as the training loop sees it.</summary>
+public sealed class WorkerEntry(WorkerId id, string name, string path, string location, int capacity, long joinedAt)
 {
-    public IActorRef Actor { get; } = actor;
+    public WorkerId Id { get; } = id;
     public string Name { get; } = name;
+    /// <summary>Its actor's path: what identifies it across registrations (an excluded worker may not come back).</summary>
+    public string Path { get; } = path;
+    /// <summary>Where it runs, for the log: its node's address, or "in-process".</summary>
+    public string Location { get; } = location;
+    /// <summary>Its pull window: how many shards it is given at once (one computing, the rest queued).</summary>
     public int Capacity { get; } = capacity;
-    public int Threads { get; } = threads;
     /// <summary>Assignments sent and not yet answered, by (version, kind, shard).</summary>
     public HashSet<(long Version, WorkKind Kind, int Shard)> InFlight { get; } = [];
     public int BadResults { get; set; }
-    /// <summary>True while one of its shards has outlived the shard timeout; it gets no new work until it answers.</summary>
+    /// <summary>The last time (a timestamp) anything came from it: registration, a result, a failure, a progress beat.</summary>
+    public long LastHeard { get; set; } = joinedAt;
+    /// <summary>True once it has been silent for the shard timeout; it gets no new work until it is heard from again.</summary>
     public bool Suspect { get; set; }
     /// <summary>Room in its window counting everything it holds: for handing out the next step's shards ahead.</summary>
     public int FreeSlots => Suspect ? 0 : Math.Max(0, Capacity - InFlight.Count);
@@ -27,35 +32,42 @@ public sealed class WorkerEntry(IActorRef actor, string name, int capacity, int 
         Suspect ? 0 : Math.Max(0, Capacity - InFlight.Count(k => k.Version == version && k.Kind == kind));
 
     public bool HoldsWorkOf(long version, WorkKind kind) => InFlight.Any(k => k.Version == version && k.Kind == kind);
-    public string Describe() => $"{Name} ({Actor.Path.Address}{(Actor.Path.Address.HasGlobalScope ? "" : " in-process")})";
+
+    public string Describe() => $"{Name} ({Location})";
 }
 
-/// <summary>The registered workers, in registration order (the order work is handed out in).</summary>
+/// <summary>The registered workers, in registration order (the order work is handed out in), and the excluded ones.</summary>
 public sealed class WorkerRoster
 {
+    /// <summary>
+    /// The largest pull window a worker may ask for. A window only needs to hide the round trip between two shards;
+    /// one that asks for hundreds would hoard a whole step's shards and leave the other workers idle.
+    /// </summary>
+    public const int MaxWindow = 16;
+
     private readonly List<WorkerEntry> _workers = [];
     private readonly HashSet<string> _excluded = [];
 
     public int Count => _workers.Count;
     public IReadOnlyList<WorkerEntry> All => _workers;
 
-    public WorkerEntry? Find(IActorRef actor) => _workers.FirstOrDefault(w => w.Actor.Equals(actor));
+    public WorkerEntry? Find(WorkerId id) => _workers.Find(w => w.Id == id);
 
-    public WorkerEntry Add(IActorRef actor, string name, int capacity, int threads)
+    public WorkerEntry Add(WorkerId id, string name, string path, string location, int capacity, long now)
     {
-        var entry = new WorkerEntry(actor, name, Math.Clamp(capacity, 1, 16), threads);
+        var entry = new WorkerEntry(id, name, path, location, Math.Clamp(capacity, 1, MaxWindow), now);
         _workers.Add(entry);
         return entry;
     }
 
-    public bool Remove(IActorRef actor) => _workers.RemoveAll(w => w.Actor.Equals(actor)) > 0;
+    public void Remove(WorkerId id) => _workers.RemoveAll(w => w.Id == id);
 
-    /// <summary>Excluded workers (too many bad results) may not register again under the same address.</summary>
+    /// <summary>An excluded worker (too many bad results) may not register again from the same actor path.</summary>
     public void Exclude(WorkerEntry worker)
     {
-        _excluded.Add(worker.Actor.Path.ToString());
-        Remove(worker.Actor);
+        _excluded.Add(worker.Path);
+        Remove(worker.Id);
     }
 
-    public bool IsExcluded(IActorRef actor) => _excluded.Contains(actor.Path.ToString());
+    public bool IsExcluded(string path) => _excluded.Contains(path);
 }

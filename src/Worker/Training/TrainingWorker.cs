@@ -24,6 +24,7 @@ public sealed class TrainingWorker : ReceiveActor
     private IActorRef? _coordinator;
     private IGradientEngine? _engine;
     private long _version = -1;
+    private TimeSpan _progressInterval = TimeSpan.FromSeconds(1);
     private PayloadTransport _transport = null!;
 
     public TrainingWorker(WorkerSettings settings, Func<ModelConfig, IGradientEngine> engineFactory, IActorRef? coordinator)
@@ -80,6 +81,7 @@ public sealed class TrainingWorker : ReceiveActor
         _engine?.Dispose();
         _engine = _engineFactory(config);
         _version = -1;
+        _progressInterval = TimeSpan.FromMilliseconds(accepted.ProgressIntervalMs);
         _log.Info("Registered with {0} for run {1}: {2} parameters", Sender.Path, accepted.RunId, _engine.Layout.TotalSize);
     }
 
@@ -115,7 +117,10 @@ public sealed class TrainingWorker : ReceiveActor
         }
         try
         {
+            // The coordinator judges a worker by its silence: while this thread computes, another says it is at it.
+            using var beats = new ProgressBeats(_transport, replyTo, Self, new ShardProgress(assignment.Version, assignment.Kind, assignment.ShardIndex), _progressInterval);
             var watch = Stopwatch.StartNew();
+            if (_settings.InjectedDelay > TimeSpan.Zero) Thread.Sleep(_settings.InjectedDelay);
             var batch = assignment.Batch.ToBatch();
             ShardCompleted result;
             if (assignment.Kind == WorkKind.Train)
@@ -128,7 +133,6 @@ public sealed class TrainingWorker : ReceiveActor
                 var (lossSum, count) = _engine.Evaluate(batch);
                 result = new ShardCompleted(assignment.Version, assignment.Kind, assignment.ShardIndex, null, lossSum, count, 0);
             }
-            if (_settings.InjectedDelay > TimeSpan.Zero) Thread.Sleep(_settings.InjectedDelay);
             _transport.Tell(replyTo, result with { ComputeMilliseconds = watch.Elapsed.TotalMilliseconds }, Self);
         }
         catch (ArgumentException e)

@@ -142,6 +142,22 @@ public sealed class ProcessClusterTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(await InProcessWeights(4), ClusterWeights());
     }
 
+    [Fact]
+    public async Task A_shard_that_computes_longer_than_the_shard_timeout_stays_with_its_worker_which_says_it_is_computing()
+    {
+        int port = NodeProcess.FreePort();
+        // Every shard takes 2.5 s against a shard timeout of 1 s: only the worker's progress beats keep it.
+        var coordinator = StartCoordinator(port, steps: 1, minWorkers: 1, "--shard-timeout", "1");
+        var busy = StartWorker(port, "worker-busy", "--inject-delay-ms", "2500");
+
+        Assert.Equal(0, await coordinator.ExitCodeAsync(RunLimit));
+        Assert.Equal(0, await busy.ExitCodeAsync(TimeSpan.FromMinutes(1)));
+        string log = coordinator.Output();
+        Assert.Contains("done: reached the step cap (1)", log);
+        Assert.DoesNotContain("has been silent", log);
+        Assert.Equal(await InProcessWeights(1), ClusterWeights());
+    }
+
     private static async Task Until(Func<bool> condition, string what)
     {
         var limit = DateTime.UtcNow + RunLimit;

@@ -9,7 +9,11 @@ using AttnRnnCluster.Worker.Training;
 
 namespace AttnRnnCluster.Cluster.Tests.Training;
 
-/// <summary>The coordinator against misbehaving workers, in one actor system with a real worker beside a test probe.</summary>
+/// <summary>
+/// The coordinator actor against misbehaving workers, in one actor system with a real worker beside a test probe. The
+/// rules themselves are tested on the loop alone (<see cref="TrainingLoopTests"/>); these check that the actor carries
+/// them out with real messages and TorchSharp, and that the result stays the in-process run's bits.
+/// </summary>
 public sealed class CoordinatorFaultTests : TestKit, IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("attnrnn-faults-").FullName;

@@ -24,18 +24,15 @@ public static class InProcessTraining
 
     /// <summary>
     /// A coordinator actor for <see cref="SmallAdding"/> in <paramref name="system"/>, with no workers: the test brings
-    /// them (probes or real worker actors). <paramref name="noBackups"/>: no straggler backups, so which worker gets
-    /// which shard depends only on the test.
+    /// them (probes or real worker actors).
     /// </summary>
-    public static (IActorRef Coordinator, TrainingSetup Setup) StartCoordinator(
-        ActorSystem system, string runFolder, int steps, int minWorkers, bool noBackups = false)
+    public static (IActorRef Coordinator, TrainingSetup Setup) StartCoordinator(ActorSystem system, string runFolder, int steps, int minWorkers)
     {
         var options = SmallAdding(runFolder, steps);
         options = options with { Run = options.Run with { LocalWorkers = minWorkers } };
         var setup = TrainingSetup.Create(options);
-        var plan = noBackups ? setup.Plan with { StragglerMinimum = TimeSpan.FromHours(1) } : setup.Plan;
         var journal = new RecordingJournal(setup, options);
-        return (system.ActorOf(TrainingCoordinator.Props(plan, setup.Data, setup.Master, journal, "test-run")), setup);
+        return (system.ActorOf(TrainingCoordinator.Props(setup.Plan, setup.Data, setup.Master, journal, "test-run")), setup);
     }
 
     public static async Task<Outcome> RunAsync(TrainingOptions options, int workers, string? extraHocon = null)
@@ -58,7 +55,7 @@ public static class InProcessTraining
         public List<EvalReport> Evals { get; } = [];
         public void Step(TrainStepReport report) => Steps.Add(report);
         public void Evaluated(EvalReport report) => Evals.Add(report);
-        public string? Checkpoint(long step, bool isBest) => _keeper.Save(step, isBest);
+        public void Checkpoint(long step, bool isBest) => _keeper.Save(step, isBest);
         public void Finished(RunSummary summary) { }
     }
 }

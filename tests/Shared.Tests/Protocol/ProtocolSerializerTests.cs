@@ -69,7 +69,7 @@ public sealed class ProtocolSerializerTests(WireSystemFixture fixture) : IClassF
         Assert.Equal(new Dictionary<string, string>
         {
             ["RegisterWorker"] = "rw", ["WorkerAccepted"] = "wa", ["WorkerRefused"] = "wr", ["TrainingFinished"] = "tf",
-            ["WeightsUpdate"] = "wu", ["ShardAssignment"] = "sa", ["ShardCompleted"] = "sc", ["ShardFailed"] = "sf",
+            ["WeightsUpdate"] = "wu", ["ShardAssignment"] = "sa", ["ShardCompleted"] = "sc", ["ShardFailed"] = "sf", ["ShardProgress"] = "sp",
         }, ProtocolSerializer.Formats.ToDictionary(f => f.Type.Name, f => f.Manifest));
         Assert.Equal(new Dictionary<string, string>
         {

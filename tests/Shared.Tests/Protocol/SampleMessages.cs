@@ -22,7 +22,7 @@ public static class SampleMessages
     [
         ("RegisterWorker", new RegisterWorker("worker-1 ✓ ünïcode", 7, "0.107.0", "2.10.0", 3, 2)),
         ("RegisterWorker empty strings", new RegisterWorker("", 0, "", "", 0, 0)),
-        ("WorkerAccepted", new WorkerAccepted("run-42", """{"hidden":64,"kind":"adding"}""", 123_456)),
+        ("WorkerAccepted", new WorkerAccepted("run-42", """{"hidden":64,"kind":"adding"}""", 123_456, 15_000)),
         ("WorkerRefused", new WorkerRefused("protocol revision 2, this coordinator speaks 1")),
         ("TrainingFinished", new TrainingFinished("reached 100 steps")),
         ("WeightsUpdate", new WeightsUpdate(long.MaxValue - 3, Parameters(SpecialFloats))),
@@ -41,6 +41,7 @@ public static class SampleMessages
         ("ShardCompleted evaluation (no gradient)", new ShardCompleted(9, WorkKind.Evaluate, 5, null, double.NaN, 1, -0.0)),
         ("ShardCompleted empty gradient", new ShardCompleted(10, WorkKind.Train, 6, [], 0, 0, 0)),
         ("ShardFailed", new ShardFailed(11, WorkKind.Evaluate, 12, "out of memory")),
+        ("ShardProgress", new ShardProgress(12, WorkKind.Train, 13)),
         ("PayloadChunk", new PayloadChunk(
             new PayloadHeader(17, 1024, 3000, 0xDEADBEEF, ProtocolSerializer.SerializerId, "wu", someActor, someActor), 2, new byte[] { 1, 2, 3, 255 })),
         ("PayloadChunk without sender", new PayloadChunk(

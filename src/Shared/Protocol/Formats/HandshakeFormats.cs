@@ -24,17 +24,20 @@ internal static class HandshakeFormats
             Threads: r.ReadInt32(nameof(Messages.RegisterWorker.Threads)),
             Capacity: r.ReadInt32(nameof(Messages.RegisterWorker.Capacity))));
 
-    public static readonly MessageFormat WorkerAccepted = MessageFormat.Of<WorkerAccepted>("wa", 1,
+    /// <summary>Version 2: the progress interval (revision 4).</summary>
+    public static readonly MessageFormat WorkerAccepted = MessageFormat.Of<WorkerAccepted>("wa", 2,
         static (w, m, _) =>
         {
             w.WriteString(m.RunId, nameof(m.RunId));
             w.WriteString(m.ModelConfigJson, nameof(m.ModelConfigJson));
             w.WriteInt32(m.ParameterCount);
+            w.WriteInt32(m.ProgressIntervalMs);
         },
         static r => new WorkerAccepted(
             RunId: r.ReadString(nameof(Messages.WorkerAccepted.RunId)),
             ModelConfigJson: r.ReadString(nameof(Messages.WorkerAccepted.ModelConfigJson)),
-            ParameterCount: r.ReadInt32(nameof(Messages.WorkerAccepted.ParameterCount))));
+            ParameterCount: r.ReadInt32(nameof(Messages.WorkerAccepted.ParameterCount)),
+            ProgressIntervalMs: r.ReadInt32(nameof(Messages.WorkerAccepted.ProgressIntervalMs), 1, int.MaxValue)));
 
     public static readonly MessageFormat WorkerRefused = MessageFormat.Of<WorkerRefused>("wr", 1,
         static (w, m, _) => w.WriteString(m.Reason, nameof(m.Reason)),

@@ -30,6 +30,7 @@ public sealed class ProtocolSerializer : FormatSerializer
         ShardFormats.ShardAssignment,
         ShardFormats.ShardCompleted,
         ShardFormats.ShardFailed,
+        ShardFormats.ShardProgress,
     ];
 
     /// <summary>Called by Akka: the precision comes from <see cref="PrecisionOption"/> (f32 when absent).</summary>

@@ -39,6 +39,13 @@ internal static class ShardFormats
             Count: r.ReadInt64(nameof(Messages.ShardCompleted.Count)),
             ComputeMilliseconds: r.ReadDouble(nameof(Messages.ShardCompleted.ComputeMilliseconds))));
 
+    public static readonly MessageFormat ShardProgress = MessageFormat.Of<ShardProgress>("sp", 1,
+        static (w, m, _) => WriteShardId(w, m.Version, m.Kind, m.ShardIndex),
+        static r => new ShardProgress(
+            Version: r.ReadInt64(nameof(Messages.ShardProgress.Version)),
+            Kind: r.ReadEnum<WorkKind>(nameof(Messages.ShardProgress.Kind)),
+            ShardIndex: r.ReadInt32(nameof(Messages.ShardProgress.ShardIndex))));
+
     public static readonly MessageFormat ShardFailed = MessageFormat.Of<ShardFailed>("sf", 1,
         static (w, m, _) =>
         {

@@ -5,7 +5,8 @@ namespace AttnRnnCluster.Protocol.Messages;
 /// 1: the first release. 2: the bulk channel's messages (a revision-1 node cannot read a PayloadOffer).
 /// 3: message lanes (a revision-2 node cannot read a LaneRequest: its peer waits for an answer, then uses Akka).
 /// 4: the transport's messages left this protocol for a serializer of their own (a revision-3 node's LaneRequest does
-/// not decode here, so it falls back to Akka and is refused at registration). From 4 on, a change of the transport
+/// not decode here, so it falls back to Akka and is refused at registration); workers send <see cref="ShardProgress"/>
+/// while they compute, at the interval <see cref="WorkerAccepted"/> gives them. From 4 on, a change of the transport
 /// changes only the transport's own format versions, never this number.
 /// </summary>
 public static class ProtocolRevision

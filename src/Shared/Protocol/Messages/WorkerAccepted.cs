@@ -2,6 +2,7 @@ namespace AttnRnnCluster.Protocol.Messages;
 
 /// <summary>
 /// Coordinator → worker: registration accepted. The model configuration travels as the same JSON that
-/// checkpoints store; the current weights follow in a <see cref="WeightsUpdate"/>.
+/// checkpoints store; the current weights follow in a <see cref="WeightsUpdate"/>. While it computes a shard, the
+/// worker sends a <see cref="ShardProgress"/> every <paramref name="ProgressIntervalMs"/> milliseconds.
 /// </summary>
-public sealed record WorkerAccepted(string RunId, string ModelConfigJson, int ParameterCount) : IProtocolMessage;
+public sealed record WorkerAccepted(string RunId, string ModelConfigJson, int ParameterCount, int ProgressIntervalMs) : IProtocolMessage;

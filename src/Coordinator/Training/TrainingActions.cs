@@ -1,0 +1,35 @@
+using AttnRnnCluster.Protocol.Messages;
+using Serilog.Events;
+
+namespace AttnRnnCluster.Coordinator.Training;
+
+/// <summary>What a <see cref="TrainingLoop"/> asks to be done, in order: the coordinator actor does each as it comes.</summary>
+public interface ITrainingAction;
+
+/// <summary>A protocol message to one worker.</summary>
+public sealed record Send(WorkerId To, IProtocolMessage Message) : ITrainingAction;
+
+/// <summary>One message to several workers, encoded once (the new weights after a step).</summary>
+public sealed record Broadcast(IReadOnlyList<WorkerId> To, IProtocolMessage Message) : ITrainingAction;
+
+public sealed record ReportStep(TrainStepReport Report) : ITrainingAction;
+
+public sealed record ReportEvaluation(EvalReport Report) : ITrainingAction;
+
+/// <summary>Save the master weights and optimizer after <paramref name="Step"/> steps.</summary>
+public sealed record WriteCheckpoint(long Step, bool IsBest) : ITrainingAction;
+
+/// <summary>The run is over; the workers have been told.</summary>
+public sealed record Finish(RunSummary Summary) : ITrainingAction;
+
+/// <summary>A line for the run's log.</summary>
+public sealed record Note(LogEventLevel Level, string Text) : ITrainingAction
+{
+    public static Note Debug(FormattableString text) => Of(LogEventLevel.Debug, text);
+    public static Note Info(FormattableString text) => Of(LogEventLevel.Information, text);
+    public static Note Warn(FormattableString text) => Of(LogEventLevel.Warning, text);
+    public static Note Error(FormattableString text) => Of(LogEventLevel.Error, text);
+
+    /// <summary>Numbers in the log are written the same way on every machine.</summary>
+    private static Note Of(LogEventLevel level, FormattableString text) => new(level, text.ToString(System.Globalization.CultureInfo.InvariantCulture));
+}

@@ -1,0 +1,27 @@
+using AttnRnnCluster.Protocol.Messages;
+
+namespace AttnRnnCluster.Coordinator.Training;
+
+/// <summary>What can happen to a <see cref="TrainingLoop"/>: the coordinator actor turns each message into one of these.</summary>
+public interface ITrainingEvent;
+
+/// <summary>
+/// A worker asked to take part. <paramref name="Path"/> identifies it across registrations (exclusion is by path);
+/// <paramref name="Location"/> is where it runs, for the log.
+/// </summary>
+public sealed record WorkerRegistered(WorkerId Worker, string Path, string Location, RegisterWorker Registration) : ITrainingEvent;
+
+/// <summary>A worker is gone (its actor or process ended, or its node was downed).</summary>
+public sealed record WorkerLost(WorkerId Worker, string Why) : ITrainingEvent;
+
+public sealed record ResultReceived(WorkerId Worker, ShardCompleted Result) : ITrainingEvent;
+
+public sealed record FailureReceived(WorkerId Worker, ShardFailed Failure) : ITrainingEvent;
+
+public sealed record ProgressReceived(WorkerId Worker, ShardProgress Progress) : ITrainingEvent;
+
+/// <summary>Time passed: the loop checks its deadlines (start timeout, silent workers, stragglers).</summary>
+public sealed record Tick : ITrainingEvent
+{
+    public static readonly Tick Now = new();
+}

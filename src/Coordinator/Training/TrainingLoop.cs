@@ -1,0 +1,397 @@
+using AttnRnnCluster.Model;
+using AttnRnnCluster.Model.Data;
+using AttnRnnCluster.Protocol.Messages;
+
+namespace AttnRnnCluster.Coordinator.Training;
+
+/// <summary>
+/// Synchronous data-parallel training as plain code: it takes events (a worker joined or was lost, a result, a failure,
+/// progress, time passing) and emits actions (send, broadcast, report, checkpoint, finish), in order, which the
+/// coordinator actor performs as they come. Time comes from a <see cref="TimeProvider"/>: tests use a fake clock.
+/// A step, top to bottom: <see cref="StartStep"/> builds the batch from (seed, step) and splits it into micro-shards;
+/// <see cref="Dispatch"/> hands shards to workers as their windows free up, then backs up stragglers and hands out the
+/// next step ahead; <see cref="OnResult"/> keeps the first valid result of each shard; <see cref="FinishStep"/> sums
+/// them in shard order, steps the optimizer, broadcasts the weights and reports; <see cref="AfterStep"/> evaluates,
+/// checkpoints, stops or goes on. Faults (<see cref="OnFailure"/>, <see cref="Forget"/>, <see cref="OnTick"/>): a failed,
+/// lost or silent worker's shards go back to the queue; too many bad results exclude a worker. The result depends only
+/// on (seed, settings), never on who computed what or when.
+/// </summary>
+public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterState master, string runId, TimeProvider time, Action<ITrainingAction> act)
+{
+    private readonly WorkerRoster _workers = new();
+    private readonly ShardTimings _timings = new();
+    private readonly long _createdAt = time.GetTimestamp();
+    private readonly long _firstStep = master.Version + 1;
+    private bool _started;
+    /// <summary>The round being computed: a training step, or the evaluation after one.</summary>
+    private ShardRound? _round;
+    /// <summary>The next step's shards, handed out ahead while this step's last results come in.</summary>
+    private PreparedStep? _ahead;
+    private StepClock _clock = new(time);
+    private double? _lastTrainLoss, _lastEvalLoss, _bestEvalLoss;
+
+    /// <summary>How the run ended; null while it goes on.</summary>
+    public RunSummary? Summary { get; private set; }
+
+    private sealed record PreparedStep(ShardRound Round, long Examples, long? Tokens);
+
+    public void Start() => Do(Note.Info($"Coordinator ready: waiting for {plan.MinWorkers} worker(s), step {_firstStep} of {plan.MaxSteps} next"));
+
+    public void Handle(ITrainingEvent e)
+    {
+        if (Summary != null)
+        {
+            // A worker that joins a finished run is told so at once, instead of waiting for work that never comes.
+            if (e is WorkerRegistered late) Do(new Send(late.Worker, new TrainingFinished(Summary.Reason)));
+            return;
+        }
+        switch (e)
+        {
+            case WorkerRegistered joined: Register(joined); break;
+            case ResultReceived received: OnResult(received.Worker, received.Result); break;
+            case FailureReceived failed: OnFailure(failed.Worker, failed.Failure); break;
+            case ProgressReceived progress: Heard(progress.Worker); break;
+            case WorkerLost lost: Forget(lost.Worker, lost.Why); break;
+            case Tick: OnTick(); break;
+        }
+    }
+
+    private void Register(WorkerRegistered joined)
+    {
+        var m = joined.Registration;
+        if (m.ProtocolRevision != ProtocolRevision.Current)
+        {
+            string reason = $"protocol revision {m.ProtocolRevision} is not this coordinator's {ProtocolRevision.Current}: run the same AttnRnnCluster version everywhere";
+            Do(Note.Error($"Refused worker {m.WorkerName} at {joined.Location}: {reason}"));
+            Do(new Send(joined.Worker, new WorkerRefused(reason)));
+            return;
+        }
+        if (_workers.IsExcluded(joined.Path))
+        {
+            Do(new Send(joined.Worker, new WorkerRefused("excluded after repeated bad results")));
+            return;
+        }
+        var worker = _workers.Find(joined.Worker);
+        if (worker == null)
+        {
+            worker = _workers.Add(joined.Worker, m.WorkerName, joined.Path, joined.Location, m.Capacity, Now);
+            Do(Note.Info($"Worker {worker.Describe()} joined (TorchSharp {m.TorchSharpVersion}, libtorch {m.LibTorchVersion}, {m.Threads} thread(s), window {worker.Capacity}); {_workers.Count} active"));
+        }
+        Heard(worker.Id);
+        int progressMs = (int)plan.ProgressInterval.TotalMilliseconds;
+        Do(new Send(worker.Id, new WorkerAccepted(runId, ModelConfigJson.Serialize(master.Config), master.Layout.TotalSize, progressMs)));
+        Do(new Send(worker.Id, master.WeightsMessage()));
+        if (_started)
+            Dispatch();
+        else if (_workers.Count >= plan.MinWorkers)
+        {
+            _started = true;
+            Do(Note.Info($"{_workers.Count} of {plan.MinWorkers} workers joined: training starts at step {_firstStep}"));
+            StartStep(_firstStep);
+        }
+        else
+            Do(Note.Info($"Waiting for {plan.MinWorkers - _workers.Count} more worker(s) before training starts (have {_workers.Count})"));
+    }
+
+    /// <summary>Step <paramref name="step"/> (1-based) starts from the weights of version step - 1.</summary>
+    private void StartStep(long step)
+    {
+        if (_ahead is { } ahead && ahead.Round.Version == step - 1)
+        {
+            // Built and handed out while the previous step finished: its time, and its shards' clocks, start now.
+            _ahead = null;
+            _round = ahead.Round;
+            _round.RestartClocks(Now);
+            _clock = new StepClock(time, 0, ahead.Examples, ahead.Tokens);
+        }
+        else
+        {
+            long building = Now;
+            var prepared = PrepareStep(step);
+            _round = prepared.Round;
+            _clock = new StepClock(time, time.GetElapsedTime(building).TotalMilliseconds, prepared.Examples, prepared.Tokens);
+        }
+        Dispatch();
+    }
+
+    private PreparedStep PrepareStep(long step)
+    {
+        var batch = data.TrainBatch(step - 1, plan.GlobalBatch);
+        var round = ShardRound.Split(step - 1, WorkKind.Train, batch, plan.MicroBatch, master.Layout.TotalSize);
+        return new PreparedStep(round, batch.Count, batch.Tokens != null ? batch.LossItems : null);
+    }
+
+    private void StartEvaluation()
+    {
+        var heldOut = data.HeldOut!;
+        _round = ShardRound.Split(master.Version, WorkKind.Evaluate, heldOut, plan.EvalMicroBatch, gradientLength: 0);
+        _clock = new StepClock(time, 0, heldOut.Count);
+        Dispatch();
+    }
+
+    private bool EvaluatesAfter(long step) => data.HeldOut != null && (step % plan.EvalEvery == 0 || step >= plan.MaxSteps);
+
+    /// <summary>
+    /// This round's waiting shards go to workers with free window slots, in registration order; once all are out,
+    /// stragglers are backed up and the remaining slots take the next step's shards.
+    /// </summary>
+    private void Dispatch()
+    {
+        if (_round == null) return;
+        HandOut(_round, ahead: false);
+        if (_round.HasWaiting) return;
+        BackUpStragglers(_round);
+        HandOutNextStepAhead(_round);
+    }
+
+    private void HandOut(ShardRound round, bool ahead)
+    {
+        for (bool gaveWork = true; round.HasWaiting && gaveWork;)
+        {
+            gaveWork = false;
+            foreach (var worker in _workers.All)
+            {
+                int free = ahead ? worker.FreeSlots : worker.FreeSlotsFor(round.Version, round.Kind);
+                if (free <= 0 || !round.TryTakeWaiting(out int shard)) continue;
+                Assign(worker, round, shard);
+                gaveWork = true;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The next step's batch does not depend on this step's result, so its shards can travel while this step's last
+    /// shards compute; a worker parks them until the new weights arrive and starts at once. Only a step that surely
+    /// follows (no evaluation or end of run in between) is handed out ahead. The sum is unchanged: results are still
+    /// kept by shard index.
+    /// </summary>
+    private void HandOutNextStepAhead(ShardRound round)
+    {
+        long step = round.Version + 1;
+        if (round.Kind != WorkKind.Train || step >= plan.MaxSteps || EvaluatesAfter(step)) return;
+        _ahead ??= PrepareStep(step + 1);
+        HandOut(_ahead.Round, ahead: true);
+    }
+
+    /// <summary>
+    /// With nothing left to hand out, an idle worker recomputes a shard that has been out much longer than is usual;
+    /// whichever result comes first is used (both are the same bits).
+    /// </summary>
+    private void BackUpStragglers(ShardRound round)
+    {
+        if (_timings.MedianMs is not { } median) return;
+        double limitMs = Math.Max(plan.StragglerFactor * median, plan.StragglerMinimum.TotalMilliseconds);
+        foreach (var (shard, holders) in round.Outstanding.ToList())
+        {
+            if (holders.Count != 1) continue;
+            var slow = holders[0];
+            double ageMs = time.GetElapsedTime(slow.Since).TotalMilliseconds;
+            if (ageMs < limitMs) continue;
+            // Shards a worker holds for the next step cannot start before this one ends: it counts as idle.
+            var idle = _workers.All.FirstOrDefault(w => !w.Suspect && !w.HoldsWorkOf(round.Version, round.Kind) && w.Id != slow.Worker);
+            if (idle == null) return;
+            string slowName = _workers.Find(slow.Worker)?.Describe() ?? slow.Worker.ToString();
+            Do(Note.Warn($"Straggler: {slowName} has had shard {shard} of step {round.Version + 1} for {ageMs:0} ms ({ageMs / median:0.0}x the median {median:0} ms); {idle.Describe()} computes it too"));
+            Assign(idle, round, shard);
+        }
+    }
+
+    private void Assign(WorkerEntry worker, ShardRound round, int shard)
+    {
+        round.MarkSent(shard, worker.Id, Now);
+        worker.InFlight.Add((round.Version, round.Kind, shard));
+        Do(new Send(worker.Id, new ShardAssignment(round.Version, round.Kind, shard, round.Shards[shard])));
+    }
+
+    private void OnResult(WorkerId from, ShardCompleted result)
+    {
+        var worker = _workers.Find(from);
+        if (worker == null)
+        {
+            Do(Note.Debug($"Dropped a result from unregistered {from}"));
+            return;
+        }
+        Heard(from);
+        if (!worker.InFlight.Remove((result.Version, result.Kind, result.ShardIndex)))
+        {
+            Do(Note.Warn($"Dropped a result from {worker.Describe()} for shard {result.ShardIndex} of version {result.Version} that was not assigned to it"));
+            Dispatch();
+            return;
+        }
+        if (_round == null) return;
+        // A result for the step handed out ahead can only come after its weights, i.e. once that step has started;
+        // it is kept with its own round all the same, so no accounting depends on that.
+        var round = _ahead?.Round is { } ahead && ahead.Version == result.Version && ahead.Kind == result.Kind ? ahead : _round;
+        long? heldSince = round.HeldSince(result.ShardIndex, from);
+        switch (round.Offer(from, result, out string? problem))
+        {
+            case ResultVerdict.Accepted when round == _round:
+                if (heldSince is { } since) _timings.Add(time.GetElapsedTime(since).TotalMilliseconds);
+                _clock.Compute(from, result.ComputeMilliseconds);
+                break;
+            case ResultVerdict.Invalid:
+                worker.BadResults++;
+                Do(Note.Warn($"Rejected a result from {worker.Describe()} ({worker.BadResults} bad so far): {problem}; the shard is computed again"));
+                if (worker.BadResults >= plan.MaxBadResults) Exclude(worker);
+                break;
+            case ResultVerdict.Duplicate:
+                Do(Note.Debug($"Dropped a second result for shard {result.ShardIndex} from {worker.Describe()}"));
+                break;
+        }
+        if (_round.IsComplete) FinishRound();
+        else Dispatch();
+    }
+
+    private void OnFailure(WorkerId from, ShardFailed failure)
+    {
+        var worker = _workers.Find(from);
+        if (worker == null) return;
+        Heard(from);
+        worker.InFlight.Remove((failure.Version, failure.Kind, failure.ShardIndex));
+        foreach (var round in new[] { _round, _ahead?.Round })
+        {
+            if (round == null || failure.Version != round.Version || failure.Kind != round.Kind) continue;
+            Do(Note.Warn($"Worker {worker.Describe()} could not compute shard {failure.ShardIndex} of step {round.Version + 1}: {failure.Reason}"));
+            round.Release(from, failure.ShardIndex);
+        }
+        Dispatch();
+    }
+
+    /// <summary>Anything from a worker shows it is alive; one that was silent gets work again.</summary>
+    private void Heard(WorkerId from)
+    {
+        if (_workers.Find(from) is not { } worker) return;
+        worker.LastHeard = Now;
+        if (!worker.Suspect) return;
+        worker.Suspect = false;
+        Do(Note.Info($"Worker {worker.Describe()} answered again"));
+    }
+
+    private void OnTick()
+    {
+        if (!_started)
+        {
+            if (time.GetElapsedTime(_createdAt) >= plan.StartTimeout)
+                Finish($"only {_workers.Count} of {plan.MinWorkers} workers joined within {plan.StartTimeout.TotalSeconds:0}s", failed: true);
+            return;
+        }
+        TakeShardsFromSilentWorkers();
+        Dispatch();
+    }
+
+    /// <summary>
+    /// The shard timeout measures silence: a worker that has said nothing (no result, failure or progress beat) for
+    /// that long since it was given its oldest shard of this round loses this round's shards to the others, and gets
+    /// no new work until it is heard from again. A worker that is computing sends beats, so a long shard is never taken
+    /// from it; one that hangs or is cut off falls silent. Shards handed out ahead start their clocks with their step.
+    /// </summary>
+    private void TakeShardsFromSilentWorkers()
+    {
+        var round = _round!;
+        foreach (var worker in _workers.All.Where(w => !w.Suspect))
+        {
+            var held = round.ShardsHeldBy(worker.Id);
+            if (held.Count == 0) continue;
+            long quietSince = Math.Max(worker.LastHeard, held.Min(shard => round.HeldSince(shard, worker.Id)!.Value));
+            var silence = time.GetElapsedTime(quietSince);
+            if (silence < plan.ShardTimeout) continue;
+            worker.Suspect = true;
+            foreach (int shard in held) round.Release(worker.Id, shard);
+            Do(Note.Warn($"Worker {worker.Describe()} has been silent for {silence.TotalSeconds:0.#}s (shard timeout {plan.ShardTimeout.TotalSeconds:0.#}s): shard(s) {string.Join(", ", held)} of step {round.Version + 1} go to other workers"));
+        }
+    }
+
+    private void Exclude(WorkerEntry worker)
+    {
+        Do(Note.Error($"Excluded worker {worker.Describe()} after {worker.BadResults} bad results"));
+        Do(new Send(worker.Id, new WorkerRefused($"excluded after {worker.BadResults} bad results")));
+        ReleaseAll(worker.Id);
+        _workers.Exclude(worker);
+    }
+
+    private void Forget(WorkerId id, string why)
+    {
+        if (_workers.Find(id) is not { } worker) return;
+        _workers.Remove(id);
+        int requeued = ReleaseAll(id);
+        Do(Note.Warn($"Worker {worker.Describe()} {why}; {requeued} of its shard(s) go back to the queue; {_workers.Count} active"));
+        if (_workers.Count == 0) Do(Note.Warn($"No workers left: training waits for one to join"));
+        Dispatch();
+    }
+
+    /// <summary>Every shard the worker holds, of this step and of the next, is released; returns how many went back to a queue.</summary>
+    private int ReleaseAll(WorkerId id) => (_round?.ReleaseAll(id) ?? 0) + (_ahead?.Round.ReleaseAll(id) ?? 0);
+
+    private void FinishRound()
+    {
+        var round = _round!;
+        _round = null;
+        if (round.Kind == WorkKind.Train) FinishStep(round);
+        else FinishEvaluation(round);
+    }
+
+    private void FinishStep(ShardRound round)
+    {
+        long step = round.Version + 1;
+        long reducing = Now;
+        StepUpdate update;
+        try
+        {
+            update = master.Apply(round.ResultsInShardOrder());
+        }
+        catch (InvalidOperationException e)
+        {
+            Finish(e.Message, failed: true);
+            return;
+        }
+        double reduceMs = time.GetElapsedTime(reducing).TotalMilliseconds;
+        long broadcasting = Now;
+        Do(new Broadcast(_workers.All.Select(w => w.Id).ToList(), master.WeightsMessage()));
+        double broadcastMs = time.GetElapsedTime(broadcasting).TotalMilliseconds;
+        _lastTrainLoss = update.Loss;
+        var report = _clock.Report(step, update, reduceMs, broadcastMs, _workers.Count);
+        _timings.AddStep(report.StepMs);
+        Do(new ReportStep(report with { Eta = TimeSpan.FromMilliseconds((plan.MaxSteps - step) * _timings.MeanStepMs!.Value) }));
+        if (EvaluatesAfter(step)) StartEvaluation();
+        else AfterStep(step, evaluated: false);
+    }
+
+    private void FinishEvaluation(ShardRound round)
+    {
+        double lossSum = 0;
+        long items = 0;
+        foreach (var result in round.ResultsInShardOrder())
+        {
+            lossSum += result.LossSum;
+            items += result.Count;
+        }
+        _lastEvalLoss = master.ReportedLoss(lossSum, items);
+        Do(new ReportEvaluation(new EvalReport(round.Version, _lastEvalLoss.Value, items, _clock.ElapsedMs)));
+        AfterStep(round.Version, evaluated: true);
+    }
+
+    private void AfterStep(long step, bool evaluated)
+    {
+        bool best = evaluated && (_bestEvalLoss == null || _lastEvalLoss < _bestEvalLoss);
+        if (best) _bestEvalLoss = _lastEvalLoss;
+        bool reachedTarget = evaluated && plan.TargetLoss != null && _lastEvalLoss < plan.TargetLoss;
+        bool last = reachedTarget || step >= plan.MaxSteps;
+        if (best || last || step % plan.CheckpointEvery == 0) Do(new WriteCheckpoint(step, best));
+        if (reachedTarget) Finish(FormattableString.Invariant($"held-out loss {_lastEvalLoss:0.#####} is below the target {plan.TargetLoss} after step {step}"), reached: true);
+        else if (last) Finish($"reached the step cap ({plan.MaxSteps})");
+        else StartStep(step + 1);
+    }
+
+    private void Finish(string reason, bool reached = false, bool failed = false)
+    {
+        _round = null;
+        _ahead = null;
+        Summary = new RunSummary(master.Version, _lastTrainLoss, _lastEvalLoss, _bestEvalLoss, reached, reason, time.GetElapsedTime(_createdAt), failed);
+        foreach (var worker in _workers.All) Do(new Send(worker.Id, new TrainingFinished(reason)));
+        Do(new Finish(Summary));
+    }
+
+    private long Now => time.GetTimestamp();
+
+    private void Do(ITrainingAction action) => act(action);
+}
