@@ -34,7 +34,7 @@ public static class TrainCommand
         using var journal = new RunJournal(runFolder, keeper, options.Run.LogEvery,
             $"{setup.Data.Name}: H={master.Config.Hidden}, attention {(master.Config.Attention ? "on" : "off")}, batch {setup.Plan.GlobalBatch}");
         var summary = options.Cluster.Enabled
-            ? await ClusterRun.RunAsync(setup, journal, options, cancel)
+            ? await ClusterRun.RunAsync(setup.Plan, setup.Data, master, journal, options, cancel)
             : await InProcessRun.RunAsync(setup.Plan, setup.Data, master, journal, options.Run.LocalWorkers, options.Run.Threads,
             GradientEngines.Create, cancel: cancel);
         return summary.Failed ? ExitCodes.RunFailed : ExitCodes.Ok;

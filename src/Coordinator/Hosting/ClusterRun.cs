@@ -1,10 +1,9 @@
 using System.Globalization;
 using Akka.Actor;
-using AttnRnnCluster.Coordinator.Commands;
-using AttnRnnCluster.Coordinator.Run;
 using AttnRnnCluster.Coordinator.Training;
 using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Hosting.Options;
+using AttnRnnCluster.Model.Data;
 using AttnRnnCluster.Model.Network;
 using AttnRnnCluster.Protocol;
 using AttnRnnCluster.Transport.Security;
@@ -20,7 +19,8 @@ namespace AttnRnnCluster.Coordinator.Hosting;
 /// </summary>
 public static class ClusterRun
 {
-    public static async Task<RunSummary> RunAsync(TrainingSetup setup, RunJournal journal, TrainingOptions options, CancellationToken cancel)
+    public static async Task<RunSummary> RunAsync(TrainingPlan plan, IDataSource data, MasterState master, ITrainingJournal journal,
+        TrainingOptions options, CancellationToken cancel)
     {
         var cluster = options.Cluster;
         var tls = cluster.Tls.Load();
@@ -31,7 +31,7 @@ public static class ClusterRun
         try
         {
             system.ActorOf(MembershipLogger.Props(), MembershipLogger.Name);
-            var coordinator = system.ActorOf(TrainingCoordinator.Props(setup.Plan, setup.Data, setup.Master, journal, RunIds.New()), ActorNames.Coordinator);
+            var coordinator = system.ActorOf(TrainingCoordinator.Props(plan, data, master, journal, RunIds.New()), ActorNames.Coordinator);
             for (int i = 1; i <= options.Run.LocalWorkers; i++)
                 system.ActorOf(TrainingWorker.Props(new WorkerSettings($"local-{i}", options.Run.Threads), GradientEngines.Create, coordinator), $"worker-{i}");
             Log.Information("Coordinator listening at {Address}{Tls}; workers join with --seed-nodes {Address}", self, tls != null ? " with mutual TLS" : "", self);
