@@ -24,6 +24,7 @@ public sealed class TrainingWorker : ReceiveActor
     private IActorRef? _coordinator;
     private IGradientEngine? _engine;
     private long _version = -1;
+    private const int MinProgressIntervalMs = 100, MaxProgressIntervalMs = 60_000;
     private TimeSpan _progressInterval = TimeSpan.FromSeconds(1);
     private PayloadTransport _transport = null!;
 
@@ -81,7 +82,8 @@ public sealed class TrainingWorker : ReceiveActor
         _engine?.Dispose();
         _engine = _engineFactory(config);
         _version = -1;
-        _progressInterval = TimeSpan.FromMilliseconds(accepted.ProgressIntervalMs);
+        // Within bounds whatever the coordinator says: a beat per millisecond would only flood the link.
+        _progressInterval = TimeSpan.FromMilliseconds(Math.Clamp(accepted.ProgressIntervalMs, MinProgressIntervalMs, MaxProgressIntervalMs));
         _log.Info("Registered with {0} for run {1}: {2} parameters", Sender.Path, accepted.RunId, _engine.Layout.TotalSize);
     }
 
