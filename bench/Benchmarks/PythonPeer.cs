@@ -42,15 +42,62 @@ public sealed partial class PythonPeer
     public Task<double> DdpAsync(int world, int steps, int seqLen, int hidden, int globalBatch, int threadsPerRank = 1) =>
         RunAsync("ddp_peer.py", world, steps, seqLen, hidden, globalBatch, threadsPerRank);
 
-    private static async Task<double> RunAsync(string script, params int[] arguments)
+    /// <summary>The workloads the peer's model can train one thread at a time, as <see cref="TrainingStepAsync"/> runs them.</summary>
+    public enum Workload { Adding, AddingWithoutAttention, Text }
+
+    /// <summary>
+    /// The peer's training step (batch, forward, backward, Adam) on a workload: eager_peer.py itself for the adding
+    /// problem with attention, else the same loop written out (the peer's AttnRnn, its data made in torch; text:
+    /// uniform random tokens, V = 65, D = 32, each predicting the next).
+    /// </summary>
+    public Task<double> TrainingStepAsync(Workload workload, int steps, int seqLen, int hidden, int batch) =>
+        workload == Workload.Adding
+            ? EagerAsync(steps, seqLen, hidden, batch)
+            : RunAsync("the written-out eager loop", ["-c", EagerLoop, Repository.PeerFolder, workload == Workload.Text ? "text" : "adding",
+                .. new[] { steps, seqLen, hidden, batch }.Select(Invariant)]);
+
+    private const string EagerLoop = """
+        import sys, time, torch
+        folder, kind = sys.argv[1], sys.argv[2]
+        steps, T, H, batch = map(int, sys.argv[3:7])
+        sys.path.insert(0, folder)
+        from attn_rnn import AttnRnn, adding_batch
+        torch.set_num_threads(1)
+        torch.manual_seed(0)
+        gen = torch.Generator().manual_seed(1)
+        if kind == "adding":
+            model = AttnRnn(2, H, 1, attention=False)
+            def loss_of():
+                x, y = adding_batch(batch, T, gen)
+                return torch.nn.functional.mse_loss(model(x)[:, -1, :], y)
+        else:
+            V = 65
+            model = AttnRnn(32, H, V, attention=True, vocab=V)
+            def loss_of():
+                tokens = torch.randint(0, V, (batch, T + 1), generator=gen)
+                return torch.nn.functional.cross_entropy(model(tokens[:, :-1]).reshape(-1, V), tokens[:, 1:].reshape(-1))
+        opt = torch.optim.Adam(model.parameters(), 2e-3)
+        for s in range(steps + 3):
+            if s == 3:
+                t0 = time.perf_counter()
+            loss = loss_of()
+            opt.zero_grad(); loss.backward(); opt.step()
+        print(f"{steps * batch / (time.perf_counter() - t0):.1f} seq/s")
+        """;
+
+    private static Task<double> RunAsync(string script, params int[] arguments) =>
+        RunAsync(script, [Path.Combine(Repository.PeerFolder, script), .. arguments.Select(Invariant)]);
+
+    private static async Task<double> RunAsync(string what, IReadOnlyList<string> arguments)
     {
-        string output = await ChildProcess.RunAsync(Python,
-            [Path.Combine(Repository.PeerFolder, script), .. arguments.Select(a => a.ToString(CultureInfo.InvariantCulture))], Timeout);
+        string output = await ChildProcess.RunAsync(Python, arguments, Timeout);
         var match = SequencesPerSecond().Match(output);
         return match.Success
             ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)
-            : throw new InvalidOperationException($"{script} printed no \"N seq/s\" figure:{Environment.NewLine}{output}");
+            : throw new InvalidOperationException($"{what} printed no \"N seq/s\" figure:{Environment.NewLine}{output}");
     }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     [GeneratedRegex(@"([0-9.]+) seq/s")]
     private static partial Regex SequencesPerSecond();

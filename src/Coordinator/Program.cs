@@ -32,8 +32,9 @@ Console.CancelKeyPress += (_, e) =>
 var (logging, threads) = command switch
 {
     TrainingOptions t => (t.Logging with { TextFile = t.Logging.TextFile ?? Path.Combine(t.Run.Out!, "train.log") }, t.Run.Threads),
-    EvalOptions e => (e.Logging, e.Threads),
-    SampleOptions s => (s.Logging, s.Threads),
+    // eval and sample print their result on standard output, for scripts; their log goes to standard error.
+    EvalOptions e => (e.Logging with { ConsoleToStandardError = true }, e.Threads),
+    SampleOptions s => (s.Logging with { ConsoleToStandardError = true }, s.Threads),
     _ => throw new InvalidOperationException($"unknown command {command.GetType().Name}"),
 };
 using var logger = LogSetup.Install(logging);

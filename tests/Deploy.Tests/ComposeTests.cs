@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AttnRnnCluster.Deploy.Tests.Yaml;
+using YamlDotNet.RepresentationModel;
 
 namespace AttnRnnCluster.Deploy.Tests;
 
@@ -10,10 +11,10 @@ namespace AttnRnnCluster.Deploy.Tests;
 public sealed partial class ComposeTests
 {
     private const string Folder = "deploy/docker";
-    private static readonly YamlNode Compose = Assert.Single(YamlReader.ReadFile(Repository.PathOf(Folder, "compose.yaml")));
-    private static readonly YamlNode TlsOverride = Assert.Single(YamlReader.ReadFile(Repository.PathOf(Folder, "compose.tls.yaml")));
+    private static readonly YamlNode Compose = Assert.Single(YamlDocuments.ReadFile(Repository.PathOf(Folder, "compose.yaml")));
+    private static readonly YamlNode TlsOverride = Assert.Single(YamlDocuments.ReadFile(Repository.PathOf(Folder, "compose.tls.yaml")));
 
-    private static YamlMapping Service(YamlNode file, string name) => file.At("services", name).Mapping($"service {name}");
+    private static YamlMappingNode Service(YamlNode file, string name) => file.At("services", name).Mapping($"service {name}");
 
     /// <summary>An environment value as Compose sees it with nothing set in the caller's environment: ${NAME:-default} gives default.</summary>
     private static string Environment(YamlNode file, string service, string name) =>
@@ -57,7 +58,7 @@ public sealed partial class ComposeTests
         foreach (var file in new[] { Compose, TlsOverride })
         foreach (var (name, service) in file.At("services").Mapping("services").Entries)
             Assert.All(service.At("environment").Mapping($"{name}: environment").Entries, entry =>
-                Assert.True(entry.Value is YamlScalar { IsString: true }, $"{name}: {entry.Key} (line {entry.Value.Line}) is not a string: quote it"));
+                Assert.True(entry.Value is YamlScalarNode { IsString: true }, $"{name}: {entry.Key} (line {entry.Value.Line}) is not a string: quote it"));
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public sealed class DeployYamlTests
     [MemberData(nameof(YamlFiles))]
     public void Every_yaml_file_in_deploy_is_well_formed_with_a_mapping_per_document(string file)
     {
-        var documents = YamlReader.ReadFile(Repository.PathOf(file));
+        var documents = YamlDocuments.ReadFile(Repository.PathOf(file));
 
         Assert.NotEmpty(documents);
         Assert.All(documents, document => document.Mapping(file));

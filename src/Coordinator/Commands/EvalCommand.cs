@@ -8,8 +8,8 @@ using Serilog;
 namespace AttnRnnCluster.Coordinator.Commands;
 
 /// <summary>
-/// `eval`: the mean loss of a checkpoint on a task's held-out set, or on a jsonl file (--eval-data, else
-/// --data itself). Text reports nats and bits per character.
+/// `eval`: the mean loss of a checkpoint on the held-out set a training run with the same data options measures
+/// (--eval-data, else the part of --data it holds out). Text reports nats and bits per character.
 /// </summary>
 public static class EvalCommand
 {
@@ -22,7 +22,6 @@ public static class EvalCommand
                 ? CharVocabulary.FromJson(System.Text.Json.JsonSerializer.Serialize(chars), options.Checkpoint)
                 : null;
             var data = options.Data;
-            if (data.Task == TaskKind.Jsonl && data.EvalData == null) data = data with { EvalData = data.Data };
             var source = DataSources.Create(new DataSettings(TrainingSetup.TaskName(data.Task), data.Data, data.EvalData,
                 data.Classes, data.SeqLen, options.Seed, data.HeldOut), vocabulary);
             var heldOut = source.HeldOut ?? throw new ArgumentException($"--task {TrainingSetup.TaskName(data.Task)}: there is no held-out set to evaluate on");

@@ -14,17 +14,18 @@ public static class DataSources
         {
             case "adding":
                 Reject(settings.DataFile, nameof(settings.DataFile), "adding generates its own sequences");
-                RejectJsonlOnly(settings);
+                Reject(settings.EvalFile, nameof(settings.EvalFile), "adding generates its own held-out set");
+                RejectClasses(settings);
                 RejectVocabulary(vocabulary, settings.Task);
                 return new AddingSource(settings.SequenceLength, settings.Seed, settings.HeldOutSize);
             case "text":
-                RejectJsonlOnly(settings);
+                RejectClasses(settings);
                 return new TextSource(Required(settings.DataFile, nameof(settings.DataFile), settings.Task), settings.SequenceLength,
-                    settings.Seed, settings.HeldOutSize, vocabulary);
+                    settings.Seed, settings.HeldOutSize, vocabulary, settings.EvalFile);
             case "jsonl":
                 RejectVocabulary(vocabulary, settings.Task);
                 return new JsonlSource(Required(settings.DataFile, nameof(settings.DataFile), settings.Task), settings.EvalFile,
-                    settings.Classes, settings.Seed);
+                    settings.Classes, settings.Seed, settings.HeldOutSize);
             default:
                 throw new ArgumentException($"unknown task \"{settings.Task}\"; expected one of {string.Join(", ", Tasks)}", nameof(settings.Task));
         }
@@ -33,9 +34,8 @@ public static class DataSources
     private static string Required(string? file, string setting, string task) =>
         file ?? throw new ArgumentException($"the {task} task needs a data file", setting);
 
-    private static void RejectJsonlOnly(DataSettings settings)
+    private static void RejectClasses(DataSettings settings)
     {
-        Reject(settings.EvalFile, nameof(settings.EvalFile), $"only jsonl takes a held-out file ({settings.Task} makes its own held-out set)");
         if (settings.Classes != 0) throw new ArgumentException($"only jsonl takes a number of classes (got {settings.Classes} for {settings.Task})", nameof(settings.Classes));
     }
 

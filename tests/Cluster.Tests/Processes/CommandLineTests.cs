@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace AttnRnnCluster.Cluster.Tests.Processes;
 
 /// <summary>The executables' contract with scripts: exit codes and messages for bad options and a missing coordinator.</summary>
@@ -28,5 +30,20 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(1, await worker.ExitCodeAsync(TimeSpan.FromMinutes(2)));
         string log = worker.Output();
         Assert.Contains($"could not join the cluster at akka.tcp://attnrnn@127.0.0.1:{port} within 3s", log);
+    }
+
+    [Fact]
+    public async Task Eval_prints_the_loss_alone_on_standard_output_and_its_log_on_standard_error()
+    {
+        string run = Path.Combine(_dir, "run");
+        var train = await CommandRun.CoordinatorAsync(["--steps", "2", "--out", run], TimeSpan.FromMinutes(3));
+        Assert.True(train.ExitCode == 0, train.ToString());
+
+        var eval = await CommandRun.CoordinatorAsync(["eval", "--checkpoint", Path.Combine(run, "checkpoints", "last.safetensors")], TimeSpan.FromMinutes(2));
+
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        string line = Assert.Single(eval.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.True(double.TryParse(line, NumberStyles.Float, CultureInfo.InvariantCulture, out double loss) && loss > 0, eval.ToString());
+        Assert.Contains("eval ", eval.StandardError);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using AttnRnnCluster.Coordinator.Commands;
 using AttnRnnCluster.Hosting.Options;
 
@@ -74,6 +75,35 @@ public sealed class EvalAndSampleTests : IDisposable
         double loss = double.Parse(output.Trim(), CultureInfo.InvariantCulture);
         Assert.InRange(loss, 0.0, Math.Log(19));
         Assert.Equal(2, sampleCode);
+    }
+
+    [Fact]
+    public async Task Jsonl_without_an_eval_file_holds_out_its_last_sequences_and_eval_measures_the_runs_held_out_loss()
+    {
+        string file = Path.Combine(_dir, "sums.jsonl");
+        File.WriteAllLines(file, Enumerable.Range(0, 40).Select(i =>
+            $"{{\"x\": [[{i % 7 / 7.0:R}], [{i % 5 / 5.0:R}]], \"y\": {i % 7 / 7.0 + i % 5 / 5.0:R}}}"));
+        var data = new DataOptions { Task = TaskKind.Jsonl, Data = file, HeldOut = 8 };
+        var options = new TrainingOptions
+        {
+            Data = data,
+            Model = new ModelOptions { Hidden = 8 },
+            Optimization = new OptimizationOptions { Batch = 16, MicroBatch = 8, Steps = 20, TargetLoss = 0, Lr = 1e-2 },
+            Run = new RunOptions { Out = Path.Combine(_dir, "run"), EvalEvery = 10, CheckpointEvery = 10, LocalWorkers = 1 },
+        };
+        Assert.Equal(0, await TrainCommand.RunAsync(options, CancellationToken.None));
+        var evaluations = File.ReadLines(Path.Combine(_dir, "run", "metrics.jsonl"))
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .Where(line => line.GetProperty("kind").GetString() == "eval")
+            .ToList();
+        string checkpoint = Path.Combine(_dir, "run", "checkpoints", "last.safetensors");
+
+        var (code, output) = Capture(() => EvalCommand.Run(new EvalOptions { Checkpoint = checkpoint, Data = data }));
+
+        Assert.Equal([10L, 20L], evaluations.Select(line => line.GetProperty("step").GetInt64()));
+        Assert.Equal(0, code);
+        double runsLoss = evaluations[^1].GetProperty("loss").GetDouble();
+        Assert.Equal(runsLoss, double.Parse(output.Trim(), CultureInfo.InvariantCulture), runsLoss * 1e-6);
     }
 }
 

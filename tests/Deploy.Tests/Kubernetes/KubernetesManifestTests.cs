@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AttnRnnCluster.Deploy.Tests.Yaml;
+using YamlDotNet.RepresentationModel;
 
 namespace AttnRnnCluster.Deploy.Tests.Kubernetes;
 
@@ -113,12 +114,12 @@ public sealed partial class KubernetesManifestTests
     {
         var configMap = Assert.Single(Base.Objects, o => o.Kind == "ConfigMap");
         Assert.All(configMap.Document.At("data").Mapping("data").Entries, entry =>
-            Assert.True(entry.Value is YamlScalar { IsString: true }, $"ConfigMap {entry.Key} (line {entry.Value.Line}) is not a string: quote it"));
+            Assert.True(entry.Value is YamlScalarNode { IsString: true }, $"ConfigMap {entry.Key} (line {entry.Value.Line}) is not a string: quote it"));
 
         foreach (var container in Base.Workloads.SelectMany(Manifests.Containers))
         {
             Assert.All(Manifests.Environment(container).Where(entry => entry.At("value") is not null), entry =>
-                Assert.True(entry.At("value") is YamlScalar { IsString: true }, $"env {entry.At("name").Text("name")} is not a string: quote it"));
+                Assert.True(entry.At("value") is YamlScalarNode { IsString: true }, $"env {entry.At("name").Text("name")} is not a string: quote it"));
             Assert.All(container.At("envFrom").Sequence("envFrom").Items,
                 source => Assert.Equal(configMap.Name, source.At("configMapRef", "name").Text("configMapRef.name")));
         }
@@ -133,8 +134,8 @@ public sealed partial class KubernetesManifestTests
             var defined = new HashSet<string>();
             foreach (var entry in Manifests.Environment(container))
             {
-                if (entry.At("value") is YamlScalar value)
-                    Assert.All(Reference().Matches(value.Value), match => Assert.Contains(match.Groups[1].Value, defined));
+                if (entry.At("value") is YamlScalarNode { Value: { } value })
+                    Assert.All(Reference().Matches(value), match => Assert.Contains(match.Groups[1].Value, defined));
                 defined.Add(entry.At("name").Text("env name"));
             }
         });
@@ -171,7 +172,7 @@ public sealed partial class KubernetesManifestTests
 
         foreach (string patchFile in patches)
         {
-            var patch = Assert.Single(YamlReader.ReadFile(Repository.PathOf(TlsFolder, patchFile)));
+            var patch = Assert.Single(YamlDocuments.ReadFile(Repository.PathOf(TlsFolder, patchFile)));
             var target = Base.Single(patch.At("kind").Text("kind"), patch.At("metadata", "name").Text("metadata.name"));
             var container = Assert.Single(patch.At("spec", "template", "spec", "containers").Sequence("containers").Items).Mapping("container");
             Assert.Contains(container.At("name").Text("name"), Manifests.Containers(target).Select(c => c.At("name").Text("name")));
@@ -196,7 +197,7 @@ public sealed partial class KubernetesManifestTests
             var render = ProcessRun.Start("kubectl", ["kustomize", folder], TimeSpan.FromMinutes(1));
             Assert.True(render.ExitCode == 0, $"kubectl kustomize {folder}: {render}");
 
-            var objects = YamlReader.Read(render.Output, $"kubectl kustomize {folder}");
+            var objects = YamlDocuments.Read(render.Output, $"kubectl kustomize {folder}");
             Assert.Equal(Base.Objects.Select(o => $"{o.Kind}/{o.Name}").Order(),
                 objects.Select(o => $"{o.At("kind").Text("kind")}/{o.At("metadata", "name").Text("name")}").Order());
             foreach (var workload in objects.Where(o => o.At("kind").Text("kind") is "Deployment" or "StatefulSet"))

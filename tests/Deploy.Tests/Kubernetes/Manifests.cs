@@ -1,11 +1,12 @@
 using AttnRnnCluster.Deploy.Tests.Yaml;
+using YamlDotNet.RepresentationModel;
 
 namespace AttnRnnCluster.Deploy.Tests.Kubernetes;
 
 /// <summary>The Kubernetes objects of one kustomization folder under deploy/k8s, as its resources list them.</summary>
 public sealed record Manifests(string Folder, IReadOnlyList<Manifests.KubeObject> Objects)
 {
-    public sealed record KubeObject(string File, string Kind, string Name, YamlMapping Document);
+    public sealed record KubeObject(string File, string Kind, string Name, YamlMappingNode Document);
 
     public static Manifests Load(string folder)
     {
@@ -13,7 +14,7 @@ public sealed record Manifests(string Folder, IReadOnlyList<Manifests.KubeObject
         foreach (string resource in Resources(folder))
         {
             string file = Path.Combine(folder, resource);
-            foreach (var document in YamlReader.ReadFile(Repository.PathOf(file)))
+            foreach (var document in YamlDocuments.ReadFile(Repository.PathOf(file)))
                 objects.Add(new KubeObject(file, document.At("kind").Text($"{file}: kind"),
                     document.At("metadata", "name").Text($"{file}: metadata.name"), document.Mapping(file)));
         }
@@ -26,7 +27,7 @@ public sealed record Manifests(string Folder, IReadOnlyList<Manifests.KubeObject
             .Select(item => item.Text("resource")).ToList();
 
     public static YamlNode Kustomization(string folder) =>
-        Assert.Single(YamlReader.ReadFile(Repository.PathOf(folder, "kustomization.yaml")));
+        Assert.Single(YamlDocuments.ReadFile(Repository.PathOf(folder, "kustomization.yaml")));
 
     public KubeObject Single(string kind, string name) =>
         Objects.SingleOrDefault(o => o.Kind == kind && o.Name == name)
@@ -35,17 +36,17 @@ public sealed record Manifests(string Folder, IReadOnlyList<Manifests.KubeObject
     /// <summary>The Deployments and StatefulSets.</summary>
     public IEnumerable<KubeObject> Workloads => Objects.Where(o => o.Kind is "Deployment" or "StatefulSet");
 
-    public static IEnumerable<YamlMapping> Containers(KubeObject workload) =>
+    public static IEnumerable<YamlMappingNode> Containers(KubeObject workload) =>
         workload.Document.At("spec", "template", "spec", "containers").Sequence($"{workload.Name}: containers").Items
             .Select(item => item.Mapping($"{workload.Name}: a container"));
 
-    public static IReadOnlyList<YamlMapping> Environment(YamlMapping container) =>
+    public static IReadOnlyList<YamlMappingNode> Environment(YamlMappingNode container) =>
         container.At("env") is { } env
             ? env.Sequence("env").Items.Select(item => item.Mapping("an env entry")).ToList()
             : [];
 
     /// <summary>The literal value of an env entry of a container; fails when absent or not a literal.</summary>
-    public static string EnvironmentValue(YamlMapping container, string name) =>
+    public static string EnvironmentValue(YamlMappingNode container, string name) =>
         Environment(container).SingleOrDefault(entry => entry.At("name").Text("env name") == name) is { } entry
             ? entry.At("value").Text($"env {name}.value")
             : throw new Xunit.Sdk.XunitException($"container {container.At("name").Text("name")} sets no {name}");

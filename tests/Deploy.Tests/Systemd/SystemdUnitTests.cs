@@ -43,10 +43,12 @@ public sealed partial class SystemdUnitTests
     public void Each_unit_sets_its_own_port_and_the_shared_environment_file_sets_none()
     {
         Assert.Equal("4053", Coordinator.Environment["ATTNRNN_PORT"]);
+        Assert.Equal("4054", Coordinator.Environment["ATTNRNN_BULK_PORT"]); // fixed, so that the README's firewall rule holds
         Assert.Equal("%i", Worker.Environment["ATTNRNN_PORT"]);
         Assert.Equal("%H-%i", Worker.Environment["ATTNRNN_NAME"]);
         var shared = EnvironmentFile.Read(Repository.PathOf(Folder, "attnrnn.env"));
         Assert.DoesNotContain("ATTNRNN_PORT", shared.Keys); // it would override both units' ports
+        Assert.DoesNotContain("ATTNRNN_BULK_PORT", shared.Keys); // likewise: units on one machine need bulk ports of their own
         Assert.DoesNotContain(shared.Keys, name => name.StartsWith("ATTNRNN_TLS_", StringComparison.Ordinal));
         Assert.Matches(@"^akka\.tcp://attnrnn@[^:]+:4053$", shared["ATTNRNN_SEED_NODES"]);
     }

@@ -46,6 +46,53 @@ public sealed class JsonlSourceTests : IDisposable
     }
 
     [Fact]
+    public void Without_a_held_out_file_the_last_sequences_are_held_out_and_never_trained_on()
+    {
+        var source = new JsonlSource(Numbered(10), null, classes: 0, seed: 4, heldOutSize: 3);
+
+        Assert.Equal(7, source.Count);
+        Assert.Equal([7, 8, 9], SequenceIds(source.HeldOut!));
+        int[] stream = Enumerable.Range(0, 14).SelectMany(step => SequenceIds(source.TrainBatch(step, 3))).ToArray();
+        for (int epoch = 0; epoch < 6; epoch++)
+            Assert.Equal(new DeterministicRandom(4, DeterministicRandom.Streams.Shuffle, (ulong)epoch).Permutation(7), stream[(epoch * 7)..((epoch + 1) * 7)]);
+        Assert.Contains("held-out its last 3 sequences, the first 7 train", source.Description);
+    }
+
+    [Fact]
+    public void Held_out_from_the_file_the_batches_are_deterministic_and_independent_of_access_order()
+    {
+        string path = Numbered(13);
+        BatchAssert.Identical(new JsonlSource(path, null, 0, seed: 1, heldOutSize: 4).TrainBatch(5, 4), new JsonlSource(path, null, 0, seed: 1, heldOutSize: 4).TrainBatch(5, 4));
+        BatchAssert.SameInAnyOrder(() => new JsonlSource(path, null, 0, seed: 1, heldOutSize: 4), count: 10, batchSize: 4);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(512)]
+    public void A_file_with_no_more_sequences_than_the_held_out_size_is_an_error(int heldOutSize)
+    {
+        string path = Numbered(3);
+
+        var error = Assert.Throws<DataFormatException>(() => new JsonlSource(path, null, classes: 0, seed: 0, heldOutSize: heldOutSize));
+
+        Assert.Equal((path, (long?)null), (error.File, error.Line));
+        Assert.Contains($"the file has 3 sequences and the held-out set is its last {heldOutSize}, which leaves none to train on", error.Message);
+        Assert.Contains("--eval-data", error.Message);
+        Assert.Contains("--held-out", error.Message);
+    }
+
+    [Fact]
+    public void A_held_out_file_is_held_out_whole_and_every_sequence_of_the_data_file_trains()
+    {
+        string path = Numbered(5);
+        var source = new JsonlSource(path, Numbered(2, "eval.jsonl"), classes: 0, seed: 0, heldOutSize: 512);
+
+        Assert.Equal(5, source.Count);
+        Assert.Equal([0, 1], SequenceIds(source.HeldOut!));
+        Assert.Equal([0, 1, 2, 3, 4], SequenceIds(source.TrainBatch(0, 5)).Order());
+    }
+
+    [Fact]
     public void Pads_to_the_longest_sequence_of_the_batch_with_zeros_and_keeps_real_lengths()
     {
         string path = _directory.WriteLines("ragged.jsonl",

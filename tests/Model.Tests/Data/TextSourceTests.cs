@@ -90,6 +90,58 @@ public sealed class TextSourceTests : IDisposable
         Assert.Contains("column 3: the character 'x' (U+0078) is not in the vocabulary of 9 characters", error.Message);
     }
 
+    [Fact]
+    public void A_held_out_file_validates_and_the_whole_data_file_trains()
+    {
+        // Without the held-out file the 'b's would be the validation part, never trained on.
+        string path = _directory.Write("train.txt", new string('a', 90) + new string('b', 10));
+        string heldOut = _directory.Write("eval.txt", "abbaabba");
+        var source = new TextSource(path, steps: 3, seed: 1, heldOutPath: heldOut);
+
+        Assert.Equal((100, 8), (source.TrainingLength, source.ValidationLength));
+        long b = source.Vocabulary.Encode("b")[0];
+        Assert.Contains(Enumerable.Range(0, 50).SelectMany(step => source.TrainBatch(step, 8).Tokens!), token => token == b);
+        Assert.Equal(["abb", "aab"], Rows(source, source.HeldOut!.Tokens!));
+        Assert.Equal(["bba", "abb"], Rows(source, source.HeldOut!.TokenTargets!));
+        Assert.Contains("validation " + heldOut, source.Description);
+    }
+
+    [Fact]
+    public void With_a_held_out_file_the_same_seed_and_step_give_the_same_windows()
+    {
+        string path = _directory.Write("words.txt", string.Concat(Enumerable.Range(0, 400).Select(i => $"word{i} ")));
+        string heldOut = _directory.Write("eval.txt", "word12 word3 word456 ");
+        BatchAssert.Identical(new TextSource(path, 12, seed: 9, heldOutPath: heldOut).TrainBatch(2, 8), new TextSource(path, 12, seed: 9, heldOutPath: heldOut).TrainBatch(2, 8));
+        BatchAssert.Identical(new TextSource(path, 5, seed: 9, heldOutPath: heldOut).HeldOut!, new TextSource(path, 5, seed: 3, heldOutPath: heldOut).HeldOut!);
+        BatchAssert.SameInAnyOrder(() => new TextSource(path, 12, seed: 9, heldOutPath: heldOut), count: 6, batchSize: 4);
+    }
+
+    [Fact]
+    public void A_held_out_character_outside_the_training_text_names_the_held_out_file_line_and_character()
+    {
+        string path = _directory.Write("train.txt", string.Concat(Enumerable.Repeat("abc\n", 30)));
+        string heldOut = _directory.Write("eval.txt", "abc\nab\nbaxc\n");
+
+        var error = Assert.Throws<DataFormatException>(() => new TextSource(path, steps: 3, seed: 1, heldOutPath: heldOut));
+
+        Assert.Equal((heldOut, 3L), (error.File, error.Line));
+        Assert.Contains($"column 3: the character 'x' (U+0078) is not in the vocabulary of 4 characters of {path}, the training text", error.Message);
+    }
+
+    [Theory]
+    [InlineData(3, 9, "eval.txt", "the held-out text has 3 characters; it needs at least T+1 = 10")]
+    [InlineData(20, 20, "train.txt", "the text has 20 characters; training needs at least T+1 = 21")]
+    public void A_data_or_held_out_file_shorter_than_a_window_is_an_error_naming_it(int heldOutLength, int steps, string named, string expected)
+    {
+        string path = _directory.Write("train.txt", new string('z', 20));
+        string heldOut = _directory.Write("eval.txt", new string('z', heldOutLength));
+
+        var error = Assert.Throws<DataFormatException>(() => new TextSource(path, steps, seed: 1, heldOutPath: heldOut));
+
+        Assert.Equal(Path.Combine(_directory.Path, named), error.File);
+        Assert.Contains(expected, error.Message);
+    }
+
     [Theory]
     [InlineData(10, "validation part (10)")]
     [InlineData(95, "training part (first 90%, 90)")]

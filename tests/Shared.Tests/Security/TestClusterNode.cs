@@ -4,6 +4,7 @@ using Akka.Actor.Setup;
 using Akka.Cluster;
 using Akka.Configuration;
 using Akka.Event;
+using Akka.Remote;
 using Akka.Remote.Transport.DotNetty;
 using AttnRnnCluster.Transport.Security;
 
@@ -28,12 +29,13 @@ public sealed class TestClusterNode : IAsyncDisposable
         """;
 
     private readonly ConcurrentQueue<string> _warnings = new();
+    private readonly ConcurrentQueue<Address> _failedAssociations = new();
 
     private TestClusterNode(ActorSystem system)
     {
         System = system;
-        var collector = system.ActorOf(Props.Create(() => new WarningCollector(_warnings)));
-        system.EventStream.Subscribe(collector, typeof(Warning));
+        Record<Warning>(warning => _warnings.Enqueue(warning.Message.ToString() ?? ""));
+        Record<AssociationErrorEvent>(failure => _failedAssociations.Enqueue(failure.RemoteAddress));
     }
 
     public ActorSystem System { get; }
@@ -61,6 +63,9 @@ public sealed class TestClusterNode : IAsyncDisposable
 
     public int WarningsContaining(string text) => _warnings.Count(warning => warning.Contains(text, StringComparison.Ordinal));
 
+    /// <summary>How many of this node's attempts to associate with <paramref name="remote"/> failed (Akka.Remote's event).</summary>
+    public int FailedAssociationsWith(Address remote) => _failedAssociations.Count(address => address == remote);
+
     /// <summary>Waits until <paramref name="condition"/> holds; a bound that only a broken feature reaches.</summary>
     public async Task Until(Func<bool> condition, string what, TestClusterNode? peer = null)
     {
@@ -76,8 +81,11 @@ public sealed class TestClusterNode : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await System.Terminate();
 
-    private sealed class WarningCollector : ReceiveActor
+    private void Record<TEvent>(Action<TEvent> record) =>
+        System.EventStream.Subscribe(System.ActorOf(Props.Create(() => new EventRecorder<TEvent>(record))), typeof(TEvent));
+
+    private sealed class EventRecorder<TEvent> : ReceiveActor
     {
-        public WarningCollector(ConcurrentQueue<string> warnings) => Receive<Warning>(warning => warnings.Enqueue(warning.Message.ToString() ?? ""));
+        public EventRecorder(Action<TEvent> record) => Receive<TEvent>(record);
     }
 }

@@ -5,12 +5,17 @@ using Serilog.Formatting.Compact;
 
 namespace AttnRnnCluster.Hosting.Logging;
 
-/// <summary>Where and how an executable logs. Console is always on; the file sinks are optional.</summary>
+/// <summary>
+/// Where and how an executable logs. Console is always on; the file sinks are optional. With
+/// <see cref="ConsoleToStandardError"/> the console log goes to standard error, leaving standard output to a
+/// command's result (eval's loss, sample's text) for scripts.
+/// </summary>
 public sealed record LogOptions(
     LogEventLevel MinimumLevel = LogEventLevel.Information,
     string? TextFile = null,
     string? JsonFile = null,
-    bool RollDaily = false);
+    bool RollDaily = false,
+    bool ConsoleToStandardError = false);
 
 /// <summary>
 /// The one place every executable configures Serilog. Akka's own log events are routed here too:
@@ -41,7 +46,8 @@ public static class LogSetup
             .MinimumLevel.Is(options.MinimumLevel)
             .MinimumLevel.Override("Akka", LogEventLevel.Information)
             .Enrich.FromLogContext()
-            .WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            .WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture,
+                standardErrorFromLevel: options.ConsoleToStandardError ? LogEventLevel.Verbose : null);
         var rolling = options.RollDaily ? RollingInterval.Day : RollingInterval.Infinite;
         if (options.TextFile != null)
             config = config.WriteTo.File(options.TextFile, outputTemplate: FileTemplate, rollingInterval: rolling,

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+
+namespace AttnRnnCluster.Cluster.Tests.Processes;
+
+/// <summary>
+/// A command of the coordinator executable run to its end, with its standard output and standard error kept
+/// apart: what a script that reads the output sees.
+/// </summary>
+public sealed record CommandRun(int ExitCode, string StandardOutput, string StandardError)
+{
+    public static async Task<CommandRun> CoordinatorAsync(IEnumerable<string> args, TimeSpan limit)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(NodeProcess.AppFolder, "AttnRnnCluster.Coordinator.dll"));
+        foreach (string arg in args) start.ArgumentList.Add(arg);
+        foreach (string name in start.Environment.Keys.Where(k => k.StartsWith("ATTNRNN_", StringComparison.Ordinal)).ToList())
+            start.Environment.Remove(name);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{string.Join(" ", start.ArgumentList)} did not exit within {limit.TotalSeconds:0}s");
+        }
+        return new CommandRun(process.ExitCode, await output, await error);
+    }
+
+    public override string ToString() => $"exit code {ExitCode}\n--- stdout\n{StandardOutput}\n--- stderr\n{StandardError}";
+}
