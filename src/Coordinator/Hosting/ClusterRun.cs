@@ -1,10 +1,10 @@
 using System.Globalization;
 using Akka.Actor;
 using AttnRnnCluster.Coordinator.Commands;
+using AttnRnnCluster.Coordinator.Options;
 using AttnRnnCluster.Coordinator.Run;
 using AttnRnnCluster.Coordinator.Training;
 using AttnRnnCluster.Hosting;
-using AttnRnnCluster.Hosting.Options;
 using AttnRnnCluster.Model.Network;
 using AttnRnnCluster.Protocol;
 using AttnRnnCluster.Transport.Security;

@@ -11,6 +11,9 @@ namespace AttnRnnCluster.Model.Data;
 /// </summary>
 public sealed class JsonlSource : IDataSource
 {
+    /// <summary>The fewest classes of a classification (classes 0 means regression); one class would leave nothing to learn.</summary>
+    public const int MinimumClasses = 2;
+
     private readonly JsonlDataset _training;
     private readonly ulong _seed;
     // The permutation most recently used, published as one immutable object so threads may share it safely.
@@ -18,7 +21,7 @@ public sealed class JsonlSource : IDataSource
 
     public JsonlSource(string path, string? heldOutPath, int classes, ulong seed)
     {
-        if (classes < 0 || classes == 1) throw new ArgumentOutOfRangeException(nameof(classes), $"classes must be 0 (regression) or at least 2, got {classes}");
+        if (classes < 0 || classes is > 0 and < MinimumClasses) throw new ArgumentOutOfRangeException(nameof(classes), $"classes must be 0 (regression) or at least {MinimumClasses}, got {classes}");
         _seed = seed;
         _training = JsonlDataset.Load(path, classes);
         JsonlDataset? heldOut = heldOutPath is null ? null : JsonlDataset.Load(heldOutPath, classes, _training.Shape);

@@ -11,6 +11,9 @@ namespace AttnRnnCluster.Model.Data;
 /// </summary>
 public sealed class TextSource : IDataSource
 {
+    /// <summary>The shortest window: one character in, the next one as its target.</summary>
+    public const int MinimumSteps = 1;
+
     private const int TrainingTenths = 9;
     private readonly string _path;
     private readonly int[] _tokens;
@@ -20,7 +23,7 @@ public sealed class TextSource : IDataSource
     /// <param name="vocabulary">The characters of a checkpoint being resumed or sampled from; null to take the file's own.</param>
     public TextSource(string path, int steps, ulong seed, int heldOutWindows = 1000, CharVocabulary? vocabulary = null)
     {
-        if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), $"the window length T must be >= 1, got {steps}");
+        if (steps < MinimumSteps) throw new ArgumentOutOfRangeException(nameof(steps), $"the window length T must be >= {MinimumSteps}, got {steps}");
         if (heldOutWindows < 0) throw new ArgumentOutOfRangeException(nameof(heldOutWindows), $"the held-out size must be >= 0, got {heldOutWindows}");
         _path = path;
         _steps = steps;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using AttnRnnCluster.Coordinator.Commands;
-using AttnRnnCluster.Hosting.Options;
+using AttnRnnCluster.Coordinator.Options;
 
 namespace AttnRnnCluster.Cluster.Tests.Training;
 
