@@ -76,4 +76,24 @@ public sealed class CommandTests : IDisposable
         Assert.Contains("--temperature", sample.Text);
         Assert.DoesNotContain("--micro-batch", sample.Text);
     }
+
+    [Fact]
+    public void Shells_get_the_commands_the_option_names_and_the_words_of_a_choice_to_complete()
+    {
+        Assert.Equal(["text"], Completions("[suggest:8]", "--task t"));
+        Assert.Equal(["adam", "sgd"], Completions("[suggest:12]", "--optimizer "));
+        Assert.Contains("--micro-batch", Completions("[suggest:7]", "--micro"));
+        Assert.Contains("eval", Completions("[suggest:2]", "ev"));
+        Assert.DoesNotContain("--tls-password", Completions("[suggest:5]", "--tls"));
+    }
+
+    [Fact]
+    public void The_version_option_of_the_library_is_not_one_of_ours()
+    {
+        Assert.Equal("unknown option --version", CoordinatorError("--version"));
+    }
+
+    private static string[] Completions(params string[] args) =>
+        Assert.IsType<OptionsOutcome<ICoordinatorCommand>.Completions>(CoordinatorCommandLine.Read(args, NoEnvironment)).Text
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -74,4 +74,27 @@ public sealed class CrossFieldTests : IDisposable
             CoordinatorError("--port", "4053", "--bulk-port", "4053"));
         Assert.Equal(0, Train("--port", "4053").Cluster.BulkPort);
     }
+
+    [Fact]
+    public void The_adding_task_needs_two_steps_while_a_text_window_takes_one()
+    {
+        const string expected = "--seq-len = 1: the adding task needs at least 2 steps (a marked number in each half)";
+        Assert.Equal(expected, CoordinatorError("--seq-len", "1"));
+        Assert.Equal(expected, CoordinatorError("eval", "--checkpoint", _files.Write("c.safetensors", ""), "--seq-len", "1"));
+        Assert.Equal(2, Train("--seq-len", "2").Data.SeqLen);
+
+        string data = _files.Write("tiny.txt", "to be or not to be");
+        Assert.Equal(1, Train("--task", "text", "--data", data, "--seq-len", "1").Data.SeqLen);
+        Assert.Equal("--seq-len: expected an integer in 1..100000, got \"0\"", CoordinatorError("--task", "text", "--data", data, "--seq-len", "0"));
+    }
+
+    [Fact]
+    public void Classes_are_0_for_regression_or_at_least_2()
+    {
+        string data = _files.Write("d.jsonl", "{}");
+
+        Assert.Equal("--classes: expected 0 or an integer in 2..1000000, got \"1\"", CoordinatorError("--task", "jsonl", "--data", data, "--classes", "1"));
+        Assert.Equal(2, Train("--task", "jsonl", "--data", data, "--classes", "2").Data.Classes);
+        Assert.Equal(0, Train("--task", "jsonl", "--data", data, "--classes", "0").Data.Classes);
+    }
 }
