@@ -4,8 +4,12 @@ using static AttnRnnCluster.Cluster.Tests.Options.Parsing;
 
 namespace AttnRnnCluster.Cluster.Tests.Options;
 
-public sealed class WorkerOptionsTests
+public sealed class WorkerOptionsTests : IDisposable
 {
+    private readonly TempFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
     private static OptionsOutcome<WorkerOptions> Parse(params string[] args) => WorkerCommandLine.Read(args, NoEnvironment);
 
     private static string Error(params string[] args) => Assert.Single(Assert.IsType<OptionsOutcome<WorkerOptions>.Failure>(Parse(args)).Errors);
@@ -73,5 +77,21 @@ public sealed class WorkerOptionsTests
         Assert.Contains("--inject-delay-ms N", help.Text);
         Assert.Contains("fault injection", help.Text);
         Assert.DoesNotContain("--micro-batch", help.Text);
+    }
+
+    [Fact]
+    public void Seed_nodes_may_be_a_list_in_the_config_file_and_the_coordinators_keys_there_are_skipped()
+    {
+        string config = _files.Write("cluster.json", """
+            {
+              "seed-nodes": ["akka.tcp://attnrnn@10.0.0.5:4053", "akka.tcp://attnrnn@coordinator.lan:4053"],
+              "hostname": "10.0.0.6",
+              "micro-batch": 8,
+            }
+            """);
+
+        var options = Succeeds(Parse("--config", config));
+
+        Assert.Equal(["akka.tcp://attnrnn@10.0.0.5:4053", "akka.tcp://attnrnn@coordinator.lan:4053"], options.SeedNodes);
     }
 }
