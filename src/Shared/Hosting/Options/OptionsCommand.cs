@@ -1,8 +1,5 @@
 namespace AttnRnnCluster.Hosting.Options;
 
-/// <summary>A titled group of options, shown together in the help (data, model, optimization, ...).</summary>
-public sealed record OptionSection(string Title, IReadOnlyList<LayeredOption> Options);
-
 /// <summary>
 /// One command of an executable (train, eval, sample; the worker's only one): its options, grouped as the help
 /// shows them, and how their values become the options record <typeparamref name="T"/>.

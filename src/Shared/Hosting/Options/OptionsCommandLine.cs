@@ -46,9 +46,6 @@ public sealed class OptionsCommandLine<T> where T : ICheckedOptions
             _root.Subcommands.Add(Command(new Command(command.Name, command.Summary), command));
     }
 
-    /// <summary>The System.CommandLine command tree (for completion and tests).</summary>
-    public RootCommand Root => _root;
-
     public OptionsOutcome<T> Read(IReadOnlyList<string> args, IDictionary environment)
     {
         var parsed = _root.Parse(args, Grammar);
@@ -65,25 +62,35 @@ public sealed class OptionsCommandLine<T> where T : ICheckedOptions
         var command = _commands[parsed.CommandResult.Command];
         var errors = CommandLineMistakes.Of(parsed, command, _config).ToList();
 
-        string? configFile = parsed.GetResult(_config)?.Tokens.LastOrDefault()?.Value is { Length: > 0 } given ? given
-            : environment[OptionNames.EnvironmentVariable(OptionNames.Config)] is string { Length: > 0 } fromEnvironment ? fromEnvironment
-            : null;
-        var sources = new ConfigurationBuilder();
-        if (configFile is not null) sources.AddConfigFile(configFile, errors);
-        sources.Add(new EnvironmentSource(environment));
-        sources.AddCommandLine([.. CommandLineValues(parsed, command)]);
-        using var configuration = (ConfigurationRoot)sources.Build();
-        var file = configuration.Providers.OfType<JsonConfigurationProvider>().SingleOrDefault();
-        if (file is not null) errors.AddRange(ConfigFile.ShapeErrors(file, configFile!));
-
+        string? configFile = ConfigFileName(parsed, environment);
+        using var configuration = Layer(configFile, environment, CommandLineValues(parsed, command), errors);
+        if (configuration.Providers.OfType<JsonConfigurationProvider>().SingleOrDefault() is { } file)
+            errors.AddRange(ConfigFile.ShapeErrors(file, configFile!));
         var values = new OptionValues(configuration, configFile);
         var options = command.Read(values);
         errors.AddRange(values.Errors);
         errors.AddRange(UnknownNames(configuration, command, configFile));
         errors.AddRange(command.Options.Where(o => o.MustBeGiven && !values.IsSet(o.Key)).Select(o =>
             $"{o.Name} {o.Form} is required (on the command line, as {o.EnvironmentVariable}, or in the --config file)"));
+        // Checks across options only make sense once every value is one the user meant.
         if (errors.Count == 0) errors.AddRange(options.Check(values));
         return errors.Count > 0 ? new OptionsOutcome<T>.Failure(errors) : new OptionsOutcome<T>.Success(options);
+    }
+
+    /// <summary>--config FILE (the last one given), else ATTNRNN_CONFIG, else none.</summary>
+    private string? ConfigFileName(ParseResult parsed, IDictionary environment) =>
+        parsed.GetResult(_config)?.Tokens.LastOrDefault()?.Value is { Length: > 0 } given ? given
+        : environment[OptionNames.EnvironmentVariable(OptionNames.Config)] is string { Length: > 0 } fromEnvironment ? fromEnvironment
+        : null;
+
+    /// <summary>The sources in rising precedence: config file, environment, command line. A file that cannot be read adds an error.</summary>
+    private static ConfigurationRoot Layer(string? configFile, IDictionary environment, IEnumerable<string> commandLine, List<string> errors)
+    {
+        var sources = new ConfigurationBuilder();
+        if (configFile is not null) sources.AddConfigFile(configFile, errors);
+        sources.Add(new EnvironmentSource(environment));
+        sources.AddCommandLine([.. commandLine]);
+        return (ConfigurationRoot)sources.Build();
     }
 
     private TCommand Command<TCommand>(TCommand command, OptionsCommand<T> options) where TCommand : Command
