@@ -21,24 +21,26 @@ public sealed partial class DocumentationTests : IDisposable
         return File.ReadAllText(Path.Combine(root, "docs", "configuration.md")).ReplaceLineEndings("\n");
     }
 
-    public static TheoryData<string, string, string, string> Rows()
+    public static TheoryData<string, string, string, string, string> Rows()
     {
-        var rows = new TheoryData<string, string, string, string>();
+        var rows = new TheoryData<string, string, string, string, string>();
         foreach (string name in Commands.Names)
         {
             foreach (var option in Commands.Describe(name).Options)
-                rows.Add(name, option.EnvironmentVariable, option.Range ?? NoRange, option.DefaultText);
+                rows.Add(name, option.EnvironmentVariable, option.Range ?? NoRange, option.DefaultText, option.Description!);
         }
         return rows;
     }
 
     [Theory]
     [MemberData(nameof(Rows))]
-    public void Every_option_is_documented_with_its_range_default_and_environment_variable(string command, string variable, string range, string defaultText)
+    public void Every_option_is_documented_with_its_range_default_environment_variable_and_description(
+        string command, string variable, string range, string defaultText, string description)
     {
         string section = Section(Documentation(), command);
 
-        Assert.Contains(section.Split('\n'), line => line.Contains($"| {Escape(range)} | {Escape(defaultText)} | `{variable}` |", StringComparison.Ordinal));
+        Assert.Contains(section.Split('\n'), line =>
+            line.Contains($"| {Escape(range)} | {Escape(defaultText)} | `{variable}` | {Escape(description)} |", StringComparison.Ordinal));
     }
 
     [Fact]
