@@ -95,6 +95,9 @@ public sealed class DefaultsAndPrecedenceTests : IDisposable
         // Only the first '=' splits, so a value may contain one; a value may start with a single dash.
         Assert.Equal("a=b", Train("--out=a=b").Run.Out);
         Assert.Equal("-x", Train("--out", "-x").Run.Out);
+        // Only --help and -h ask for help: the parser's /h and /? would take these paths for it.
+        Assert.Equal("/h", Train("--out", "/h").Run.Out);
+        Assert.Equal("/?", Train("--out", "/?").Run.Out);
     }
 
     [Fact]

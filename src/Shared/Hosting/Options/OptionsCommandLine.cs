@@ -37,10 +37,12 @@ public sealed class OptionsCommandLine<T> where T : ICheckedOptions
     {
         var main = commands[0];
         _root = Command<RootCommand>(new RootCommand(main.Summary), main);
-        // The options are the executable's own, so --version (the assembly's) is none of them.
+        // The options are the executables' own: no --version (the assembly's), and help is --help or -h only
+        // (the library's /h and /? would take a path for a request for help).
         _root.Options.Remove(_root.Options.Single(o => o is VersionOption));
+        _root.Options.Remove(_root.Options.Single(o => o is HelpOption));
+        _root.Options.Add(new HelpOption("--help", "-h") { Recursive = true, Action = new SectionedHelp(command => SectionedHelp.Render(_commands[command])) });
         _root.Options.Add(_config);
-        _root.Options.OfType<HelpOption>().Single().Action = new SectionedHelp(command => SectionedHelp.Render(_commands[command]));
         _subcommands = commands.Count > 1 ? [.. commands.Select(c => c.Name)] : [];
         foreach (var command in commands.Skip(_subcommands.Count > 0 ? 0 : 1))
             _root.Subcommands.Add(Command(new Command(command.Name, command.Summary), command));

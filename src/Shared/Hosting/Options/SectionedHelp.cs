@@ -6,7 +6,7 @@ namespace AttnRnnCluster.Hosting.Options;
 
 /// <summary>
 /// The --help of a command: its options in titled sections, each with its form, range and default, then where
-/// else options come from. System.CommandLine decides when help is asked for (--help, -h or -?, even among
+/// else options come from. System.CommandLine decides when help is asked for (--help or -h, even among
 /// mistakes, for the command named before it); this action writes it. (The library's help builder is internal in
 /// 3.0, and its fixed layout has neither sections nor ranges.)
 /// </summary>
