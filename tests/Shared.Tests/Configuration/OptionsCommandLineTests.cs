@@ -111,6 +111,17 @@ public sealed class OptionsCommandLineTests : IDisposable
     }
 
     [Fact]
+    public void This_command_takes_no_arguments_after_a_double_dash_and_knows_no_directive_but_suggest()
+    {
+        const string LookLike = "(options look like --name value; a command, if any, comes first)";
+
+        Assert.Equal([$"unexpected argument \"--\" {LookLike}", $"unexpected argument \"--count\" {LookLike}", $"unexpected argument \"3\" {LookLike}"],
+            Errors(Environment(), "--", "--count", "3"));
+        Assert.Equal([$"unexpected argument \"--\" {LookLike}"], Errors(Environment(), "--count", "3", "--"));
+        Assert.Equal([$"unexpected argument \"[diagram]\" {LookLike}"], Errors(Environment(), "[diagram]", "--count", "3"));
+    }
+
+    [Fact]
     public void Config_file_values_must_be_strings_numbers_booleans_or_lists_of_them()
     {
         string config = _files.Write("toy.json", """{"count": {"of": 3}, "loud": null, /* comment */ }""");

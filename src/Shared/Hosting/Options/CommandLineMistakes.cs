@@ -15,7 +15,7 @@ internal static class CommandLineMistakes
 
     /// <summary>A first argument that is no option, when it should have been one of <paramref name="commands"/> (the first is the default).</summary>
     public static string? UnknownCommand(ParseResult parsed, IReadOnlyList<string> commands) =>
-        commands.Count > 0 && Unmatched(parsed) is [{ Index: 0, Token.Value: var first }, ..] && !first.StartsWith('-')
+        commands.Count > 0 && Unmatched(parsed) is [{ Index: 0, Token: { Type: TokenType.Argument, Value: var first } }, ..] && !first.StartsWith('-')
             ? $"unknown command \"{first}\"{Hint(Suggestions.Closest(first, commands))}; "
               + $"the commands are {string.Join(", ", commands)} ({commands[0]} when none is given)"
             : null;
@@ -39,7 +39,9 @@ internal static class CommandLineMistakes
         for (int i = 0; i < unmatched.Count; i++)
         {
             string token = unmatched[i].Token.Value;
-            if (token.StartsWith("--", StringComparison.Ordinal) && token.Length > 2)
+            // Everything from a "--" on is an argument, and these commands take none.
+            if (unmatched[i].Token.Type == TokenType.Argument && unmatched[i].Index < EndOfOptions(parsed)
+                && token.StartsWith("--", StringComparison.Ordinal) && token.Length > 2)
             {
                 errors.Add(UnknownOption(token, command.Name, keys));
                 // "--colour blue": the value of the unknown option is no further mistake.
@@ -53,12 +55,26 @@ internal static class CommandLineMistakes
         return errors;
     }
 
-    /// <summary>The argument tokens no option took, with their positions among all tokens.</summary>
+    /// <summary>
+    /// The argument tokens no option took, a "--", and a directive such as "[x]" (the one directive these commands
+    /// know, [suggest], is answered before), with their positions among all tokens.
+    /// </summary>
     private static List<(Token Token, int Index)> Unmatched(ParseResult parsed)
     {
         var taken = new HashSet<Token>(OptionResults(parsed.RootCommandResult).SelectMany(r => r.Tokens), ReferenceEqualityComparer.Instance);
-        return [.. parsed.Tokens.Select((token, index) => (token, index)).Where(t => t.token.Type == TokenType.Argument && !taken.Contains(t.token))];
+        return [.. parsed.Tokens.Select((token, index) => (token, index)).Where(t => t.token.Type switch
+        {
+            TokenType.Argument => !taken.Contains(t.token),
+            TokenType.DoubleDash or TokenType.Directive => true,
+            _ => false,
+        })];
     }
+
+    /// <summary>The position of the first "--" among the tokens (after it, the parser reads no options), or the end.</summary>
+    private static int EndOfOptions(ParseResult parsed) =>
+        parsed.Tokens.Select((token, index) => (token, index)).FirstOrDefault(t => t.token.Type == TokenType.DoubleDash) is { token: not null } end
+            ? end.index
+            : parsed.Tokens.Count;
 
     private static IEnumerable<OptionResult> OptionResults(CommandResult command) =>
         command.Children.OfType<OptionResult>().Concat(command.Children.OfType<CommandResult>().SelectMany(OptionResults));
