@@ -52,6 +52,15 @@ public sealed class ConfigFileTests : IDisposable
     }
 
     [Fact]
+    public void A_config_file_may_be_a_dot_file_and_a_missing_folder_is_reported_like_a_missing_file()
+    {
+        string config = _files.Write(".run.json", """{"steps": 7}""");
+
+        Assert.Equal(7, Train("--config", config).Optimization.Steps);
+        Assert.StartsWith("config file nowhere/run.json cannot be read (not found; full path ", CoordinatorError("--config", "nowhere/run.json"));
+    }
+
+    [Fact]
     public void A_config_option_without_a_file_is_an_error()
     {
         Assert.Equal("--config: missing value (expected FILE)", CoordinatorError("--config"));

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.FileProviders.Physical;
 
 namespace AttnRnnCluster.Hosting.Options;
 
@@ -15,18 +17,28 @@ public static class ConfigFile
     private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
     /// <summary>Adds the file as a source; a file that cannot be read or parsed adds no values, and an error to <paramref name="errors"/>.</summary>
-    public static IConfigurationBuilder AddConfigFile(this IConfigurationBuilder builder, string path, List<string> errors) =>
-        builder.AddJsonFile(source =>
+    public static IConfigurationBuilder AddConfigFile(this IConfigurationBuilder builder, string path, List<string> errors)
+    {
+        // Relative to the current directory (the library's default is the executable's folder).
+        string fullPath = Path.GetFullPath(path);
+        string folder = Path.GetDirectoryName(fullPath)!;
+        if (!Directory.Exists(folder))
         {
-            // Relative to the current directory (the library's default is the executable's folder).
-            source.Path = Path.GetFullPath(path);
-            source.ResolveFileProvider();
+            errors.Add(Describe(path, new DirectoryNotFoundException(folder)));
+            return builder;
+        }
+        return builder.AddJsonFile(source =>
+        {
+            // Any file the user names: the provider's default would hide ".run.json" as a dot file.
+            source.FileProvider = new PhysicalFileProvider(folder, ExclusionFilters.None);
+            source.Path = Path.GetFileName(fullPath);
             source.OnLoadException = failure =>
             {
                 errors.Add(Describe(path, failure.Exception));
                 failure.Ignore = true;
             };
         });
+    }
 
     /// <summary>One error for each key whose value is an object, null, or a list holding more than strings, numbers and booleans.</summary>
     public static IEnumerable<string> ShapeErrors(JsonConfigurationProvider file, string pathAsGiven)
