@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using AttnRnnCluster.Coordinator.Commands;
 using AttnRnnCluster.Coordinator.Hosting;
+using AttnRnnCluster.Coordinator.Options;
 using AttnRnnCluster.Coordinator.Training;
 using AttnRnnCluster.Hosting.Options;
 using AttnRnnCluster.Model.Network;
@@ -25,8 +26,8 @@ public sealed record TrainingRun(int SeqLen, int Hidden, int Batch, int MicroBat
     /// </summary>
     public async Task<StepMetrics> InThisProcessAsync(int localWorkers)
     {
-        var parsed = OptionsParser.ParseCoordinator([.. TrainArguments(), "--local-workers", Text(localWorkers)], new Hashtable());
-        if (parsed is not ParseResult<ICoordinatorCommand>.Success { Options: TrainingOptions options })
+        var parsed = CoordinatorCommandLine.Read([.. TrainArguments(), "--local-workers", Text(localWorkers)], new Hashtable());
+        if (parsed is not OptionsOutcome<ICoordinatorCommand>.Success { Options: TrainingOptions options })
             throw new InvalidOperationException($"the coordinator refused the benchmark's options: {parsed}");
         var setup = TrainingSetup.Create(options);
         var journal = new StepCollector();

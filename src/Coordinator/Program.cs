@@ -1,22 +1,30 @@
-using AttnRnnCluster.Coordinator;
 using AttnRnnCluster.Coordinator.Commands;
+using AttnRnnCluster.Coordinator.Options;
+using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Hosting.Logging;
 using AttnRnnCluster.Hosting.Options;
 using AttnRnnCluster.Model.Runtime;
 using Serilog;
 
 // The coordinator executable: `train` (default), `eval` or `sample`. See --help.
-var parsed = OptionsParser.ParseCoordinator(args, Environment.GetEnvironmentVariables());
-switch (parsed)
+ICoordinatorCommand command;
+switch (CoordinatorCommandLine.Read(args, Environment.GetEnvironmentVariables()))
 {
-    case ParseResult<ICoordinatorCommand>.Help help:
-        Console.WriteLine(help.Text);
-        return ExitCodes.Ok;
-    case ParseResult<ICoordinatorCommand>.Failure failure:
+    case OptionsOutcome<ICoordinatorCommand>.Success success:
+        command = success.Options;
+        break;
+    case OptionsOutcome<ICoordinatorCommand>.Failure failure:
         Console.Error.WriteLine(failure.Report);
         return ExitCodes.BadInput;
+    case OptionsOutcome<ICoordinatorCommand>.Help help:
+        Console.Write(help.Text);
+        return ExitCodes.Ok;
+    case OptionsOutcome<ICoordinatorCommand>.Completions completions:
+        Console.Write(completions.Text);
+        return ExitCodes.Ok;
+    case var other:
+        throw new InvalidOperationException($"unexpected outcome {other}");
 }
-var command = ((ParseResult<ICoordinatorCommand>.Success)parsed).Options;
 if (command is TrainingOptions training)
 {
     // Fix the run folder once, so the log file and the run's other files land in the same place.
@@ -29,9 +37,11 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancel.Cancel();
 };
+// The console (and the files the user named); train adds the run folder's train.log once the run starts, so that
+// a run refused for bad input, or on a host where TorchSharp cannot load, leaves no run folder behind.
 var (logging, threads) = command switch
 {
-    TrainingOptions t => (t.Logging with { TextFile = t.Logging.TextFile ?? Path.Combine(t.Run.Out!, "train.log") }, t.Run.Threads),
+    TrainingOptions t => (t.Logging, t.Run.Threads),
     // eval and sample print their result on standard output, for scripts; their log goes to standard error.
     EvalOptions e => (e.Logging with { ConsoleToStandardError = true }, e.Threads),
     SampleOptions s => (s.Logging with { ConsoleToStandardError = true }, s.Threads),

@@ -1,26 +1,35 @@
+using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Hosting.Logging;
 using AttnRnnCluster.Hosting.Options;
 using AttnRnnCluster.Model.Runtime;
 using AttnRnnCluster.Worker.Hosting;
+using AttnRnnCluster.Worker.Options;
 
 // The worker executable: joins a coordinator's cluster and computes micro-shards. See --help.
-var parsed = OptionsParser.ParseWorker(args, Environment.GetEnvironmentVariables());
-switch (parsed)
+WorkerOptions options;
+switch (WorkerCommandLine.Read(args, Environment.GetEnvironmentVariables()))
 {
-    case ParseResult<WorkerOptions>.Help help:
-        Console.WriteLine(help.Text);
-        return 0;
-    case ParseResult<WorkerOptions>.Failure failure:
+    case OptionsOutcome<WorkerOptions>.Success success:
+        options = success.Options;
+        break;
+    case OptionsOutcome<WorkerOptions>.Failure failure:
         Console.Error.WriteLine(failure.Report);
-        return OptionsParser.UsageErrorExitCode;
+        return ExitCodes.BadInput;
+    case OptionsOutcome<WorkerOptions>.Help help:
+        Console.Write(help.Text);
+        return ExitCodes.Ok;
+    case OptionsOutcome<WorkerOptions>.Completions completions:
+        Console.Write(completions.Text);
+        return ExitCodes.Ok;
+    case var other:
+        throw new InvalidOperationException($"unexpected outcome {other}");
 }
-var options = ((ParseResult<WorkerOptions>.Success)parsed).Options;
 using var logger = LogSetup.Install(options.Logging);
 var torch = TorchRuntime.Check(options.Threads);
 if (!torch.Loaded)
 {
     Console.Error.WriteLine(TorchRuntime.Explain(torch));
-    return 3;
+    return ExitCodes.TorchUnavailable;
 }
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -35,5 +44,5 @@ try
 catch (Exception e) when (e is ArgumentException or AttnRnnCluster.Transport.Security.TlsCertificateException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
-    return OptionsParser.UsageErrorExitCode;
+    return ExitCodes.BadInput;
 }

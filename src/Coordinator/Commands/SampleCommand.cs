@@ -1,4 +1,5 @@
-using AttnRnnCluster.Hosting.Options;
+using AttnRnnCluster.Coordinator.Options;
+using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Model;
 using AttnRnnCluster.Model.Checkpoints;
 using AttnRnnCluster.Model.Data;

@@ -1,6 +1,8 @@
 using AttnRnnCluster.Coordinator.Hosting;
+using AttnRnnCluster.Coordinator.Options;
 using AttnRnnCluster.Coordinator.Run;
-using AttnRnnCluster.Hosting.Options;
+using AttnRnnCluster.Hosting;
+using AttnRnnCluster.Hosting.Logging;
 using AttnRnnCluster.Model.Checkpoints;
 using AttnRnnCluster.Model.Network;
 using Serilog;
@@ -10,6 +12,9 @@ namespace AttnRnnCluster.Coordinator.Commands;
 /// <summary>`train`: set up from the options, run in this process or as a cluster's coordinator, report.</summary>
 public static class TrainCommand
 {
+    /// <summary>The run folder's log, unless --log-file names another file.</summary>
+    public const string RunLogName = "train.log";
+
     public static async Task<int> RunAsync(TrainingOptions options, CancellationToken cancel)
     {
         string runFolder = options.Run.RunFolder(DateTimeOffset.Now);
@@ -24,7 +29,11 @@ public static class TrainCommand
             Log.Error("{Problem}", e.Message);
             return ExitCodes.BadInput;
         }
+        // The run starts here: before, bad input left nothing behind (not even the log file below).
         Directory.CreateDirectory(runFolder);
+        using var runLog = options.Logging.TextFile is null
+            ? LogSetup.InstallUntilDisposed(options.Logging with { TextFile = Path.Combine(runFolder, RunLogName) })
+            : null;
         var master = setup.Master;
         Log.Information("Run folder {RunFolder}; data: {Data}", Path.GetFullPath(runFolder), setup.Data.Description);
         Log.Information("Model: {Config} ({Parameters} parameters){Resumed}", Model.ModelConfigJson.Serialize(master.Config),

@@ -1,6 +1,6 @@
+using AttnRnnCluster.Coordinator.Options;
 using AttnRnnCluster.Coordinator.Run;
 using AttnRnnCluster.Coordinator.Training;
-using AttnRnnCluster.Hosting.Options;
 using AttnRnnCluster.Model;
 using AttnRnnCluster.Model.Checkpoints;
 using AttnRnnCluster.Model.Data;
@@ -27,8 +27,7 @@ public sealed record TrainingSetup(TrainingPlan Plan, IDataSource Data, MasterSt
         if (resume != null && resume.Config != config)
             throw new ArgumentException($"--resume {options.Run.Resume}: the checkpoint's model ({ModelConfigJson.Serialize(resume.Config)}) differs from the options' ({ModelConfigJson.Serialize(config)})");
 
-        var optimizer = new OptimizerSettings(opt.Optimizer == AttnRnnCluster.Hosting.Options.OptimizerKind.Sgd ? Model.Training.OptimizerKind.Sgd : Model.Training.OptimizerKind.Adam,
-            Momentum: opt.Momentum).Create(ParameterLayout.For(config).TotalSize);
+        var optimizer = new OptimizerSettings(opt.Optimizer, Momentum: opt.Momentum).Create(ParameterLayout.For(config).TotalSize);
         float[] weights;
         long version = 0;
         if (resume != null)

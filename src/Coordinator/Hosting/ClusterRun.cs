@@ -1,8 +1,8 @@
 using System.Globalization;
 using Akka.Actor;
+using AttnRnnCluster.Coordinator.Options;
 using AttnRnnCluster.Coordinator.Training;
 using AttnRnnCluster.Hosting;
-using AttnRnnCluster.Hosting.Options;
 using AttnRnnCluster.Model.Data;
 using AttnRnnCluster.Model.Network;
 using AttnRnnCluster.Protocol;

@@ -10,13 +10,16 @@ namespace AttnRnnCluster.Model.Data;
 /// </summary>
 public sealed class AddingSource : IDataSource
 {
+    /// <summary>The shortest sequence with a marked number in each half.</summary>
+    public const int MinimumSteps = 2;
+
     private const int Features = 2;
     private readonly int _steps;
     private readonly ulong _seed;
 
     public AddingSource(int steps, ulong seed, int heldOutSize = 1000)
     {
-        if (steps < 2) throw new ArgumentOutOfRangeException(nameof(steps), $"the adding problem needs T >= 2 (one marker per half), got {steps}");
+        if (steps < MinimumSteps) throw new ArgumentOutOfRangeException(nameof(steps), $"the adding problem needs T >= {MinimumSteps} (one marker per half), got {steps}");
         if (heldOutSize < 0) throw new ArgumentOutOfRangeException(nameof(heldOutSize), $"the held-out size must be >= 0, got {heldOutSize}");
         _steps = steps;
         _seed = seed;

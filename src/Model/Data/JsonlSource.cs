@@ -13,6 +13,9 @@ namespace AttnRnnCluster.Model.Data;
 /// </summary>
 public sealed class JsonlSource : IDataSource
 {
+    /// <summary>The fewest classes of a classification (classes 0 means regression); one class would leave nothing to learn.</summary>
+    public const int MinimumClasses = 2;
+
     private readonly JsonlDataset _sequences;
     private readonly ulong _seed;
     // The permutation most recently used, published as one immutable object so threads may share it safely.
@@ -22,7 +25,7 @@ public sealed class JsonlSource : IDataSource
     /// <param name="heldOutSize">Without a held-out file, how many of the file's last sequences are held out (0: none).</param>
     public JsonlSource(string path, string? heldOutPath, int classes, ulong seed, int heldOutSize = 0)
     {
-        if (classes < 0 || classes == 1) throw new ArgumentOutOfRangeException(nameof(classes), $"classes must be 0 (regression) or at least 2, got {classes}");
+        if (classes < 0 || classes is > 0 and < MinimumClasses) throw new ArgumentOutOfRangeException(nameof(classes), $"classes must be 0 (regression) or at least {MinimumClasses}, got {classes}");
         if (heldOutSize < 0) throw new ArgumentOutOfRangeException(nameof(heldOutSize), $"the held-out size must be >= 0, got {heldOutSize}");
         _seed = seed;
         _sequences = JsonlDataset.Load(path, classes);

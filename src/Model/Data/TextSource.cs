@@ -13,6 +13,9 @@ namespace AttnRnnCluster.Model.Data;
 /// </summary>
 public sealed class TextSource : IDataSource
 {
+    /// <summary>The shortest window: one character in, the next one as its target.</summary>
+    public const int MinimumSteps = 1;
+
     private const int TrainingTenths = 9;
     private readonly int[] _tokens;
     private readonly int _steps;
@@ -22,7 +25,7 @@ public sealed class TextSource : IDataSource
     /// <param name="heldOutPath">A separate held-out text; null to validate on the last 10% of <paramref name="path"/>.</param>
     public TextSource(string path, int steps, ulong seed, int heldOutWindows = 1000, CharVocabulary? vocabulary = null, string? heldOutPath = null)
     {
-        if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), $"the window length T must be >= 1, got {steps}");
+        if (steps < MinimumSteps) throw new ArgumentOutOfRangeException(nameof(steps), $"the window length T must be >= {MinimumSteps}, got {steps}");
         if (heldOutWindows < 0) throw new ArgumentOutOfRangeException(nameof(heldOutWindows), $"the held-out size must be >= 0, got {heldOutWindows}");
         _steps = steps;
         _seed = seed;

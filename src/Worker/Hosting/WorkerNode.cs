@@ -1,10 +1,10 @@
 using Akka.Actor;
 using Akka.Configuration;
 using AttnRnnCluster.Hosting;
-using AttnRnnCluster.Hosting.Options;
 using AttnRnnCluster.Model.Network;
 using AttnRnnCluster.Protocol;
 using AttnRnnCluster.Transport.Security;
+using AttnRnnCluster.Worker.Options;
 using AttnRnnCluster.Worker.Training;
 using Serilog;
 
@@ -17,9 +17,6 @@ namespace AttnRnnCluster.Worker.Hosting;
 /// </summary>
 public static class WorkerNode
 {
-    public const int Finished = 0;
-    public const int Failed = 1;
-
     public static async Task<int> RunAsync(WorkerOptions options, CancellationToken cancel)
     {
         var tls = options.Tls.Load();
@@ -33,20 +30,20 @@ public static class WorkerNode
             {
                 case TrainingWorker.WorkerStopped { Refused: false } done:
                     Log.Information("Worker {Name} done: {Reason}", options.DisplayName, done.Reason);
-                    return Finished;
+                    return ExitCodes.Ok;
                 case TrainingWorker.WorkerStopped refused:
                     Log.Error("Worker {Name} was refused by the coordinator: {Reason}", options.DisplayName, refused.Reason);
-                    return Failed;
+                    return ExitCodes.RunFailed;
                 case CoordinatorLocator.CoordinatorLost lost:
                     Log.Error("Worker {Name} stops: {Reason}. Start the coordinator (or check --seed-nodes and the network), then start this worker again", options.DisplayName, lost.Reason);
-                    return Failed;
+                    return ExitCodes.RunFailed;
                 case null when cancel.IsCancellationRequested:
-                    return Failed;
+                    return ExitCodes.RunFailed;
                 default:
                     if (DateTime.UtcNow > deadline + options.CoordinatorTimeout)
                     {
                         Log.Error("Worker {Name} was removed from the cluster and could not rejoin within --coordinator-timeout", options.DisplayName);
-                        return Failed;
+                        return ExitCodes.RunFailed;
                     }
                     Log.Warning("Worker {Name}: this node left the cluster (downed after the coordinator became unreachable, or a partition); joining again", options.DisplayName);
                     deadline = DateTime.UtcNow + options.CoordinatorTimeout;

@@ -14,11 +14,12 @@ public sealed class NodeProcess : IDisposable
     private readonly Process _process;
     private readonly StreamWriter _output;
 
-    private NodeProcess(string executable, IEnumerable<string> args, string logFile)
+    private NodeProcess(string executable, IEnumerable<string> args, string logFile, string? workingDirectory)
     {
         LogFile = logFile;
         _output = new StreamWriter(logFile) { AutoFlush = true };
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
         start.ArgumentList.Add(Path.Combine(AppFolder, executable + ".dll"));
         foreach (string arg in args) start.ArgumentList.Add(arg);
         foreach (string name in start.Environment.Keys.Where(k => k.StartsWith("ATTNRNN_", StringComparison.Ordinal)).ToList())
@@ -43,9 +44,11 @@ public sealed class NodeProcess : IDisposable
         }
     }
 
-    public static NodeProcess Coordinator(IEnumerable<string> args, string logFile) => new("AttnRnnCluster.Coordinator", args, logFile);
+    /// <param name="workingDirectory">Where relative paths (the default run folder runs/...) land; the test's own when null.</param>
+    public static NodeProcess Coordinator(IEnumerable<string> args, string logFile, string? workingDirectory = null) =>
+        new("AttnRnnCluster.Coordinator", args, logFile, workingDirectory);
 
-    public static NodeProcess Worker(IEnumerable<string> args, string logFile) => new("AttnRnnCluster.Worker", args, logFile);
+    public static NodeProcess Worker(IEnumerable<string> args, string logFile) => new("AttnRnnCluster.Worker", args, logFile, null);
 
     /// <summary>A port that was free a moment ago (the OS picks it).</summary>
     public static int FreePort()

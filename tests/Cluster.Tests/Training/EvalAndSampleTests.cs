@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using AttnRnnCluster.Coordinator.Commands;
-using AttnRnnCluster.Hosting.Options;
+using AttnRnnCluster.Coordinator.Options;
 
 namespace AttnRnnCluster.Cluster.Tests.Training;
 

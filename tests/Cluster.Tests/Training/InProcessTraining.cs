@@ -1,9 +1,9 @@
 using Akka.Actor;
 using AttnRnnCluster.Coordinator.Commands;
 using AttnRnnCluster.Coordinator.Hosting;
+using AttnRnnCluster.Coordinator.Options;
 using AttnRnnCluster.Coordinator.Run;
 using AttnRnnCluster.Coordinator.Training;
-using AttnRnnCluster.Hosting.Options;
 using AttnRnnCluster.Model.Network;
 
 namespace AttnRnnCluster.Cluster.Tests.Training;

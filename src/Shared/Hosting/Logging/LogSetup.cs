@@ -64,4 +64,24 @@ public static class LogSetup
         Log.Logger = logger;
         return logger;
     }
+
+    /// <summary>
+    /// Makes the logger of <paramref name="options"/> the process-wide one until the returned handle is disposed,
+    /// which closes its files and puts the previous logger back (the coordinator's run log lives as long as the run).
+    /// </summary>
+    public static IDisposable InstallUntilDisposed(LogOptions options)
+    {
+        var previous = Log.Logger;
+        var logger = Install(options);
+        return new Restore(previous, logger);
+    }
+
+    private sealed class Restore(ILogger previous, Logger installed) : IDisposable
+    {
+        public void Dispose()
+        {
+            Log.Logger = previous;
+            installed.Dispose();
+        }
+    }
 }

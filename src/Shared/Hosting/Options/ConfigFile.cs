@@ -1,78 +1,128 @@
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.FileProviders.Physical;
 
 namespace AttnRnnCluster.Hosting.Options;
 
-/// <summary>One "name": value pair of a config file, as text for the option's parser, or what is wrong with it.</summary>
-public sealed record ConfigEntry(string Key, string? Value, string? Error);
-
 /// <summary>
-/// A JSON config file: one object whose keys are option names without dashes, e.g. {"micro-batch": 16, "task": "text"}.
-/// Comments and trailing commas are allowed, since people edit these files by hand.
+/// The JSON config file: one object whose keys are option names without dashes, e.g. {"micro-batch": 16}, read by
+/// the configuration library's JSON provider (which allows comments and trailing commas, since people edit these
+/// files by hand). A value is a string, number, boolean, or a list of them (for --seed-nodes). What goes wrong
+/// is said here in the executables' words, naming the file as it was given.
 /// </summary>
 public static class ConfigFile
 {
     private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
-    /// <summary>The file's entries, or a single error naming the file (and the line and position for malformed JSON).</summary>
-    public static (IReadOnlyList<ConfigEntry> Entries, string? Error) Read(string path)
+    /// <summary>Adds the file as a source; a file that cannot be read or parsed adds no values, and an error to <paramref name="errors"/>.</summary>
+    public static IConfigurationBuilder AddConfigFile(this IConfigurationBuilder builder, string path, List<string> errors)
     {
-        string text;
-        try
+        // Relative to the current directory (the library's default is the executable's folder).
+        string fullPath = Path.GetFullPath(path);
+        string folder = Path.GetDirectoryName(fullPath)!;
+        if (!Directory.Exists(folder))
         {
-            text = File.ReadAllText(path);
+            errors.Add(Describe(path, new DirectoryNotFoundException(folder)));
+            return builder;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        return builder.AddJsonFile(source =>
         {
-            return ([], $"config file {path} cannot be read ({(e is FileNotFoundException or DirectoryNotFoundException ? "not found" : e.Message)}; full path {Path.GetFullPath(path)})");
-        }
+            // Any file the user names: the provider's default would hide ".run.json" as a dot file.
+            source.FileProvider = new PhysicalFileProvider(folder, ExclusionFilters.None);
+            source.Path = Path.GetFileName(fullPath);
+            source.OnLoadException = failure =>
+            {
+                errors.Add(Describe(path, failure.Exception));
+                failure.Ignore = true;
+            };
+        });
+    }
 
-        try
+    /// <summary>One error for each key whose value is an object, null, or a list holding more than strings, numbers and booleans.</summary>
+    public static IEnumerable<string> ShapeErrors(JsonConfigurationProvider file, string pathAsGiven)
+    {
+        foreach (string key in TopLevelKeys(file))
         {
-            using var document = JsonDocument.Parse(text, Lenient);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-                return ([], $"config file {path}: expected a JSON object such as {{\"micro-batch\": 16}}, got {Describe(document.RootElement.ValueKind)}");
-            return (document.RootElement.EnumerateObject().Select(Entry).ToList(), null);
-        }
-        catch (JsonException e)
-        {
-            // The position is 0-based in the exception; editors count from 1.
-            return ([], $"config file {path}: invalid JSON at line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}: {Reason(e)}");
+            string? shape = file.TryGet(key, out string? value) ? value is null ? "null" : null
+                : ListText(file, key) is null ? Children(file, key).All(IsIndex) ? "a list" : "an object"
+                : null;
+            if (shape is not null)
+                yield return $"config file {pathAsGiven}, key \"{key}\": expected a string, number, boolean or list of them, got {shape}";
         }
     }
 
-    private static ConfigEntry Entry(JsonProperty property)
+    /// <summary>The keys of the file's object (not those inside the values).</summary>
+    public static IEnumerable<string> TopLevelKeys(IConfigurationProvider file) =>
+        file.GetChildKeys([], null).Distinct(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether <paramref name="key"/> holds a list or an object (the provider keeps their members as "key:0", "key:name").</summary>
+    public static bool IsStructured(IConfigurationProvider file, string key) => Children(file, key).Any();
+
+    /// <summary>A list of scalars as the option's parser reads one: joined by commas. Null when the value is no such list.</summary>
+    public static string? ListText(IConfigurationProvider file, string key)
     {
-        var value = property.Value;
-        return value.ValueKind switch
+        var members = Children(file, key).ToList();
+        if (members.Count == 0 || !members.All(IsIndex)) return null;
+        var texts = new List<string>();
+        foreach (string index in members.OrderBy(m => int.Parse(m, System.Globalization.CultureInfo.InvariantCulture)))
         {
-            JsonValueKind.String => new(property.Name, value.GetString(), null),
-            JsonValueKind.Number => new(property.Name, value.GetRawText(), null),
-            JsonValueKind.True or JsonValueKind.False => new(property.Name, value.GetRawText(), null),
-            JsonValueKind.Array when value.EnumerateArray().All(IsScalar) =>
-                new(property.Name, string.Join(',', value.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : e.GetRawText())), null),
-            _ => new(property.Name, null, $"expected a string, number, boolean or list of them, got {Describe(value.ValueKind)}"),
+            if (!file.TryGet(ConfigurationPath.Combine(key, index), out string? text) || text is null) return null;
+            texts.Add(text);
+        }
+        return string.Join(',', texts);
+    }
+
+    private static IEnumerable<string> Children(IConfigurationProvider file, string key) =>
+        file.GetChildKeys([], key).Distinct(StringComparer.OrdinalIgnoreCase);
+
+    private static bool IsIndex(string member) => member.All(char.IsAsciiDigit);
+
+    private static string Describe(string path, Exception exception)
+    {
+        // The JSON provider wraps what went wrong in "failed to load", and that around the parser's own exception.
+        var cause = exception is InvalidDataException { InnerException: { } inner } ? inner : exception;
+        return cause switch
+        {
+            FileNotFoundException or DirectoryNotFoundException => $"config file {path} cannot be read (not found; full path {Path.GetFullPath(path)})",
+            FormatException { InnerException: JsonException json } => InvalidJson(path, json),
+            FormatException when NotAnObject(path) is { } found => $"config file {path}: expected a JSON object such as {{\"micro-batch\": 16}}, got {found}",
+            FormatException format => $"config file {path}: {format.Message}",
+            _ => $"config file {path} cannot be read ({cause.Message}; full path {Path.GetFullPath(path)})",
         };
     }
 
-    private static bool IsScalar(JsonElement element) => element.ValueKind is JsonValueKind.String or JsonValueKind.Number;
-
-    private static string Describe(JsonValueKind kind) => kind switch
+    // The position is 0-based in the exception; editors count from 1. System.Text.Json appends
+    // "Path: $.x | LineNumber: 2 | BytePositionInLine: 4." to its messages; we say that ourselves.
+    private static string InvalidJson(string path, JsonException e)
     {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "a list",
-        JsonValueKind.Null => "null",
-        _ => kind.ToString().ToLowerInvariant(),
-    };
-
-    // System.Text.Json appends "Path: $.x | LineNumber: 2 | BytePositionInLine: 4." to its messages; we say that ourselves.
-    private static string Reason(JsonException e)
-    {
-        string message = e.Message;
+        string reason = e.Message;
         foreach (string tail in new[] { " Path: ", " LineNumber: " })
         {
-            int at = message.IndexOf(tail, StringComparison.Ordinal);
-            if (at > 0) message = message[..at];
+            int at = reason.IndexOf(tail, StringComparison.Ordinal);
+            if (at > 0) reason = reason[..at];
         }
-        return message.TrimEnd();
+        return $"config file {path}: invalid JSON at line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}: {reason.TrimEnd()}";
+    }
+
+    /// <summary>What the file holds instead of an object, when that is why the provider refused it (it says so only in English prose).</summary>
+    private static string? NotAnObject(string path)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path), Lenient);
+            return document.RootElement.ValueKind switch
+            {
+                JsonValueKind.Object => null,
+                JsonValueKind.Array => "a list",
+                JsonValueKind.Null => "null",
+                var kind => kind.ToString().ToLowerInvariant(),
+            };
+        }
+        catch (Exception e) when (e is IOException or JsonException)
+        {
+            return null;
+        }
     }
 }

@@ -5,6 +5,9 @@ public static class OptionNames
 {
     public const string EnvironmentPrefix = "ATTNRNN_";
 
+    /// <summary>The option naming the config file; it is read before the file, so it is no key of one.</summary>
+    public const string Config = "config";
+
     public static string CommandLine(string name) => "--" + name;
 
     public static string EnvironmentVariable(string name) => EnvironmentPrefix + name.ToUpperInvariant().Replace('-', '_');

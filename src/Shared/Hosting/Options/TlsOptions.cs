@@ -28,18 +28,7 @@ public sealed record TlsOptions
     /// <exception cref="TlsCertificateException">The certificate file cannot be used; the message says why.</exception>
     public ClusterTls? Load() => CertificateFile is { } path ? ClusterTls.Load(path, ReadPassword()) : null;
 
-    public static readonly IReadOnlyList<Option<TlsOptions>> Table =
-    [
-        Option.Path<TlsOptions>("tls-cert", "FILE", PathRequirement.ExistingFile, o => o.CertificateFile, (o, v) => o with { CertificateFile = v },
-            "turn on mutual TLS with this node's certificate and key (.pfx); every node needs one"),
-        Option.Path<TlsOptions>("tls-password-file", "FILE", PathRequirement.ExistingFile, o => o.PasswordFile, (o, v) => o with { PasswordFile = v },
-            "file whose first line is the --tls-cert password"),
-        Option.Text<TlsOptions>("tls-password", new TextValue("TEXT"), o => o.Password is null ? null : "(hidden)", (o, v) => o with { Password = v },
-            "the --tls-cert password; never on the command line")
-            with { Sources = OptionSources.NotCommandLine },
-    ];
-
-    public IEnumerable<string> Check(Provenance origins)
+    public IEnumerable<string> Check(IOptionOrigins origins)
     {
         if (PasswordFile is not null && Password is not null)
             yield return $"{origins["tls-password-file"]} and {origins["tls-password"]} both give the TLS password: give one";

@@ -1,0 +1,93 @@
+using AttnRnnCluster.Hosting.Options;
+using AttnRnnCluster.Protocol.Wire;
+
+namespace AttnRnnCluster.Coordinator.Options;
+
+/// <summary>The coordinator as the seed of a cluster of worker processes; <see cref="Port"/> 0 means no cluster.</summary>
+public sealed record ClusterOptions
+{
+    public string Hostname { get; init; } = "127.0.0.1";
+
+    /// <summary>The port workers join; 0 = no cluster: one process, nothing listens on the network.</summary>
+    public int Port { get; init; }
+
+    public string? PublicHostname { get; init; }
+
+    /// <summary>Where this node's bulk channel listens (messages of 1 MiB and more); 0 = any free port.</summary>
+    public int BulkPort { get; init; }
+
+    /// <summary>Workers (local and remote) to wait for before the first step.</summary>
+    public int MinWorkers { get; init; } = 1;
+
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>How long a micro-shard may be out at an unreachable or hung worker before it is handed to another.</summary>
+    public TimeSpan ShardTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A micro-shard out this many times longer than the median is also given to an idle worker.</summary>
+    public double StragglerFactor { get; init; } = 4;
+
+    /// <summary>Bad results (wrong size, NaN/Inf, unknown step) after which a worker is excluded.</summary>
+    public int MaxBadResults { get; init; } = 3;
+
+    public WirePrecision WirePrecision { get; init; } = WirePrecision.F32;
+
+    public TlsOptions Tls { get; init; } = new();
+
+    public bool Enabled => Port != 0;
+
+    /// <summary>Options that do nothing without a cluster; giving one without --port is a mistake worth reporting.</summary>
+    public static readonly IReadOnlyList<string> ClusterOnly = ["hostname", "public-hostname", "bulk-port", "min-workers", "start-timeout", "tls-cert"];
+}
+
+/// <summary>The options that fill a <see cref="ClusterOptions"/>.</summary>
+public sealed class ClusterOptionGroup
+{
+    private static readonly ClusterOptions Defaults = new();
+
+    public LayeredOption<string> Hostname { get; } = NodeOptions.Hostname(Defaults.Hostname, "address to listen on (0.0.0.0 = every interface)");
+
+    public LayeredOption<int> Port { get; } = NodeOptions.Port(Defaults.Port, "port workers join; 0 = no cluster (one process, nothing listens)");
+
+    public LayeredOption<string?> PublicHostname { get; } = NodeOptions.PublicHostname();
+
+    public LayeredOption<int> BulkPort { get; } = NodeOptions.BulkPort(Defaults.BulkPort);
+
+    public LayeredOption<int> MinWorkers { get; } = new("min-workers", new IntegerKind(1, 100_000), Defaults.MinWorkers,
+        "workers (local and remote) to wait for before the first step");
+
+    public LayeredOption<TimeSpan> StartTimeout { get; } = new("start-timeout", new SecondsKind(), Defaults.StartTimeout,
+        "give up if --min-workers have not joined within this time");
+
+    public LayeredOption<TimeSpan> ShardTimeout { get; } = new("shard-timeout", new SecondsKind(), Defaults.ShardTimeout,
+        "hand a worker's micro-shards to others when it has sent nothing (no result, no progress beat) this long; a computing worker beats every quarter of it");
+
+    public LayeredOption<double> StragglerFactor { get; } = new("straggler-factor", new NumberKind(1, 1000, MinExclusive: true), Defaults.StragglerFactor,
+        "also give a micro-shard to an idle worker once it is out this many times the median");
+
+    public LayeredOption<int> MaxBadResults { get; } = new("max-bad-results", new IntegerKind(1, 1_000_000), Defaults.MaxBadResults,
+        "exclude a worker after this many bad results (wrong size, NaN/Inf, unknown step)");
+
+    public LayeredOption<WirePrecision> WirePrecision { get; } = new("wire-precision", ChoiceKind.Of<WirePrecision>(), Defaults.WirePrecision,
+        "precision of the weights the coordinator broadcasts: f32 (exact) or bf16 (half the bytes, rounded); workers send f32 gradients whatever it says; cluster only");
+
+    public TlsOptionGroup Tls { get; } = new();
+
+    public IReadOnlyList<LayeredOption> All =>
+        [Hostname, Port, PublicHostname, BulkPort, MinWorkers, StartTimeout, ShardTimeout, StragglerFactor, MaxBadResults, WirePrecision, .. Tls.All];
+
+    public ClusterOptions Read(OptionValues values) => new()
+    {
+        Hostname = values.Get(Hostname),
+        Port = values.Get(Port),
+        PublicHostname = values.Get(PublicHostname),
+        BulkPort = values.Get(BulkPort),
+        MinWorkers = values.Get(MinWorkers),
+        StartTimeout = values.Get(StartTimeout),
+        ShardTimeout = values.Get(ShardTimeout),
+        StragglerFactor = values.Get(StragglerFactor),
+        MaxBadResults = values.Get(MaxBadResults),
+        WirePrecision = values.Get(WirePrecision),
+        Tls = Tls.Read(values),
+    };
+}

@@ -1,0 +1,101 @@
+using System.Net;
+using AttnRnnCluster.Hosting.Logging;
+using AttnRnnCluster.Hosting.Options;
+
+namespace AttnRnnCluster.Worker.Options;
+
+/// <summary>Everything the worker executable needs: where the coordinator is, how to be reached, how to compute.</summary>
+public sealed record WorkerOptions : ICheckedOptions
+{
+    /// <summary>Akka addresses of the coordinator (the cluster's seed), e.g. akka.tcp://attnrnn@10.0.0.5:4053.</summary>
+    public IReadOnlyList<string> SeedNodes { get; init; } = [];
+
+    public string Hostname { get; init; } = "127.0.0.1";
+
+    /// <summary>The port this worker listens on; 0 = any free port.</summary>
+    public int Port { get; init; }
+
+    public string? PublicHostname { get; init; }
+
+    /// <summary>Where this worker's bulk channel listens (messages of 1 MiB and more); 0 = any free port.</summary>
+    public int BulkPort { get; init; }
+
+    /// <summary>The worker's name in the logs; null = the machine name and process id.</summary>
+    public string? Name { get; init; }
+
+    public int Threads { get; init; } = 1;
+
+    /// <summary>How long to keep retrying when the coordinator cannot be reached (before it starts, or after it is lost).</summary>
+    public TimeSpan CoordinatorTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Fault injection for tests and drills: sleep this long before computing each micro-shard.</summary>
+    public TimeSpan InjectDelay { get; init; } = TimeSpan.Zero;
+
+    public TlsOptions Tls { get; init; } = new();
+    public LogOptions Logging { get; init; } = new();
+
+    public string DisplayName => Name ?? $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    public static OptionsCommand<WorkerOptions> Command()
+    {
+        var defaults = new WorkerOptions();
+        var seedNodes = new LayeredOption<IReadOnlyList<string>>("seed-nodes", new SeedNodesKind(), defaults.SeedNodes,
+            "the coordinator's address(es), comma-separated") { MustBeGiven = true };
+        var hostname = NodeOptions.Hostname(defaults.Hostname, "address to listen on; must be reachable by the coordinator (or give --public-hostname)");
+        var port = NodeOptions.Port(defaults.Port, "port to listen on; 0 = any free port");
+        var publicHostname = NodeOptions.PublicHostname();
+        var bulkPort = NodeOptions.BulkPort(defaults.BulkPort);
+        var coordinatorTimeout = new LayeredOption<TimeSpan>("coordinator-timeout", new SecondsKind(), defaults.CoordinatorTimeout,
+            "keep retrying this long when the coordinator is unreachable, then exit non-zero");
+        var tls = new TlsOptionGroup();
+        var name = new LayeredOption<string?>("name", OptionalKind.Text("NAME"), defaults.Name, "this worker's name in the logs")
+        {
+            DefaultNote = "<machine>-<process id>",
+        };
+        var threads = NodeOptions.Threads(defaults.Threads);
+        var injectDelayMs = new LayeredOption<int>("inject-delay-ms", new IntegerKind(0, 3_600_000), (int)defaults.InjectDelay.TotalMilliseconds,
+            "fault injection (tests, drills): sleep N ms before each micro-shard");
+        var logging = new LoggingOptionGroup("none");
+        return new OptionsCommand<WorkerOptions>(
+            Name: "worker",
+            Usage: "dotnet run --project src/Worker -- --seed-nodes akka.tcp://attnrnn@HOST:PORT [options]",
+            Summary: "Joins the coordinator's cluster and computes micro-shards until the training ends.",
+            Sections:
+            [
+                new("cluster", [seedNodes, hostname, port, publicHostname, bulkPort, coordinatorTimeout, .. tls.All]),
+                new("compute", [name, threads, injectDelayMs]),
+                new("logging", logging.All),
+            ],
+            Read: values => new WorkerOptions
+            {
+                SeedNodes = values.Get(seedNodes),
+                Hostname = values.Get(hostname),
+                Port = values.Get(port),
+                PublicHostname = values.Get(publicHostname),
+                BulkPort = values.Get(bulkPort),
+                CoordinatorTimeout = values.Get(coordinatorTimeout),
+                Tls = tls.Read(values),
+                Name = values.Get(name),
+                Threads = values.Get(threads),
+                InjectDelay = TimeSpan.FromMilliseconds(values.Get(injectDelayMs)),
+                Logging = logging.Read(values),
+            });
+    }
+
+    public IEnumerable<string> Check(IOptionOrigins origins)
+    {
+        foreach (string error in Tls.Check(origins))
+            yield return error;
+        if (NodeOptions.BulkPortClash(BulkPort, Port, origins) is { } clash)
+            yield return clash;
+        // A worker advertises its own address; a loopback address is unreachable from a coordinator elsewhere.
+        if (PublicHostname is null && IsLoopback(Hostname) && SeedNodes.FirstOrDefault(node => !IsLoopback(HostOf(node))) is { } remote)
+            yield return $"{origins["hostname"]} = {Hostname} cannot be reached from the coordinator at {remote}: "
+                         + "give --hostname an address of this machine (or 0.0.0.0 with --public-hostname)";
+    }
+
+    private static string HostOf(string seedNode) => seedNode[(seedNode.IndexOf('@') + 1)..seedNode.LastIndexOf(':')];
+
+    private static bool IsLoopback(string host) =>
+        host == "localhost" || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
+}
