@@ -33,7 +33,9 @@ public sealed record TrainingRun(int SeqLen, int Hidden, int Batch, int MicroBat
         var journal = new StepCollector();
         var summary = await InProcessRun.RunAsync(setup.Plan, setup.Data, setup.Master, journal, localWorkers, threads: 1, GradientEngines.Create,
             extraHocon: "akka { loglevel = WARNING, stdout-loglevel = WARNING }");
-        return summary.Failed ? throw new InvalidOperationException($"the run failed: {summary.Reason}") : new StepMetrics(journal.Steps, WarmUpSteps);
+        return summary is null or { Failed: true }
+            ? throw new InvalidOperationException($"the run failed: {summary?.Reason ?? "the coordinator ended without a summary"}")
+            : new StepMetrics(journal.Steps, WarmUpSteps);
     }
 
     /// <summary>The coordinator executable as a cluster seed with no local worker, and <paramref name="workers"/> worker processes on loopback.</summary>

@@ -4,7 +4,6 @@ using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Hosting.Logging;
 using AttnRnnCluster.Hosting.Options;
 using AttnRnnCluster.Model.Runtime;
-using Serilog;
 
 // The coordinator executable: `train` (default), `eval` or `sample`. See --help.
 ICoordinatorCommand command;
@@ -31,12 +30,9 @@ if (command is TrainingOptions training)
     command = training with { Run = training.Run with { Out = training.Run.RunFolder(DateTimeOffset.Now) } };
 }
 
-using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cancel.Cancel();
-};
+// A training run stops cleanly at SIGTERM or SIGINT (checkpoint, leave the cluster; StopSignals); eval and sample
+// keep the runtime's own handling: they have nothing to save.
+using var signals = command is TrainingOptions ? new StopSignals() : null;
 // The console (and the files the user named); train adds the run folder's train.log once the run starts, so that
 // a run refused for bad input, or on a host where TorchSharp cannot load, leaves no run folder behind.
 var (logging, threads) = command switch
@@ -54,18 +50,10 @@ if (!torch.Loaded)
     Console.Error.WriteLine(TorchRuntime.Explain(torch));
     return ExitCodes.TorchUnavailable;
 }
-try
+return command switch
 {
-    return command switch
-    {
-        TrainingOptions t => await TrainCommand.RunAsync(t, cancel.Token),
-        EvalOptions e => EvalCommand.Run(e),
-        SampleOptions s => SampleCommand.Run(s),
-        _ => ExitCodes.BadInput,
-    };
-}
-catch (OperationCanceledException)
-{
-    Log.Warning("Interrupted");
-    return ExitCodes.RunFailed;
-}
+    TrainingOptions t => await TrainCommand.RunAsync(t, signals!),
+    EvalOptions e => EvalCommand.Run(e),
+    SampleOptions s => SampleCommand.Run(s),
+    _ => ExitCodes.BadInput,
+};

@@ -31,17 +31,15 @@ if (!torch.Loaded)
     Console.Error.WriteLine(TorchRuntime.Explain(torch));
     return ExitCodes.TorchUnavailable;
 }
-using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cancel.Cancel();
-};
+// SIGTERM or SIGINT: the worker leaves the cluster and exits (StopSignals).
+using var signals = new StopSignals();
 try
 {
-    return await WorkerNode.RunAsync(options, cancel.Token);
+    ListeningPorts.EnsureFree(options.Hostname, options.Port, "--port");
+    ListeningPorts.EnsureFree(options.Hostname, options.BulkPort, "--bulk-port");
+    return await WorkerNode.RunAsync(options, signals);
 }
-catch (Exception e) when (e is ArgumentException or AttnRnnCluster.Transport.Security.TlsCertificateException)
+catch (Exception e) when (e is ArgumentException or AttnRnnCluster.Transport.Security.TlsCertificateException or PortTakenException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return ExitCodes.BadInput;

@@ -1,6 +1,7 @@
 using AttnRnnCluster.Coordinator.Hosting;
 using AttnRnnCluster.Coordinator.Options;
 using AttnRnnCluster.Coordinator.Run;
+using AttnRnnCluster.Coordinator.Training;
 using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Hosting.Logging;
 using AttnRnnCluster.Model.Checkpoints;
@@ -15,7 +16,7 @@ public static class TrainCommand
     /// <summary>The run folder's log, unless --log-file names another file.</summary>
     public const string RunLogName = "train.log";
 
-    public static async Task<int> RunAsync(TrainingOptions options, CancellationToken cancel)
+    public static async Task<int> RunAsync(TrainingOptions options, StopSignals signals)
     {
         string runFolder = options.Run.RunFolder(DateTimeOffset.Now);
         TrainingSetup setup;
@@ -23,11 +24,25 @@ public static class TrainCommand
         {
             setup = TrainingSetup.Create(options);
             options.Cluster.Tls.Load()?.Certificate.Dispose();
+            if (options.Cluster.Enabled)
+            {
+                ListeningPorts.EnsureFree(options.Cluster.Hostname, options.Cluster.Port, "--port");
+                ListeningPorts.EnsureFree(options.Cluster.Hostname, options.Cluster.BulkPort, "--bulk-port");
+            }
         }
-        catch (Exception e) when (e is Model.Data.DataFormatException or CheckpointException or ArgumentException or Transport.Security.TlsCertificateException)
+        catch (Exception e) when (e is Model.Data.DataFormatException or CheckpointException or ArgumentException
+                                      or Transport.Security.TlsCertificateException or PortTakenException)
         {
             Log.Error("{Problem}", e.Message);
             return ExitCodes.BadInput;
+        }
+        if (options.Run.Resume is { } resume
+            && RunCompletion.NothingToDo(RunCompletion.RunFolderOf(resume), setup.Master.Version, setup.Plan.MaxSteps, setup.Plan.TargetLoss) is { } why)
+        {
+            // A supervisor restarting a finished run: nothing is trained, nothing is written.
+            Log.Information("The run in {RunFolder} is finished: {Why}. Nothing to train; give a larger --steps (or a lower --target-loss) to go on",
+                RunCompletion.RunFolderOf(resume), why);
+            return ExitCodes.Ok;
         }
         // The run starts here: before, bad input left nothing behind (not even the log file below).
         Directory.CreateDirectory(runFolder);
@@ -38,14 +53,30 @@ public static class TrainCommand
         Log.Information("Run folder {RunFolder}; data: {Data}", Path.GetFullPath(runFolder), setup.Data.Description);
         Log.Information("Model: {Config} ({Parameters} parameters){Resumed}", Model.ModelConfigJson.Serialize(master.Config),
             master.Layout.TotalSize, setup.ResumedFrom is { } from ? $"; resumed at step {master.Version} from {from}" : "");
-        var keeper = new CheckpointKeeper(Path.Combine(runFolder, "checkpoints"), options.Run.KeepCheckpoints,
+        var keeper = new CheckpointKeeper(Path.Combine(runFolder, CheckpointKeeper.FolderName), options.Run.KeepCheckpoints,
             path => master.Save(path, setup.Plan.Seed, setup.Data.Vocabulary?.Entries));
         using var journal = new RunJournal(runFolder, keeper, options.Run.LogEvery,
             $"{setup.Data.Name}: H={master.Config.Hidden}, attention {(master.Config.Attention ? "on" : "off")}, batch {setup.Plan.GlobalBatch}");
+        string StopReason() => $"stopped by {signals.Signal}";
         var summary = options.Cluster.Enabled
-            ? await ClusterRun.RunAsync(setup.Plan, setup.Data, master, journal, options, cancel)
+            ? await ClusterRun.RunAsync(setup.Plan, setup.Data, master, journal, options, signals.Stopping, StopReason)
             : await InProcessRun.RunAsync(setup.Plan, setup.Data, master, journal, options.Run.LocalWorkers, options.Run.Threads,
-            GradientEngines.Create, cancel: cancel);
-        return summary.Failed ? ExitCodes.RunFailed : ExitCodes.Ok;
+                GradientEngines.Create, stopping: signals.Stopping, fault: options.Run.InjectCoordinatorFault);
+        return ExitCode(summary, signals, runFolder);
+    }
+
+    private static int ExitCode(RunSummary? summary, StopSignals signals, string runFolder)
+    {
+        switch (summary)
+        {
+            case { Stopped: true }:
+                return signals.ExitCode;
+            case { Failed: true }:
+                return ExitCodes.RunFailed;
+            case not null:
+                return ExitCodes.Ok;
+        }
+        Log.Error("The run ended without its coordinator: --resume {RunFolder} continues it from its newest checkpoint, if it has one", runFolder);
+        return signals.Signal is null ? ExitCodes.RunFailed : signals.ExitCode;
     }
 }

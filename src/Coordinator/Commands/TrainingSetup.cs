@@ -76,7 +76,7 @@ public sealed record TrainingSetup(TrainingPlan Plan, IDataSource Data, MasterSt
     public static string ResolveCheckpoint(string path)
     {
         if (!Directory.Exists(path)) return path;
-        string last = Path.Combine(path, "checkpoints", CheckpointKeeper.LastName);
+        string last = Path.Combine(path, CheckpointKeeper.FolderName, CheckpointKeeper.LastName);
         if (File.Exists(last)) return last;
         last = Path.Combine(path, CheckpointKeeper.LastName);
         return File.Exists(last) ? last : throw new ArgumentException($"--resume {path}: the folder has no checkpoints/{CheckpointKeeper.LastName}");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Akka.Actor;
 using AttnRnnCluster.Coordinator.Options;
 using AttnRnnCluster.Coordinator.Training;
 using AttnRnnCluster.Hosting;
@@ -19,28 +18,30 @@ namespace AttnRnnCluster.Coordinator.Hosting;
 /// </summary>
 public static class ClusterRun
 {
-    public static async Task<RunSummary> RunAsync(TrainingPlan plan, IDataSource data, MasterState master, ITrainingJournal journal,
-        TrainingOptions options, CancellationToken cancel)
+    /// <returns>The run's summary, or null when the coordinator actor ended without one (<see cref="CoordinatorRun"/>).</returns>
+    public static async Task<RunSummary?> RunAsync(TrainingPlan plan, IDataSource data, MasterState master, ITrainingJournal journal,
+        TrainingOptions options, CancellationToken stopping, Func<string> stopReason)
     {
         var cluster = options.Cluster;
         var tls = cluster.Tls.Load();
         string advertised = cluster.PublicHostname ?? cluster.Hostname;
         string self = ClusterTls.SeedAddress($"akka.tcp://{ActorNames.System}@{advertised}:{cluster.Port.ToString(CultureInfo.InvariantCulture)}", tls != null);
         var node = new ClusterNodeConfig(ClusterRoles.Coordinator, cluster.Hostname, cluster.Port, cluster.PublicHostname, [self]) { BulkPort = cluster.BulkPort };
-        using var system = NodeConfig.Create(NodeConfig.ClusterNode(node, cluster.WirePrecision), tls);
+        var system = NodeConfig.Create(NodeConfig.ClusterNode(node, cluster.WirePrecision), tls);
         try
         {
             system.ActorOf(MembershipLogger.Props(), MembershipLogger.Name);
-            var coordinator = system.ActorOf(TrainingCoordinator.Props(plan, data, master, journal, RunIds.New()), ActorNames.Coordinator);
+            var coordinator = system.ActorOf(TrainingCoordinator.Props(plan, data, master, journal, RunIds.New(), options.Run.InjectCoordinatorFault), ActorNames.Coordinator);
             for (int i = 1; i <= options.Run.LocalWorkers; i++)
                 system.ActorOf(TrainingWorker.Props(new WorkerSettings($"local-{i}", options.Run.Threads), GradientEngines.Create, coordinator), $"worker-{i}");
             Log.Information("Coordinator listening at {Address}{Tls}; workers join with --seed-nodes {Address}", self, tls != null ? " with mutual TLS" : "", self);
-            return await coordinator.Ask<RunSummary>(new TrainingCoordinator.AwaitCompletion(), Timeout.InfiniteTimeSpan, cancel);
+            return await CoordinatorRun.AwaitAsync(coordinator, stopping, stopReason);
         }
         finally
         {
-            await Akka.Cluster.Cluster.Get(system).LeaveAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token).ContinueWith(_ => { });
-            await system.Terminate();
+            // Leaving tells the workers' nodes at once that this one is gone, instead of after their failure detectors.
+            await CoordinatorRun.Bounded(Akka.Cluster.Cluster.Get(system).LeaveAsync());
+            await CoordinatorRun.Bounded(system.Terminate());
         }
     }
 }

@@ -1,4 +1,3 @@
-using Akka.Actor;
 using AttnRnnCluster.Coordinator.Training;
 using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Model;
@@ -11,26 +10,27 @@ namespace AttnRnnCluster.Coordinator.Hosting;
 
 /// <summary>
 /// The whole run in one process: one actor system with no remoting (nothing listens on the network), the
-/// coordinator and N local worker actors.
+/// coordinator and N local worker actors. Returns null when the coordinator actor ended without a summary
+/// (<see cref="CoordinatorRun"/>).
 /// </summary>
 public static class InProcessRun
 {
-    public static async Task<RunSummary> RunAsync(
+    public static async Task<RunSummary?> RunAsync(
         TrainingPlan plan, IDataSource data, MasterState master, ITrainingJournal journal,
         int localWorkers, int threads, Func<ModelConfig, IGradientEngine> engineFactory,
-        string? extraHocon = null, CancellationToken cancel = default)
+        string? extraHocon = null, CancellationToken stopping = default, CoordinatorFault fault = CoordinatorFault.None)
     {
-        using var system = NodeConfig.Create(NodeConfig.InProcess(extraHocon));
+        var system = NodeConfig.Create(NodeConfig.InProcess(extraHocon));
         try
         {
-            var coordinator = system.ActorOf(TrainingCoordinator.Props(plan, data, master, journal, RunIds.New()), ActorNames.Coordinator);
+            var coordinator = system.ActorOf(TrainingCoordinator.Props(plan, data, master, journal, RunIds.New(), fault), ActorNames.Coordinator);
             for (int i = 1; i <= localWorkers; i++)
                 system.ActorOf(TrainingWorker.Props(new WorkerSettings($"local-{i}", threads), engineFactory, coordinator), $"worker-{i}");
-            return await coordinator.Ask<RunSummary>(new TrainingCoordinator.AwaitCompletion(), Timeout.InfiniteTimeSpan, cancel);
+            return await CoordinatorRun.AwaitAsync(coordinator, stopping, () => "stopped on request");
         }
         finally
         {
-            await system.Terminate();
+            await CoordinatorRun.Bounded(system.Terminate());
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AttnRnnCluster.Coordinator.Training;
 using AttnRnnCluster.Hosting.Options;
 
 namespace AttnRnnCluster.Coordinator.Options;
@@ -29,6 +30,9 @@ public sealed record RunOptions
 
     /// <summary>Intra-op threads of each local worker.</summary>
     public int Threads { get; init; } = 1;
+
+    /// <summary>Fault injection for tests and drills: the coordinator actor stops or hangs after step 1.</summary>
+    public CoordinatorFault InjectCoordinatorFault { get; init; } = CoordinatorFault.None;
 
     /// <summary>The run folder: <see cref="Out"/>, or runs/yyyyMMdd-HHmmss of the start time (UTC).</summary>
     public string RunFolder(DateTimeOffset startedAt) =>
@@ -69,7 +73,10 @@ public sealed class RunOptionGroup
 
     public LayeredOption<int> Threads { get; } = NodeOptions.Threads(Defaults.Threads, "TorchSharp intra-op threads of each local worker");
 
-    public IReadOnlyList<LayeredOption> All => [Out, Resume, InitWeights, EvalEvery, CheckpointEvery, KeepCheckpoints, LogEvery, LocalWorkers, Threads];
+    public LayeredOption<CoordinatorFault> InjectCoordinatorFault { get; } = new("inject-coordinator-fault", ChoiceKind.Of<CoordinatorFault>(), Defaults.InjectCoordinatorFault,
+        "fault injection (tests, drills): after step 1 the coordinator actor stops (as if it crashed) or hangs (as if stuck)");
+
+    public IReadOnlyList<LayeredOption> All => [Out, Resume, InitWeights, EvalEvery, CheckpointEvery, KeepCheckpoints, LogEvery, LocalWorkers, Threads, InjectCoordinatorFault];
 
     public RunOptions Read(OptionValues values) => new()
     {
@@ -82,5 +89,6 @@ public sealed class RunOptionGroup
         LogEvery = values.Get(LogEvery),
         LocalWorkers = values.Get(LocalWorkers),
         Threads = values.Get(Threads),
+        InjectCoordinatorFault = values.Get(InjectCoordinatorFault),
     };
 }

@@ -10,6 +10,8 @@ namespace AttnRnnCluster.Coordinator.Run;
 /// </summary>
 public sealed class CheckpointKeeper(string folder, int keep, Action<string> save)
 {
+    /// <summary>The checkpoints' folder inside a run folder.</summary>
+    public const string FolderName = "checkpoints";
     public const string LastName = "last.safetensors";
     public const string BestName = "best.safetensors";
 

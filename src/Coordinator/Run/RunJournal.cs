@@ -69,6 +69,16 @@ public sealed class RunJournal : ITrainingJournal, IDisposable
             _log.Error("run failed after {Steps} steps: {Reason}", s.Steps, s.Reason);
             return;
         }
+        if (s.Stopped)
+        {
+            if (_lastCheckpoint is { } checkpoint)
+                _log.Warning("run stopped after {Steps} steps: {Reason}. Checkpoint: {Checkpoint}; --resume {RunFolder} continues it", s.Steps, s.Reason, checkpoint, RunFolder);
+            else
+                _log.Warning("run stopped after {Steps} steps: {Reason}, with no step since it started: start it again as it was started", s.Steps, s.Reason);
+            return;
+        }
+        // A supervisor that restarts this coordinator with --resume finds the run finished instead of training it on.
+        new RunCompletion(s.Steps, s.ReachedTarget, s.LastEvalLoss, s.Reason).Write(RunFolder);
         _log.Information(
             "done: {Reason}. {Steps} steps in {Elapsed}; last train loss {TrainLoss:0.######}, last held-out loss {EvalLoss:0.######}, best {BestLoss:0.######}. Checkpoint: {Checkpoint}. Metrics: {Metrics}. Plot: {Plot}",
             s.Reason, s.Steps, Format(s.Elapsed), s.LastTrainLoss, s.LastEvalLoss, s.BestEvalLoss, _lastCheckpoint ?? "(none)", _metrics.Path, PlotPath);

@@ -1,6 +1,6 @@
 namespace AttnRnnCluster.Coordinator.Training;
 
-/// <summary>How the run ended.</summary>
+/// <summary>How the run ended: finished (target or step cap), <see cref="Failed"/>, or <see cref="Stopped"/> on request (resumable).</summary>
 public sealed record RunSummary(
     long Steps,
     double? LastTrainLoss,
@@ -9,4 +9,9 @@ public sealed record RunSummary(
     bool ReachedTarget,
     string Reason,
     TimeSpan Elapsed,
-    bool Failed = false) : Akka.Actor.INoSerializationVerificationNeeded;
+    bool Failed = false,
+    bool Stopped = false) : Akka.Actor.INoSerializationVerificationNeeded
+{
+    /// <summary>Reached the target or the step cap: a restart of this run has nothing left to do.</summary>
+    public bool Finished => !Failed && !Stopped;
+}

@@ -55,7 +55,11 @@ public sealed class ShardRound
             shards.Add(shard.ToWire());
             counts.Add(shard.LossItems);
         }
-        return new ShardRound(version, kind, shards, counts, gradientLength);
+        return new ShardRound(version, kind, shards, counts, gradientLength)
+        {
+            Examples = batch.Count,
+            Tokens = batch.Tokens != null ? batch.LossItems : null,
+        };
     }
 
     /// <summary>One assignment of a shard to a worker, and when it was made.</summary>
@@ -65,6 +69,9 @@ public sealed class ShardRound
     public WorkKind Kind { get; }
     public IReadOnlyList<SequenceBatch> Shards { get; }
     public int GradientLength { get; }
+    /// <summary>Sequences in the round, and the tokens they predict (text), for the step line's rates.</summary>
+    public long Examples { get; init; }
+    public long? Tokens { get; init; }
     public int Completed { get; private set; }
     public bool IsComplete => Completed == _results.Length;
     public bool HasWaiting => _waiting.Count > 0;

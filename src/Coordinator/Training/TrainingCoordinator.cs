@@ -24,6 +24,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
 
     private readonly ITrainingJournal _journal;
     private readonly TrainingLoop _loop;
+    private readonly CoordinatorFault _fault;
     private readonly ILogger _log = Log.ForContext<TrainingCoordinator>();
     private readonly Dictionary<IActorRef, WorkerId> _ids = [];
     private readonly Dictionary<WorkerId, IActorRef> _actors = [];
@@ -31,9 +32,11 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
     private PayloadTransport _transport = null!;
     private long _lastId;
 
-    public TrainingCoordinator(TrainingPlan plan, IDataSource data, MasterState master, ITrainingJournal journal, string runId)
+    public TrainingCoordinator(TrainingPlan plan, IDataSource data, MasterState master, ITrainingJournal journal, string runId,
+        CoordinatorFault fault = CoordinatorFault.None)
     {
         _journal = journal;
+        _fault = fault;
         _loop = new TrainingLoop(plan, data, master, runId, TimeProvider.System, Perform);
         Receive<RegisterWorker>(m => _loop.Handle(new WorkerRegistered(IdOf(Sender), Sender.Path.ToString(), Location(Sender), m)));
         Receive<ShardCompleted>(m => FromWorker(id => new ResultReceived(id, m)));
@@ -41,6 +44,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
         Receive<ShardProgress>(m => FromWorker(id => new ProgressReceived(id, m)));
         Receive<Terminated>(m => Lost(m.ActorRef));
         Receive<Tick>(m => _loop.Handle(m));
+        Receive<StopTraining>(m => _loop.Handle(new StopRequested(m.Reason)));
         Receive<AwaitCompletion>(_ =>
         {
             if (_loop.Summary is { } summary) Sender.Tell(summary);
@@ -50,11 +54,15 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(TrainingPlan plan, IDataSource data, MasterState master, ITrainingJournal journal, string runId) =>
-        Akka.Actor.Props.Create(() => new TrainingCoordinator(plan, data, master, journal, runId)).WithDispatcher(NodeDispatchers.Coordinator);
+    public static Props Props(TrainingPlan plan, IDataSource data, MasterState master, ITrainingJournal journal, string runId,
+        CoordinatorFault fault = CoordinatorFault.None) =>
+        Akka.Actor.Props.Create(() => new TrainingCoordinator(plan, data, master, journal, runId, fault)).WithDispatcher(NodeDispatchers.Coordinator);
 
     /// <summary>Asks for the run's summary once it has finished (answered at once if it has).</summary>
     public sealed record AwaitCompletion : INoSerializationVerificationNeeded;
+
+    /// <summary>Ends the run between two steps, resumable: a final checkpoint, the workers left waiting.</summary>
+    public sealed record StopTraining(string Reason) : INoSerializationVerificationNeeded;
 
     protected override void PreStart()
     {
@@ -76,6 +84,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
                 break;
             case ReportStep step:
                 _journal.Step(step.Report);
+                if (step.Report.Step == 1) InjectFault();
                 break;
             case ReportEvaluation evaluation:
                 _journal.Evaluated(evaluation.Report);
@@ -92,6 +101,14 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
             default:
                 throw new UnreachableException($"the training loop asked for {action.GetType().Name}, which this actor cannot do");
         }
+    }
+
+    private void InjectFault()
+    {
+        if (_fault == CoordinatorFault.None) return;
+        _log.Warning("Fault injection: the coordinator actor {Fault} after step 1", _fault == CoordinatorFault.Stop ? "stops" : "hangs");
+        if (_fault == CoordinatorFault.Stop) Context.Stop(Self);
+        else Thread.Sleep(Timeout.Infinite);
     }
 
     /// <summary>

@@ -20,6 +20,9 @@ public sealed record FailureReceived(WorkerId Worker, ShardFailed Failure) : ITr
 
 public sealed record ProgressReceived(WorkerId Worker, ShardProgress Progress) : ITrainingEvent;
 
+/// <summary>The process was asked to stop (a signal): save what can be saved and end the run, resumable.</summary>
+public sealed record StopRequested(string Reason) : ITrainingEvent;
+
 /// <summary>Time passed: the loop checks its deadlines (start timeout, silent workers, stragglers).</summary>
 public sealed record Tick : ITrainingEvent
 {

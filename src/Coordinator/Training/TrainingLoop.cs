@@ -22,18 +22,18 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
     private readonly ShardTimings _timings = new();
     private readonly long _createdAt = time.GetTimestamp();
     private readonly long _firstStep = master.Version + 1;
+    /// <summary>The step of the newest checkpoint: a resumed run's starts out saved.</summary>
+    private long _checkpointed = master.Version;
     private bool _started;
     /// <summary>The round being computed: a training step, or the evaluation after one.</summary>
     private ShardRound? _round;
     /// <summary>The next step's shards, handed out ahead while this step's last results come in.</summary>
-    private PreparedStep? _ahead;
+    private ShardRound? _ahead;
     private StepClock _clock = new(time);
     private double? _lastTrainLoss, _lastEvalLoss, _bestEvalLoss;
 
     /// <summary>How the run ended; null while it goes on.</summary>
     public RunSummary? Summary { get; private set; }
-
-    private sealed record PreparedStep(ShardRound Round, long Examples, long? Tokens);
 
     public void Start() => Do(Note.Info($"Coordinator ready: waiting for {plan.MinWorkers} worker(s), step {_firstStep} of {plan.MaxSteps} next"));
 
@@ -52,6 +52,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
             case FailureReceived failed: OnFailure(failed.Worker, failed.Failure); break;
             case ProgressReceived progress: Heard(progress.Worker); break;
             case WorkerLost lost: Forget(lost.Worker, lost.Why); break;
+            case StopRequested stop: Stop(stop.Reason); break;
             case Tick: OnTick(); break;
         }
     }
@@ -78,8 +79,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
             Do(Note.Info($"Worker {worker.Describe()} joined (TorchSharp {m.TorchSharpVersion}, libtorch {m.LibTorchVersion}, {m.Threads} thread(s), window {worker.Capacity}); {_workers.Count} active"));
         }
         Heard(worker.Id);
-        int progressMs = (int)plan.ProgressInterval.TotalMilliseconds;
-        Do(new Send(worker.Id, new WorkerAccepted(runId, ModelConfigJson.Serialize(master.Config), master.Layout.TotalSize, progressMs)));
+        Do(new Send(worker.Id, new WorkerAccepted(runId, ModelConfigJson.Serialize(master.Config), master.Layout.TotalSize, (int)plan.ProgressInterval.TotalMilliseconds)));
         Do(new Send(worker.Id, master.WeightsMessage()));
         if (_started)
             Dispatch();
@@ -96,36 +96,30 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
     /// <summary>Step <paramref name="step"/> (1-based) starts from the weights of version step - 1.</summary>
     private void StartStep(long step)
     {
-        if (_ahead is { } ahead && ahead.Round.Version == step - 1)
+        if (_ahead is { } ahead && ahead.Version == step - 1)
         {
             // Built and handed out while the previous step finished: its time, and its shards' clocks, start now.
             _ahead = null;
-            _round = ahead.Round;
+            _round = ahead;
             _round.RestartClocks(Now);
             _clock = new StepClock(time, 0, ahead.Examples, ahead.Tokens);
         }
         else
         {
             long building = Now;
-            var prepared = PrepareStep(step);
-            _round = prepared.Round;
-            _clock = new StepClock(time, time.GetElapsedTime(building).TotalMilliseconds, prepared.Examples, prepared.Tokens);
+            _round = PrepareStep(step);
+            _clock = new StepClock(time, time.GetElapsedTime(building).TotalMilliseconds, _round.Examples, _round.Tokens);
         }
         Dispatch();
     }
 
-    private PreparedStep PrepareStep(long step)
-    {
-        var batch = data.TrainBatch(step - 1, plan.GlobalBatch);
-        var round = ShardRound.Split(step - 1, WorkKind.Train, batch, plan.MicroBatch, master.Layout.TotalSize);
-        return new PreparedStep(round, batch.Count, batch.Tokens != null ? batch.LossItems : null);
-    }
+    private ShardRound PrepareStep(long step) =>
+        ShardRound.Split(step - 1, WorkKind.Train, data.TrainBatch(step - 1, plan.GlobalBatch), plan.MicroBatch, master.Layout.TotalSize);
 
     private void StartEvaluation()
     {
-        var heldOut = data.HeldOut!;
-        _round = ShardRound.Split(master.Version, WorkKind.Evaluate, heldOut, plan.EvalMicroBatch, gradientLength: 0);
-        _clock = new StepClock(time, 0, heldOut.Count);
+        _round = ShardRound.Split(master.Version, WorkKind.Evaluate, data.HeldOut!, plan.EvalMicroBatch, gradientLength: 0);
+        _clock = new StepClock(time, 0, _round.Examples);
         Dispatch();
     }
 
@@ -160,23 +154,19 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
     }
 
     /// <summary>
-    /// The next step's batch does not depend on this step's result, so its shards can travel while this step's last
-    /// shards compute; a worker parks them until the new weights arrive and starts at once. Only a step that surely
-    /// follows (no evaluation or end of run in between) is handed out ahead. The sum is unchanged: results are still
-    /// kept by shard index.
+    /// The next step's batch does not depend on this step's result, so its shards travel while this step's last ones
+    /// compute; a worker parks them until the new weights come. Only a step that surely follows (no evaluation or end
+    /// of run in between) goes out ahead; results are still kept by shard index, so the sum is unchanged.
     /// </summary>
     private void HandOutNextStepAhead(ShardRound round)
     {
         long step = round.Version + 1;
         if (round.Kind != WorkKind.Train || step >= plan.MaxSteps || EvaluatesAfter(step)) return;
         _ahead ??= PrepareStep(step + 1);
-        HandOut(_ahead.Round, ahead: true);
+        HandOut(_ahead, ahead: true);
     }
 
-    /// <summary>
-    /// With nothing left to hand out, an idle worker recomputes a shard that has been out much longer than is usual;
-    /// whichever result comes first is used (both are the same bits).
-    /// </summary>
+    /// <summary>With nothing left to hand out, an idle worker recomputes a shard out much longer than usual; the first result wins (same bits).</summary>
     private void BackUpStragglers(ShardRound round)
     {
         if (_timings.MedianMs is not { } median) return;
@@ -221,7 +211,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
         if (_round == null) return;
         // A result for the step handed out ahead can only come after its weights, i.e. once that step has started;
         // it is kept with its own round all the same, so no accounting depends on that.
-        var round = _ahead?.Round is { } ahead && ahead.Version == result.Version && ahead.Kind == result.Kind ? ahead : _round;
+        var round = _ahead is { } ahead && ahead.Version == result.Version && ahead.Kind == result.Kind ? ahead : _round;
         long? heldSince = round.HeldSince(result.ShardIndex, from);
         switch (round.Offer(from, result, out string? problem))
         {
@@ -248,7 +238,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
         if (worker == null) return;
         Heard(from);
         worker.InFlight.Remove((failure.Version, failure.Kind, failure.ShardIndex));
-        foreach (var round in new[] { _round, _ahead?.Round })
+        foreach (var round in new[] { _round, _ahead })
         {
             if (round == null || failure.Version != round.Version || failure.Kind != round.Kind) continue;
             Do(Note.Warn($"Worker {worker.Describe()} could not compute shard {failure.ShardIndex} of step {round.Version + 1}: {failure.Reason}"));
@@ -280,10 +270,9 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
     }
 
     /// <summary>
-    /// The shard timeout measures silence: a worker that has said nothing (no result, failure or progress beat) for
-    /// that long since it was given its oldest shard of this round loses this round's shards to the others, and gets
-    /// no new work until it is heard from again. A worker that is computing sends beats, so a long shard is never taken
-    /// from it; one that hangs or is cut off falls silent. Shards handed out ahead start their clocks with their step.
+    /// The shard timeout measures silence: a worker that has sent nothing (result, failure, progress beat) for that long
+    /// since it was given its oldest shard of this round loses the round's shards, and no new work comes to it until it
+    /// is heard from. A computing worker beats, so a long shard stays; one that hangs or is cut off falls silent.
     /// </summary>
     private void TakeShardsFromSilentWorkers()
     {
@@ -320,7 +309,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
     }
 
     /// <summary>Every shard the worker holds, of this step and of the next, is released; returns how many went back to a queue.</summary>
-    private int ReleaseAll(WorkerId id) => (_round?.ReleaseAll(id) ?? 0) + (_ahead?.Round.ReleaseAll(id) ?? 0);
+    private int ReleaseAll(WorkerId id) => (_round?.ReleaseAll(id) ?? 0) + (_ahead?.ReleaseAll(id) ?? 0);
 
     private void FinishRound()
     {
@@ -376,18 +365,30 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
         if (best) _bestEvalLoss = _lastEvalLoss;
         bool reachedTarget = evaluated && plan.TargetLoss != null && _lastEvalLoss < plan.TargetLoss;
         bool last = reachedTarget || step >= plan.MaxSteps;
-        if (best || last || step % plan.CheckpointEvery == 0) Do(new WriteCheckpoint(step, best));
+        if (best || last || step % plan.CheckpointEvery == 0) Checkpoint(step, best);
         if (reachedTarget) Finish(FormattableString.Invariant($"held-out loss {_lastEvalLoss:0.#####} is below the target {plan.TargetLoss} after step {step}"), reached: true);
         else if (last) Finish($"reached the step cap ({plan.MaxSteps})");
         else StartStep(step + 1);
     }
 
-    private void Finish(string reason, bool reached = false, bool failed = false)
+    private void Checkpoint(long step, bool best) => Do(new WriteCheckpoint(_checkpointed = step, best));
+
+    /// <summary>
+    /// Between two messages the master state is that of a whole step: steps done since the last checkpoint are saved;
+    /// the workers are not told, so they wait for a coordinator resumed on the same address.
+    /// </summary>
+    private void Stop(string reason)
+    {
+        if (master.Version > _checkpointed) Checkpoint(master.Version, best: false);
+        Finish(reason, stopped: true);
+    }
+
+    private void Finish(string reason, bool reached = false, bool failed = false, bool stopped = false)
     {
         _round = null;
         _ahead = null;
-        Summary = new RunSummary(master.Version, _lastTrainLoss, _lastEvalLoss, _bestEvalLoss, reached, reason, time.GetElapsedTime(_createdAt), failed);
-        foreach (var worker in _workers.All) Do(new Send(worker.Id, new TrainingFinished(reason)));
+        Summary = new RunSummary(master.Version, _lastTrainLoss, _lastEvalLoss, _bestEvalLoss, reached, reason, time.GetElapsedTime(_createdAt), failed, stopped);
+        if (!stopped) foreach (var worker in _workers.All) Do(new Send(worker.Id, new TrainingFinished(reason)));
         Do(new Finish(Summary));
     }
 

@@ -61,10 +61,6 @@ public sealed record ClusterNodeConfig(
                 log-info-verbose = off
               }
               scheduler.tick-duration = {{(int)SchedulerTick.TotalMilliseconds}}ms
-              coordinated-shutdown {
-                exit-clr = off
-                run-by-clr-shutdown-hook = on
-              }
             }
             attnrnn.transfer.bulk-port = {{BulkPort.ToString(CultureInfo.InvariantCulture)}}
             """;

@@ -10,7 +10,7 @@ public static class ExitCodes
     public const int Ok = 0;
 
     /// <summary>
-    /// Started but could not finish: no workers in time, a non-finite loss, interrupted; for a worker, the
+    /// Started but could not finish: no workers in time, a non-finite loss, the coordinator actor stopped; for a worker, the
     /// coordinator was not reached within --coordinator-timeout, or it refused or excluded the worker.
     /// </summary>
     public const int RunFailed = 1;
@@ -20,4 +20,10 @@ public static class ExitCodes
 
     /// <summary>TorchSharp's native libraries do not load on this host.</summary>
     public const int TorchUnavailable = 3;
+
+    /// <summary>Stopped by SIGINT (Ctrl-C), 128 + 2 as shells report it: the run can be continued with --resume.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Stopped by SIGTERM (systemd, Kubernetes, docker stop), 128 + 15: the run can be continued with --resume.</summary>
+    public const int Terminated = 143;
 }

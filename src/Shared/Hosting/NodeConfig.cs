@@ -43,8 +43,16 @@ public static class NodeConfig
     /// <summary>The actor system of a node: with mutual TLS for all its traffic when <paramref name="tls"/> is given.</summary>
     public static ActorSystem Create(Config config, ClusterTls? tls = null) => ClusterTls.CreateSystem(ActorNames.System, config, tls);
 
+    /// <summary>
+    /// The process, not Akka, decides when it ends: a node leaves its cluster and terminates its actor system itself,
+    /// bounded in time, when its run is over or a signal comes (<see cref="StopSignals"/>); Akka's own exit hook would
+    /// run its shutdown again, unbounded, inside the process's exit.
+    /// </summary>
+    private const string ProcessOwnsShutdown = "akka.coordinated-shutdown { exit-clr = off, run-by-clr-shutdown-hook = off }";
+
     private static Config Shared(Config specific, WirePrecision precision = WirePrecision.F32) =>
         specific
+            .WithFallback(ConfigurationFactory.ParseString(ProcessOwnsShutdown))
             .WithFallback(Wire(precision))
             .WithFallback(ConfigurationFactory.ParseString(NodeDispatchers.Hocon))
             .WithFallback(ConfigurationFactory.ParseString(LogSetup.AkkaLoggingHocon));

@@ -187,7 +187,7 @@ public sealed class PayloadTransport : IExtension
     }
 
     /// <summary>Akka.Remote's bind address: empty means every interface; a name is resolved (IPv4 first, as Akka does).</summary>
-    private static IPAddress BindAddress(string hostname)
+    public static IPAddress BindAddress(string hostname)
     {
         if (string.IsNullOrEmpty(hostname))
             return IPAddress.Any;

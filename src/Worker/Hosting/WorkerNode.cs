@@ -17,8 +17,12 @@ namespace AttnRnnCluster.Worker.Hosting;
 /// </summary>
 public static class WorkerNode
 {
-    public static async Task<int> RunAsync(WorkerOptions options, CancellationToken cancel)
+    /// <summary>How long leaving the cluster, and then terminating the actor system, may each take at the end.</summary>
+    private static readonly TimeSpan Farewell = TimeSpan.FromSeconds(3);
+
+    public static async Task<int> RunAsync(WorkerOptions options, StopSignals signals)
     {
+        var cancel = signals.Stopping;
         var tls = options.Tls.Load();
         var seedNodes = options.SeedNodes.Select(s => ClusterTls.SeedAddress(s, tls != null)).ToList();
         var seeds = seedNodes.Select(Address.Parse).ToList();
@@ -38,7 +42,8 @@ public static class WorkerNode
                     Log.Error("Worker {Name} stops: {Reason}. Start the coordinator (or check --seed-nodes and the network), then start this worker again", options.DisplayName, lost.Reason);
                     return ExitCodes.RunFailed;
                 case null when cancel.IsCancellationRequested:
-                    return ExitCodes.RunFailed;
+                    Log.Information("Worker {Name} stopped by {Signal}: it left the cluster", options.DisplayName, signals.Signal);
+                    return signals.ExitCode;
                 default:
                     if (DateTime.UtcNow > deadline + options.CoordinatorTimeout)
                     {
@@ -86,8 +91,10 @@ public static class WorkerNode
         }, TaskScheduler.Default);
         Log.Information("Worker {Name} starting: joining {Seeds} from {Host}:{Port}", options.DisplayName, string.Join(", ", seedNodes), options.PublicHostname ?? options.Hostname, options.Port);
         var outcome = await ended.Task;
-        await Akka.Cluster.Cluster.Get(system).LeaveAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token).ContinueWith(_ => { });
-        await system.Terminate();
+        // Leaving tells the coordinator at once that this worker is gone (its shards go back to the queue), instead
+        // of after the failure detector; both steps are bounded, so a signal always ends the process in time.
+        await Task.WhenAny(Akka.Cluster.Cluster.Get(system).LeaveAsync(), Task.Delay(Farewell));
+        await Task.WhenAny(system.Terminate(), Task.Delay(Farewell));
         return outcome;
     }
 

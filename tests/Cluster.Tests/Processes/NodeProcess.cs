@@ -75,6 +75,14 @@ public sealed class NodeProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Sends a signal (SIGTERM, SIGINT) to the process, as a service manager or Ctrl-C would.</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-s", name, Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -s {name} {Id} failed with exit code {kill.ExitCode}");
+    }
+
     /// <summary>SIGKILL: no goodbye, no leaving the cluster; the others must notice on their own.</summary>
     public void Kill()
     {

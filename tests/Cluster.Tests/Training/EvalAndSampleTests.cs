@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Coordinator.Commands;
 using AttnRnnCluster.Coordinator.Options;
 
@@ -24,7 +25,7 @@ public sealed class EvalAndSampleTests : IDisposable
             Optimization = new OptimizationOptions { Batch = 16, MicroBatch = 8, Steps = 30, TargetLoss = 0, Lr = 1e-2 },
             Run = new RunOptions { Out = Path.Combine(_dir, "run"), EvalEvery = 10, CheckpointEvery = 10, LocalWorkers = 1 },
         };
-        Assert.Equal(0, await TrainCommand.RunAsync(options, CancellationToken.None));
+        Assert.Equal(0, await TrainCommand.RunAsync(options, StopSignals.Ignored()));
         return Path.Combine(_dir, "run", "checkpoints", "last.safetensors");
     }
 
@@ -91,7 +92,7 @@ public sealed class EvalAndSampleTests : IDisposable
             Optimization = new OptimizationOptions { Batch = 16, MicroBatch = 8, Steps = 20, TargetLoss = 0, Lr = 1e-2 },
             Run = new RunOptions { Out = Path.Combine(_dir, "run"), EvalEvery = 10, CheckpointEvery = 10, LocalWorkers = 1 },
         };
-        Assert.Equal(0, await TrainCommand.RunAsync(options, CancellationToken.None));
+        Assert.Equal(0, await TrainCommand.RunAsync(options, StopSignals.Ignored()));
         var evaluations = File.ReadLines(Path.Combine(_dir, "run", "metrics.jsonl"))
             .Select(line => JsonDocument.Parse(line).RootElement)
             .Where(line => line.GetProperty("kind").GetString() == "eval")

@@ -42,7 +42,8 @@ public static class InProcessTraining
         var journal = new RecordingJournal(setup, options);
         var summary = await InProcessRun.RunAsync(setup.Plan, setup.Data, setup.Master, journal, workers, threads: 1,
             GradientEngines.Create, extraHocon);
-        return new Outcome((float[])setup.Master.Weights.Clone(), journal.Steps, journal.Evals, summary);
+        return new Outcome((float[])setup.Master.Weights.Clone(), journal.Steps, journal.Evals,
+            summary ?? throw new InvalidOperationException("the coordinator ended without a summary"));
     }
 
     /// <summary>Keeps every report in memory and writes real checkpoints into the run folder.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Coordinator.Commands;
 using AttnRnnCluster.Model.Checkpoints;
 
@@ -17,7 +18,7 @@ public sealed class RunFolderTests : IDisposable
         var options = InProcessTraining.SmallAdding(_dir, steps: 12);
         options = options with { Run = options.Run with { EvalEvery = 4, CheckpointEvery = 3, KeepCheckpoints = 2 } };
 
-        Assert.Equal(0, await TrainCommand.RunAsync(options, CancellationToken.None));
+        Assert.Equal(0, await TrainCommand.RunAsync(options, StopSignals.Ignored()));
 
         var lines = File.ReadAllLines(Path.Combine(_dir, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         var train = lines.Where(l => l.GetProperty("kind").GetString() == "train").ToList();
@@ -49,7 +50,7 @@ public sealed class RunFolderTests : IDisposable
         var options = InProcessTraining.SmallAdding(Path.Combine(_dir, "run"), steps: 2);
         options = options with { Run = options.Run with { Resume = Path.Combine(_dir, "nothing-here.safetensors") } };
 
-        Assert.Equal(2, await TrainCommand.RunAsync(options, CancellationToken.None));
+        Assert.Equal(2, await TrainCommand.RunAsync(options, StopSignals.Ignored()));
         Assert.False(Directory.Exists(Path.Combine(_dir, "run")));
     }
 }

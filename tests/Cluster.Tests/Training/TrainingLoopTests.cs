@@ -201,6 +201,38 @@ public sealed class TrainingLoopTests
     }
 
     [Fact]
+    public void A_stop_saves_the_steps_done_since_the_last_checkpoint_and_leaves_the_workers_waiting()
+    {
+        var loop = new LoopHarness(steps: 40, minWorkers: 1);
+        var worker = loop.Join("only");
+        while (loop.BroadcastVersions().Count < 7) loop.Answer(worker, loop.Pending(worker));
+        Assert.Contains(5L, loop.Actions.OfType<WriteCheckpoint>().Select(c => c.Step));
+
+        loop.Loop.Handle(new StopRequested("stopped by SIGTERM"));
+
+        Assert.Equal(7, loop.Actions.OfType<WriteCheckpoint>().Last().Step);
+        var summary = Assert.IsType<Finish>(loop.Actions[^1]).Summary;
+        Assert.True(summary.Stopped);
+        Assert.False(summary.Finished);
+        Assert.Equal((7L, "stopped by SIGTERM"), (summary.Steps, summary.Reason));
+        Assert.Empty(loop.SentTo<TrainingFinished>(worker));
+    }
+
+    [Fact]
+    public void A_stop_right_after_a_checkpoint_writes_none_again()
+    {
+        var loop = new LoopHarness(steps: 40, minWorkers: 1);
+        var worker = loop.Join("only");
+        while (loop.BroadcastVersions().Count < 5) loop.Answer(worker, loop.Pending(worker));
+        int written = loop.Actions.OfType<WriteCheckpoint>().Count();
+
+        loop.Loop.Handle(new StopRequested("stopped by SIGINT"));
+
+        Assert.Equal(written, loop.Actions.OfType<WriteCheckpoint>().Count());
+        Assert.True(Assert.IsType<Finish>(loop.Actions[^1]).Summary.Stopped);
+    }
+
+    [Fact]
     public void A_worker_that_joins_a_finished_run_is_told_it_is_over()
     {
         var loop = new LoopHarness(steps: 1, minWorkers: 1);

@@ -14,7 +14,7 @@ public static class KnownOptionNames
         "task", "data", "eval-data", "classes", "seq-len", "held-out",
         "hidden", "embed", "attention",
         "batch", "micro-batch", "steps", "target-loss", "optimizer", "lr", "momentum", "clip", "warmup", "lr-schedule", "seed",
-        "out", "resume", "init-weights", "eval-every", "checkpoint-every", "keep-checkpoints", "log-every", "local-workers", "threads",
+        "out", "resume", "init-weights", "eval-every", "checkpoint-every", "keep-checkpoints", "log-every", "local-workers", "threads", "inject-coordinator-fault",
         "hostname", "port", "public-hostname", "bulk-port", "min-workers", "start-timeout", "shard-timeout", "straggler-factor",
         "max-bad-results", "wire-precision",
         // coordinator, eval and sample

@@ -61,6 +61,8 @@ public sealed class BulkServer : IDisposable
     public static BulkServer Start(IPEndPoint endpoint, ClusterTls? tls, TransferSettings settings, ILoggingAdapter log, MessageLanes? lanes = null)
     {
         var listener = new TcpListener(endpoint);
+        // A node restarted on a fixed --bulk-port binds it at once, and no second node can listen beside it.
+        ReuseAddress.Only(listener.Server);
         listener.Start(backlog: MaxConnections);
         var server = new BulkServer(listener, tls, settings, lanes, log);
         _ = server.AcceptLoop();
