@@ -1,4 +1,3 @@
-using System.Globalization;
 using AttnRnnCluster.Cluster.Tests.Training;
 using AttnRnnCluster.Model.Checkpoints;
 using Xunit.Abstractions;
@@ -12,51 +11,33 @@ namespace AttnRnnCluster.Cluster.Tests.Processes;
 [Collection(ProcessCollection.Name)]
 public sealed class ProcessClusterTests(ITestOutputHelper output) : IDisposable
 {
-    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(4);
-    private readonly string _dir = Directory.CreateTempSubdirectory("attnrnn-processes-").FullName;
-    private readonly List<NodeProcess> _processes = [];
+    private static readonly TimeSpan RunLimit = ProcessScratch.RunLimit;
+    private readonly ProcessScratch _scratch = new(output, "attnrnn-processes-");
 
-    public void Dispose()
-    {
-        foreach (var process in _processes) process.Dispose();
-        foreach (string log in Directory.GetFiles(_dir, "*.log"))
-            output.WriteLine($"--- {Path.GetFileName(log)} (last lines)\n{string.Join('\n', File.ReadLines(log).TakeLast(15))}");
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private static string[] SmallAdding(int steps) =>
-    [
-        "--seq-len", "12", "--held-out", "40", "--hidden", "8", "--batch", "24", "--micro-batch", "5",
-        "--steps", steps.ToString(CultureInfo.InvariantCulture), "--target-loss", "0", "--seed", "11",
-        "--eval-every", "3", "--checkpoint-every", "5",
-    ];
+    public void Dispose() => _scratch.Dispose();
 
     private NodeProcess StartCoordinator(int port, int steps, int minWorkers, params string[] extra) =>
         StartCoordinator("run", port, steps, minWorkers, extra);
 
     private NodeProcess StartCoordinator(string runFolder, int port, int steps, int minWorkers, params string[] extra)
     {
-        var process = NodeProcess.Coordinator(
-            [.. SmallAdding(steps), "--port", port.ToString(CultureInfo.InvariantCulture), "--local-workers", "0",
-             "--min-workers", minWorkers.ToString(CultureInfo.InvariantCulture), "--out", Path.Combine(_dir, runFolder), .. extra],
-            Path.Combine(_dir, $"coordinator-{runFolder}.log"));
-        _processes.Add(process);
-        return process;
+        return _scratch.Start(NodeProcess.Coordinator(
+            [.. ProcessScratch.SmallAdding(steps), "--port", ProcessScratch.Text(port), "--local-workers", "0",
+             "--min-workers", ProcessScratch.Text(minWorkers), "--out", _scratch.PathOf(runFolder), .. extra],
+            _scratch.PathOf($"coordinator-{runFolder}.log")));
     }
 
     private NodeProcess StartWorker(int port, string name, params string[] extra)
     {
-        var process = NodeProcess.Worker(
+        return _scratch.Start(NodeProcess.Worker(
             ["--seed-nodes", $"akka.tcp://attnrnn@127.0.0.1:{port}", "--name", name, "--coordinator-timeout", "60", .. extra],
-            Path.Combine(_dir, name + ".log"));
-        _processes.Add(process);
-        return process;
+            _scratch.PathOf(name + ".log")));
     }
 
     private async Task<float[]> InProcessWeights(int steps) =>
-        (await InProcessTraining.RunAsync(InProcessTraining.SmallAdding(Path.Combine(_dir, "reference"), steps), workers: 2)).Weights;
+        (await InProcessTraining.RunAsync(InProcessTraining.SmallAdding(_scratch.PathOf("reference"), steps), workers: 2)).Weights;
 
-    private float[] ClusterWeights(string runFolder = "run") => CheckpointFiles.Load(Path.Combine(_dir, runFolder, "checkpoints", "last.safetensors")).Weights;
+    private float[] ClusterWeights(string runFolder = "run") => CheckpointFiles.Load(_scratch.PathOf(runFolder, "checkpoints", "last.safetensors")).Weights;
 
     [Fact]
     public async Task Coordinator_and_two_worker_processes_reproduce_the_in_process_run_bitwise()
@@ -86,8 +67,8 @@ public sealed class ProcessClusterTests(ITestOutputHelper output) : IDisposable
         var doomed = StartWorker(port, "worker-doomed", "--inject-delay-ms", "60");
         var steady = StartWorker(port, "worker-steady", "--inject-delay-ms", "60");
 
-        string metrics = Path.Combine(_dir, "run", "metrics.jsonl");
-        await Until(() => File.Exists(metrics) && File.ReadLines(metrics).Count(l => l.Contains("\"train\"")) >= 3, "three steps");
+        string metrics = _scratch.PathOf("run", "metrics.jsonl");
+        await ProcessScratch.Until(() => File.Exists(metrics) && File.ReadLines(metrics).Count(l => l.Contains("\"train\"")) >= 3, "three steps");
         doomed.Kill();
         var late = StartWorker(port, "worker-late", "--inject-delay-ms", "60");
 
@@ -110,13 +91,13 @@ public sealed class ProcessClusterTests(ITestOutputHelper output) : IDisposable
         var a = StartWorker(port, "worker-a", "--inject-delay-ms", "40");
         var b = StartWorker(port, "worker-b", "--inject-delay-ms", "40");
 
-        string checkpoint = Path.Combine(_dir, "run", "checkpoints", "step-0000010.safetensors");
-        await Until(() => File.Exists(checkpoint), "the checkpoint of step 10");
+        string checkpoint = _scratch.PathOf("run", "checkpoints", "step-0000010.safetensors");
+        await ProcessScratch.Until(() => File.Exists(checkpoint), "the checkpoint of step 10");
         first.Kill();
         Assert.NotEqual(0, await first.ExitCodeAsync(TimeSpan.FromMinutes(1)));
 
         // Same port, so the workers find it at the address they know; they rejoin without being restarted.
-        var second = StartCoordinator("resumed", port, steps, minWorkers: 2, "--resume", Path.Combine(_dir, "run"));
+        var second = StartCoordinator("resumed", port, steps, minWorkers: 2, "--resume", _scratch.PathOf("run"));
         Assert.Equal(0, await second.ExitCodeAsync(RunLimit));
         string log = second.Output();
         Assert.Matches(@"resumed at step (1[0-9]|[2-3][0-9]) from", log);
@@ -156,16 +137,6 @@ public sealed class ProcessClusterTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("done: reached the step cap (1)", log);
         Assert.DoesNotContain("has been silent", log);
         Assert.Equal(await InProcessWeights(1), ClusterWeights());
-    }
-
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var limit = DateTime.UtcNow + RunLimit;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > limit) throw new TimeoutException($"waited {RunLimit.TotalMinutes} minutes for {what}");
-            await Task.Delay(100);
-        }
     }
 }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -15,40 +14,25 @@ namespace AttnRnnCluster.Cluster.Tests.Processes;
 [Collection(ProcessCollection.Name)]
 public sealed class StopAndRestartTests(ITestOutputHelper output) : IDisposable
 {
-    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(4);
-    private readonly string _dir = Directory.CreateTempSubdirectory("attnrnn-stop-").FullName;
-    private readonly List<NodeProcess> _processes = [];
+    private static readonly TimeSpan RunLimit = ProcessScratch.RunLimit;
+    private readonly ProcessScratch _scratch = new(output, "attnrnn-stop-");
 
-    public void Dispose()
-    {
-        foreach (var process in _processes) process.Dispose();
-        foreach (string log in Directory.GetFiles(_dir, "*.log"))
-            output.WriteLine($"--- {Path.GetFileName(log)} (last lines)\n{string.Join('\n', File.ReadLines(log).TakeLast(15))}");
-        Directory.Delete(_dir, recursive: true);
-    }
+    public void Dispose() => _scratch.Dispose();
 
-    private static string[] SmallAdding(int steps) =>
-    [
-        "--seq-len", "12", "--held-out", "40", "--hidden", "8", "--batch", "24", "--micro-batch", "5",
-        "--steps", Text(steps), "--target-loss", "0", "--seed", "11", "--eval-every", "3", "--checkpoint-every", "5",
-    ];
+    private static string[] SmallAdding(int steps) => ProcessScratch.SmallAdding(steps);
 
     private NodeProcess Coordinator(string name, params string[] args) =>
-        Start(NodeProcess.Coordinator(args, Path.Combine(_dir, name + ".log")));
+        Start(NodeProcess.Coordinator(args, _scratch.PathOf(name + ".log")));
 
     private NodeProcess ClusterCoordinator(string name, int port, int steps, int minWorkers, params string[] extra) =>
         Coordinator(name, [.. SmallAdding(steps), "--port", Text(port), "--local-workers", "0", "--min-workers", Text(minWorkers),
-            "--out", Path.Combine(_dir, "run"), .. extra]);
+            "--out", _scratch.PathOf("run"), .. extra]);
 
     private NodeProcess Worker(string name, int port, params string[] extra) =>
         Start(NodeProcess.Worker(["--seed-nodes", $"akka.tcp://attnrnn@127.0.0.1:{port}", "--name", name, "--coordinator-timeout", "60", .. extra],
-            Path.Combine(_dir, name + ".log")));
+            _scratch.PathOf(name + ".log")));
 
-    private NodeProcess Start(NodeProcess process)
-    {
-        _processes.Add(process);
-        return process;
-    }
+    private NodeProcess Start(NodeProcess process) => _scratch.Start(process);
 
     [Fact]
     public async Task A_second_coordinator_on_a_taken_port_exits_2_naming_the_port_and_its_holder_and_the_first_trains_on()
@@ -56,15 +40,15 @@ public sealed class StopAndRestartTests(ITestOutputHelper output) : IDisposable
         int port = NodeProcess.FreePort();
         var first = ClusterCoordinator("first", port, steps: 8, minWorkers: 1);
         Worker("worker", port, "--inject-delay-ms", "100");
-        await Until(() => first.Output().Contains("Coordinator listening at", StringComparison.Ordinal), "the first coordinator to listen");
+        await ProcessScratch.Until(() => first.Output().Contains("Coordinator listening at", StringComparison.Ordinal), "the first coordinator to listen");
 
-        var second = Coordinator("second", [.. SmallAdding(8), "--port", Text(port), "--local-workers", "0", "--out", Path.Combine(_dir, "second")]);
+        var second = Coordinator("second", [.. SmallAdding(8), "--port", Text(port), "--local-workers", "0", "--out", _scratch.PathOf("second")]);
 
         Assert.Equal(2, await second.ExitCodeAsync(TimeSpan.FromMinutes(1)));
         Assert.Contains($"--port {port}: port {port} of 127.0.0.1 is already taken by process {first.Id} (dotnet ", second.Output());
-        Assert.False(Directory.Exists(Path.Combine(_dir, "second")));
+        Assert.False(Directory.Exists(_scratch.PathOf("second")));
         Assert.Equal(0, await first.ExitCodeAsync(RunLimit));
-        Assert.Equal(await InProcessWeights(8), CheckpointFiles.Load(Path.Combine(_dir, "run", "checkpoints", "last.safetensors")).Weights);
+        Assert.Equal(await InProcessWeights(8), CheckpointFiles.Load(_scratch.PathOf("run", "checkpoints", "last.safetensors")).Weights);
     }
 
     [Theory]
@@ -80,13 +64,13 @@ public sealed class StopAndRestartTests(ITestOutputHelper output) : IDisposable
         int port = option == "--port" ? taken : NodeProcess.FreePort();
         string[] bulk = option == "--bulk-port" ? ["--bulk-port", Text(taken)] : [];
         var node = role == "coordinator"
-            ? Coordinator("node", [.. SmallAdding(4), "--port", Text(port), "--local-workers", "0", "--out", Path.Combine(_dir, "run"), .. bulk])
+            ? Coordinator("node", [.. SmallAdding(4), "--port", Text(port), "--local-workers", "0", "--out", _scratch.PathOf("run"), .. bulk])
             : Start(NodeProcess.Worker(["--seed-nodes", $"akka.tcp://attnrnn@127.0.0.1:{NodeProcess.FreePort()}", "--port", Text(port), .. bulk],
-                Path.Combine(_dir, "node.log")));
+                _scratch.PathOf("node.log")));
 
         Assert.Equal(2, await node.ExitCodeAsync(TimeSpan.FromMinutes(1)));
         Assert.Contains($"{option} {taken}: port {taken} of 127.0.0.1 is already taken by process {Environment.ProcessId} (", node.Output());
-        Assert.False(Directory.Exists(Path.Combine(_dir, "run")));
+        Assert.False(Directory.Exists(_scratch.PathOf("run")));
     }
 
     [Theory]
@@ -99,26 +83,26 @@ public sealed class StopAndRestartTests(ITestOutputHelper output) : IDisposable
         var first = ClusterCoordinator("first", port, steps, minWorkers: 1);
         // The delay keeps the run going until the signal lands; it does not change results.
         var worker = Worker("worker", port, "--inject-delay-ms", "40");
-        string metrics = Path.Combine(_dir, "run", "metrics.jsonl");
-        await Until(() => TrainSteps(metrics) >= 3, "three steps");
+        string metrics = _scratch.PathOf("run", "metrics.jsonl");
+        await ProcessScratch.Until(() => TrainSteps(metrics) >= 3, "three steps");
 
         first.Signal(signal);
 
         Assert.Equal(exitCode, await first.ExitCodeAsync(TimeSpan.FromMinutes(1)));
         string log = first.Output();
         Assert.Contains($"SIG{signal} received: stopping", log);
-        Assert.Contains($"--resume {Path.Combine(_dir, "run")} continues it", log);
+        Assert.Contains($"--resume {_scratch.PathOf("run")} continues it", log);
         // The final checkpoint holds the last step done (a whole step: the loop saves between two messages).
-        long saved = CheckpointFiles.Load(Path.Combine(_dir, "run", "checkpoints", "last.safetensors")).Step;
+        long saved = CheckpointFiles.Load(_scratch.PathOf("run", "checkpoints", "last.safetensors")).Step;
         Assert.Equal(TrainSteps(metrics), saved);
         Assert.True(saved < steps, $"the run finished (step {saved}) before the signal landed");
 
         // Restarted on the same port at once, as a supervisor would: the waiting worker rejoins it.
-        var second = ClusterCoordinator("second", port, steps, minWorkers: 1, "--resume", Path.Combine(_dir, "run"));
+        var second = ClusterCoordinator("second", port, steps, minWorkers: 1, "--resume", _scratch.PathOf("run"));
         Assert.Equal(0, await second.ExitCodeAsync(RunLimit));
         Assert.Contains($"resumed at step {saved} from", second.Output());
         Assert.Equal(0, await worker.ExitCodeAsync(TimeSpan.FromMinutes(1)));
-        Assert.Equal(await InProcessWeights(steps), CheckpointFiles.Load(Path.Combine(_dir, "run", "checkpoints", "last.safetensors")).Weights);
+        Assert.Equal(await InProcessWeights(steps), CheckpointFiles.Load(_scratch.PathOf("run", "checkpoints", "last.safetensors")).Weights);
     }
 
     [Theory]
@@ -131,7 +115,7 @@ public sealed class StopAndRestartTests(ITestOutputHelper output) : IDisposable
         var coordinator = ClusterCoordinator("coordinator", port, steps, minWorkers: 2);
         var leaving = Worker("worker-leaving", port, "--inject-delay-ms", "40");
         var staying = Worker("worker-staying", port, "--inject-delay-ms", "40");
-        await Until(() => TrainSteps(Path.Combine(_dir, "run", "metrics.jsonl")) >= 3, "three steps");
+        await ProcessScratch.Until(() => TrainSteps(_scratch.PathOf("run", "metrics.jsonl")) >= 3, "three steps");
 
         leaving.Signal(signal);
 
@@ -140,7 +124,7 @@ public sealed class StopAndRestartTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, await coordinator.ExitCodeAsync(RunLimit));
         Assert.Matches(@"Worker worker-leaving \(.*\) stopped \(actor or process ended\)", coordinator.Output());
         Assert.Equal(0, await staying.ExitCodeAsync(TimeSpan.FromMinutes(1)));
-        Assert.Equal(await InProcessWeights(steps), CheckpointFiles.Load(Path.Combine(_dir, "run", "checkpoints", "last.safetensors")).Weights);
+        Assert.Equal(await InProcessWeights(steps), CheckpointFiles.Load(_scratch.PathOf("run", "checkpoints", "last.safetensors")).Weights);
     }
 
     [Theory]
@@ -151,14 +135,14 @@ public sealed class StopAndRestartTests(ITestOutputHelper output) : IDisposable
         int port = NodeProcess.FreePort();
         var coordinator = ClusterCoordinator("coordinator", port, steps: 40, minWorkers: 1, "--inject-coordinator-fault", "hang");
         Worker("worker", port);
-        await Until(() => coordinator.Output().Contains("Fault injection: the coordinator actor hangs", StringComparison.Ordinal), "the coordinator actor to hang");
+        await ProcessScratch.Until(() => coordinator.Output().Contains("Fault injection: the coordinator actor hangs", StringComparison.Ordinal), "the coordinator actor to hang");
 
         coordinator.Signal(signal);
 
         Assert.Equal(exitCode, await coordinator.ExitCodeAsync(TimeSpan.FromMinutes(1)));
         string log = coordinator.Output();
         Assert.Contains("The coordinator actor did not answer the stop within 4 s (it may be stuck): no final checkpoint", log);
-        Assert.Contains($"--resume {Path.Combine(_dir, "run")} continues it from its newest checkpoint", log);
+        Assert.Contains($"--resume {_scratch.PathOf("run")} continues it from its newest checkpoint", log);
     }
 
     [Fact]
@@ -171,13 +155,13 @@ public sealed class StopAndRestartTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(1, await coordinator.ExitCodeAsync(RunLimit));
         string log = coordinator.Output();
         Assert.Contains("The coordinator actor stopped unexpectedly; the run cannot go on", log);
-        Assert.Contains($"--resume {Path.Combine(_dir, "run")} continues it from its newest checkpoint", log);
+        Assert.Contains($"--resume {_scratch.PathOf("run")} continues it from its newest checkpoint", log);
     }
 
     [Fact]
     public async Task Resuming_a_run_that_reached_its_step_cap_trains_nothing_and_exits_0_with_its_files_untouched()
     {
-        string run = Path.Combine(_dir, "run");
+        string run = _scratch.PathOf("run");
         Assert.Equal(0, await Coordinator("first", [.. SmallAdding(6), "--local-workers", "1", "--out", run]).ExitCodeAsync(RunLimit));
         var before = Fingerprints(run);
 
@@ -192,7 +176,7 @@ public sealed class StopAndRestartTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Resuming_a_run_that_reached_its_target_trains_nothing_until_the_target_is_lowered()
     {
-        string run = Path.Combine(_dir, "run");
+        string run = _scratch.PathOf("run");
         // The untrained model's held-out MSE is far below 10: the first evaluation (step 3) reaches the target.
         string[] options = [.. SmallAdding(40), "--local-workers", "1", "--out", run];
         Assert.Equal(0, await Coordinator("first", [.. options, "--target-loss", "10"]).ExitCodeAsync(RunLimit));
@@ -211,7 +195,7 @@ public sealed class StopAndRestartTests(ITestOutputHelper output) : IDisposable
     }
 
     private async Task<float[]> InProcessWeights(int steps) =>
-        (await InProcessTraining.RunAsync(InProcessTraining.SmallAdding(Path.Combine(_dir, "reference"), steps), workers: 1)).Weights;
+        (await InProcessTraining.RunAsync(InProcessTraining.SmallAdding(_scratch.PathOf("reference"), steps), workers: 1)).Weights;
 
     private static int TrainSteps(string metrics) =>
         File.Exists(metrics) ? File.ReadLines(metrics).Count(l => l.Contains("\"kind\":\"train\"", StringComparison.Ordinal)) : 0;
@@ -221,15 +205,5 @@ public sealed class StopAndRestartTests(ITestOutputHelper output) : IDisposable
         Directory.GetFiles(folder, "*", SearchOption.AllDirectories)
             .ToDictionary(f => Path.GetRelativePath(folder, f), f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
 
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        var limit = DateTime.UtcNow + RunLimit;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > limit) throw new TimeoutException($"waited {RunLimit.TotalMinutes} minutes for {what}");
-            await Task.Delay(100);
-        }
-    }
-
-    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+    private static string Text(int value) => ProcessScratch.Text(value);
 }

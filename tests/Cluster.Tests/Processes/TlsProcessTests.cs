@@ -9,16 +9,9 @@ namespace AttnRnnCluster.Cluster.Tests.Processes;
 [Collection(ProcessCollection.Name)]
 public sealed class TlsProcessTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("attnrnn-tls-").FullName;
-    private readonly List<NodeProcess> _processes = [];
+    private readonly ProcessScratch _scratch = new(output, "attnrnn-tls-");
 
-    public void Dispose()
-    {
-        foreach (var process in _processes) process.Dispose();
-        foreach (string log in Directory.GetFiles(_dir, "*.log"))
-            output.WriteLine($"--- {Path.GetFileName(log)} (last lines)\n{string.Join('\n', File.ReadLines(log).TakeLast(15))}");
-        Directory.Delete(_dir, recursive: true);
-    }
+    public void Dispose() => _scratch.Dispose();
 
     [Fact]
     public async Task Nodes_with_the_cluster_CA_train_and_a_node_from_another_CA_cannot_join()
@@ -29,14 +22,14 @@ public sealed class TlsProcessTests(ITestOutputHelper output) : IDisposable
         var coordinator = Start(NodeProcess.Coordinator(
             ["--seq-len", "12", "--held-out", "40", "--hidden", "8", "--batch", "24", "--micro-batch", "5", "--steps", "3",
              "--target-loss", "0", "--eval-every", "3", "--port", port.ToString(CultureInfo.InvariantCulture), "--local-workers", "0",
-             "--min-workers", "1", "--out", Path.Combine(_dir, "run"),
+             "--min-workers", "1", "--out", _scratch.PathOf("run"),
              "--tls-cert", Path.Combine(certs, "coordinator.pfx"), "--tls-password-file", password],
-            Path.Combine(_dir, "coordinator.log")));
+            _scratch.PathOf("coordinator.log")));
         string seed = $"akka.tcp://attnrnn@127.0.0.1:{port}";
         var rogue = Start(NodeProcess.Worker(["--seed-nodes", seed, "--name", "rogue", "--coordinator-timeout", "15",
-            "--tls-cert", Path.Combine(certs, "rogue.pfx"), "--tls-password-file", password], Path.Combine(_dir, "rogue.log")));
+            "--tls-cert", Path.Combine(certs, "rogue.pfx"), "--tls-password-file", password], _scratch.PathOf("rogue.log")));
         var worker = Start(NodeProcess.Worker(["--seed-nodes", seed, "--name", "trusted", "--coordinator-timeout", "60",
-            "--tls-cert", Path.Combine(certs, "worker.pfx"), "--tls-password-file", password], Path.Combine(_dir, "trusted.log")));
+            "--tls-cert", Path.Combine(certs, "worker.pfx"), "--tls-password-file", password], _scratch.PathOf("trusted.log")));
 
         Assert.Equal(0, await coordinator.ExitCodeAsync(TimeSpan.FromMinutes(3)));
         Assert.Equal(0, await worker.ExitCodeAsync(TimeSpan.FromMinutes(1)));
@@ -51,16 +44,12 @@ public sealed class TlsProcessTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("Message lane from", log);
     }
 
-    private NodeProcess Start(NodeProcess process)
-    {
-        _processes.Add(process);
-        return process;
-    }
+    private NodeProcess Start(NodeProcess process) => _scratch.Start(process);
 
     private string MakeCertificates()
     {
         string repoRoot = typeof(TlsProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
-        string outDir = Path.Combine(_dir, "certs");
+        string outDir = _scratch.PathOf("certs");
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(repoRoot, "deploy", "tls", "make-test-ca.sh"));
         start.ArgumentList.Add(outDir);
