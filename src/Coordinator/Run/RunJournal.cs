@@ -19,6 +19,7 @@ public sealed class RunJournal : ITrainingJournal, IDisposable
     private readonly List<(long, double)> _train = [], _eval = [];
     private readonly List<(long, double)> _throughput = [];
     private string? _lastCheckpoint;
+    private long _lastCheckpointStep;
 
     public RunJournal(string runFolder, CheckpointKeeper checkpoints, int logEvery, string title)
     {
@@ -56,7 +57,16 @@ public sealed class RunJournal : ITrainingJournal, IDisposable
 
     public void Checkpoint(long step, bool isBest)
     {
-        _lastCheckpoint = _checkpoints.Save(step, isBest);
+        try
+        {
+            _lastCheckpoint = _checkpoints.Save(step, isBest);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Every file of a checkpoint is written to a temporary name and renamed, so the one before is whole.
+            throw new CheckpointWriteException($"could not write the checkpoint of step {step} in {_checkpoints.Folder}: {e.Message}", e);
+        }
+        _lastCheckpointStep = step;
         _log.Information("checkpoint step {Step} written{Best}: {Path}", step, isBest ? " (best so far)" : "", _lastCheckpoint);
     }
 
@@ -82,6 +92,19 @@ public sealed class RunJournal : ITrainingJournal, IDisposable
         _log.Information(
             "done: {Reason}. {Steps} steps in {Elapsed}; last train loss {TrainLoss:0.######}, last held-out loss {EvalLoss:0.######}, best {BestLoss:0.######}. Checkpoint: {Checkpoint}. Metrics: {Metrics}. Plot: {Plot}",
             s.Reason, s.Steps, Format(s.Elapsed), s.LastTrainLoss, s.LastEvalLoss, s.BestEvalLoss, _lastCheckpoint ?? "(none)", _metrics.Path, PlotPath);
+    }
+
+    public void Failed(string doing, Exception error)
+    {
+        string reason = error is CheckpointWriteException or IOException or UnauthorizedAccessException ? error.Message : error.ToString();
+        if (_lastCheckpoint is { } checkpoint)
+            _log.Error("run failed while {Doing}: {Reason}. The checkpoint of step {Step} is intact: {Checkpoint}; --resume {RunFolder} continues from it",
+                doing, reason, _lastCheckpointStep, checkpoint, RunFolder);
+        else if (File.Exists(_checkpoints.LastPath))
+            _log.Error("run failed while {Doing}: {Reason}. The checkpoint it started from is intact: {Checkpoint}; --resume {RunFolder} continues from it",
+                doing, reason, _checkpoints.LastPath, RunFolder);
+        else
+            _log.Error("run failed while {Doing}: {Reason}. It wrote no checkpoint: start it again as it was started", doing, reason);
     }
 
     public void Dispose() => _metrics.Dispose();

@@ -11,4 +11,9 @@ public interface ITrainingJournal
     /// <summary>Writes a checkpoint of the master state after <paramref name="step"/>.</summary>
     void Checkpoint(long step, bool isBest);
     void Finished(RunSummary summary);
+    /// <summary>
+    /// The coordinator failed while it <paramref name="doing"/> and the run ends: says why, and which checkpoint is
+    /// intact to resume from.
+    /// </summary>
+    void Failed(string doing, Exception error);
 }

@@ -71,6 +71,27 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer("tick", Tick.Now, TickInterval);
     }
 
+    /// <summary>
+    /// A failure here (a full disk under the run folder, a bug) ends the run at once, with the reason and the checkpoint
+    /// to resume from, instead of Akka's default restart: a restarted coordinator would start a new loop on the half-
+    /// applied state and forget its workers, which wait for ever. The process sees the actor stop and exits 1
+    /// (<see cref="Hosting.CoordinatorRun"/>).
+    /// </summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (Exception e)
+        {
+            _journal.Failed($"handling {message.GetType().Name}", e);
+            Timers.CancelAll();
+            Context.Stop(Self);
+            return true;
+        }
+    }
+
     /// <summary>Does one of the loop's actions.</summary>
     private void Perform(ITrainingAction action)
     {

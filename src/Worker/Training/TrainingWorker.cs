@@ -78,9 +78,21 @@ public sealed class TrainingWorker : ReceiveActor
 
     private void Accepted(WorkerAccepted accepted)
     {
-        var config = ModelConfigJson.Deserialize(accepted.ModelConfigJson);
         _engine?.Dispose();
-        _engine = _engineFactory(config);
+        _engine = null;
+        try
+        {
+            _engine = _engineFactory(ModelConfigJson.Deserialize(accepted.ModelConfigJson));
+        }
+        catch (Exception e)
+        {
+            // Registering again would be refused the same way: this worker leaves, and the run goes on with the others.
+            string reason = $"cannot build the model of run {accepted.RunId}: {e.Message}";
+            _log.Error("Leaving the run: this worker {0}", reason);
+            Context.System.EventStream.Publish(new WorkerStopped(reason, Refused: true));
+            Context.Stop(Self);
+            return;
+        }
         _version = -1;
         // Within bounds whatever the coordinator says: a beat per millisecond would only flood the link.
         _progressInterval = TimeSpan.FromMilliseconds(Math.Clamp(accepted.ProgressIntervalMs, MinProgressIntervalMs, MaxProgressIntervalMs));
@@ -141,6 +153,13 @@ public sealed class TrainingWorker : ReceiveActor
         {
             _log.Warning("Shard {0} of version {1} is malformed: {2}", assignment.ShardIndex, assignment.Version, e.Message);
             _transport.Tell(replyTo, new ShardFailed(assignment.Version, assignment.Kind, assignment.ShardIndex, e.Message), Self);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Anything else the engine throws (libtorch's errors among them) fails the shard, not the worker: a restarted
+            // actor would lose its model and weights, and the coordinator would learn of it only by silence.
+            _log.Error("Could not compute shard {0} of version {1}: {2}", assignment.ShardIndex, assignment.Version, e.Message);
+            _transport.Tell(replyTo, new ShardFailed(assignment.Version, assignment.Kind, assignment.ShardIndex, $"{e.GetType().Name}: {e.Message}"), Self);
         }
     }
 }

@@ -57,6 +57,8 @@ public static class InProcessTraining
         public void Step(TrainStepReport report) => Steps.Add(report);
         public void Evaluated(EvalReport report) => Evals.Add(report);
         public void Checkpoint(long step, bool isBest) => _keeper.Save(step, isBest);
+        public List<string> Failures { get; } = [];
         public void Finished(RunSummary summary) { }
+        public void Failed(string doing, Exception error) => Failures.Add($"{doing}: {error.Message}");
     }
 }
