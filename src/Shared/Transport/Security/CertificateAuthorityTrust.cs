@@ -10,7 +10,7 @@ namespace AttnRnnCluster.Transport.Security;
 /// (CA), is within its validity period and may serve as both TLS server and TLS client (every node is both). The
 /// machine's trust store is never consulted: a certificate from a public CA is as foreign as one from any other.
 /// </summary>
-public sealed class CertificateAuthorityTrust
+public sealed class CertificateAuthorityTrust : IPeerTrust
 {
     private static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1");
     private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
@@ -47,27 +47,9 @@ public sealed class CertificateAuthorityTrust
         return string.Join("; ", chain.ChainStatus.Select(status => Describe(status, certificate)).Distinct());
     }
 
-    /// <summary>
-    /// Accepts or refuses a peer's certificate during a TLS handshake, in both directions (this node as client and
-    /// as server), and logs why it refuses. Has the shape of Akka.Remote's CertificateValidationCallback, so it can
-    /// be handed to DotNettySslSetup as it is. <paramref name="chain"/> and <paramref name="errors"/> go unused:
-    /// they were computed against the machine's trust store and with a host name check, neither of which applies.
-    /// </summary>
-    public bool ValidatePeer(X509Certificate2? certificate, X509Chain? chain, string remotePeer, SslPolicyErrors errors, ILoggingAdapter log)
-    {
-        if (certificate is null)
-        {
-            log.Warning("TLS: refused {0}: it presented no certificate", remotePeer);
-            return false;
-        }
-        if (Problem(certificate) is { } problem)
-        {
-            log.Warning("TLS: refused {0}: certificate {1} (thumbprint {2}): {3}", remotePeer, certificate.Subject, certificate.Thumbprint, problem);
-            return false;
-        }
-        log.Debug("TLS: accepted {0}: certificate {1} (thumbprint {2})", remotePeer, certificate.Subject, certificate.Thumbprint);
-        return true;
-    }
+    /// <summary>Accepts or refuses a peer's certificate during a TLS handshake, and logs why it refuses (<see cref="PeerValidation"/>).</summary>
+    public bool ValidatePeer(X509Certificate2? certificate, X509Chain? chain, string remotePeer, SslPolicyErrors errors, ILoggingAdapter log) =>
+        PeerValidation.Validate(this, certificate, remotePeer, log);
 
     private string Describe(X509ChainStatus status, X509Certificate2 certificate) => status.Status switch
     {
