@@ -48,9 +48,7 @@ public sealed class SectionedHelp(Func<Command, string> textOf) : SynchronousCom
 
     /// <summary>"--micro-batch N", or for options kept off the command line, "ATTNRNN_TLS_PASSWORD=TEXT".</summary>
     private static string Synopsis(LayeredOption option) =>
-        !option.OnCommandLine ? $"{option.EnvironmentVariable}={option.Form}"
-        : option.ValueWhenBare is null ? $"{option.Name} {option.Form}"
-        : $"{option.Name} [{option.Form}]";
+        option.OnCommandLine ? $"{option.Name} {option.Form}" : $"{option.EnvironmentVariable}={option.Form}";
 
     private static string Description(LayeredOption option) =>
         option.Description + (option.Range is { } range ? $"; range {range}" : "")

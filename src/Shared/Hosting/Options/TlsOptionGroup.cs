@@ -10,7 +10,7 @@ public sealed class TlsOptionGroup
         "the cluster's join token; never on the command line", onCommandLine: false);
 
     public LayeredOption<bool> Insecure { get; } = new("insecure", ChoiceKind.OnOff, false,
-        "no authentication and no encryption between nodes: anyone who reaches a port can join (trusted networks only)")
+        "no authentication and no encryption between nodes: anyone who reaches a port can join (trusted networks only); a bare --insecure means on")
     {
         ValueWhenBare = "on",
     };
