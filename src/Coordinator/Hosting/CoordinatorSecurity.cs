@@ -51,7 +51,7 @@ public sealed class CoordinatorSecurity
         string path = Path.GetFullPath(Path.Combine(runFolder, JoinToken.FileName));
         File.Delete(path);
         Token.WriteFile(path);
-        Log.Information("The cluster's join token is in {TokenFile} (readable by its owner only): give it to each worker as --join-token-file FILE " +
+        Log.Information("The cluster's join token is in {TokenFile:l} (readable by its owner only): give it to each worker as --join-token-file FILE " +
                         "(a copy of that file), or in the environment variable ATTNRNN_JOIN_TOKEN", path);
         return $"--join-token-file {path}";
     }
