@@ -29,7 +29,7 @@ public sealed class CoordinatorSecurity
     public static CoordinatorSecurity Prepare(TlsOptions options)
     {
         if (options.Insecure) return new(null, null);
-        if (options.Enabled) return new(options.Load(), null);
+        if (options.Enabled) return new(options.Load(CertificateRole.Coordinator), null);
         var token = options.ReadJoinToken() ?? JoinToken.Generate();
         return new(ClusterTls.FromJoinToken(token), token);
     }

@@ -46,13 +46,25 @@ public sealed record TlsOptions
         : JoinToken is { } text ? Transport.Security.JoinToken.Parse(text, "ATTNRNN_JOIN_TOKEN")
         : null;
 
-    /// <summary>This node's TLS: PKI mode from the certificate, join-token mode from the given token, or null (neither given).</summary>
-    /// <exception cref="TlsCertificateException">The certificate file cannot be used; the message says why.</exception>
+    /// <summary>
+    /// This node's TLS: PKI mode from the certificate, which must state <paramref name="role"/>; join-token mode from
+    /// the given token; or null (neither given).
+    /// </summary>
+    /// <param name="role">What this process runs as: <see cref="CertificateRole.Coordinator"/> or <see cref="CertificateRole.Worker"/>.</param>
+    /// <exception cref="TlsCertificateException">The certificate file cannot be used (or is another role's); the message says why.</exception>
     /// <exception cref="JoinTokenException">The join token cannot be used; the message says why.</exception>
-    public ClusterTls? Load() =>
-        CertificateFile is { } path ? ClusterTls.Load(path, ReadPassword())
-        : ReadJoinToken() is { } token ? ClusterTls.FromJoinToken(token)
-        : null;
+    public ClusterTls? Load(string role)
+    {
+        if (CertificateFile is { } path)
+        {
+            var tls = ClusterTls.Load(path, ReadPassword());
+            if (tls.Role != role)
+                throw new TlsCertificateException(path, $"its certificate {tls.Certificate.Subject} is a {tls.Role}'s, and this node runs as the {role}: "
+                    + $"a {role} needs a certificate with OU={role} in its subject (deploy/tls/make-test-ca.sh issues both kinds)");
+            return tls;
+        }
+        return ReadJoinToken() is { } token ? ClusterTls.FromJoinToken(token) : null;
+    }
 
     public IEnumerable<string> Check(IOptionOrigins origins)
     {

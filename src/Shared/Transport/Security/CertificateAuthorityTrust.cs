@@ -17,21 +17,40 @@ public sealed class CertificateAuthorityTrust : IPeerTrust
 
     private readonly X509Certificate2[] _roots;
     private readonly X509Certificate2[] _intermediates;
+    private readonly IReadOnlySet<string> _acceptedRoles;
 
     /// <param name="roots">Self-signed CA certificates: the trust anchors.</param>
     /// <param name="intermediates">CA certificates between a root and the nodes' certificates, if any.</param>
-    public CertificateAuthorityTrust(IEnumerable<X509Certificate2> roots, IEnumerable<X509Certificate2> intermediates)
+    /// <param name="acceptedRoles">The roles (<see cref="CertificateRole"/>) a peer's certificate may state.</param>
+    public CertificateAuthorityTrust(IEnumerable<X509Certificate2> roots, IEnumerable<X509Certificate2> intermediates, IReadOnlySet<string> acceptedRoles)
     {
         _roots = [.. roots];
         _intermediates = [.. intermediates];
+        _acceptedRoles = acceptedRoles;
         if (_roots.Length == 0)
             throw new ArgumentException("at least one root CA certificate is needed", nameof(roots));
     }
 
     public IReadOnlyList<X509Certificate2> Roots => _roots;
 
-    /// <summary>Null when <paramref name="certificate"/> is acceptable, otherwise what is wrong with it.</summary>
-    public string? Problem(X509Certificate2 certificate)
+    /// <summary>Null when a peer presenting <paramref name="certificate"/> is acceptable, otherwise what is wrong with it.</summary>
+    public string? Problem(X509Certificate2 certificate) => ChainProblem(certificate) ?? RoleProblem(certificate);
+
+    /// <summary>
+    /// The role check: a certificate that states no role is refused, and so is one whose role this node does not
+    /// accept (a coordinator accepts workers only, so a worker's certificate can never act as the coordinator).
+    /// </summary>
+    public string? RoleProblem(X509Certificate2 certificate) => CertificateRole.Of(certificate) switch
+    {
+        null => $"it states no role: a node certificate names {CertificateRole.Coordinator} or {CertificateRole.Worker} as the OU of its subject " +
+                "(deploy/tls/make-test-ca.sh issues both kinds)",
+        var role when !_acceptedRoles.Contains(role) =>
+            $"it is a {role}'s certificate, and this node accepts only {string.Join(" and ", _acceptedRoles.Order())} certificates as peers",
+        _ => null,
+    };
+
+    /// <summary>Null when <paramref name="certificate"/> comes from the CA, is valid now and for TLS both ways; otherwise what is wrong.</summary>
+    public string? ChainProblem(X509Certificate2 certificate)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;

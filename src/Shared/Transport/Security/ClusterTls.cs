@@ -28,12 +28,16 @@ public sealed class ClusterTls
 
     private readonly IPeerTrust _trust;
 
-    private ClusterTls(X509Certificate2 certificate, IPeerTrust trust, string mode)
+    private ClusterTls(X509Certificate2 certificate, IPeerTrust trust, string mode, string? role)
     {
         Certificate = certificate;
         _trust = trust;
         Mode = mode;
+        Role = role;
     }
+
+    /// <summary>PKI mode: the role this node's certificate states (<see cref="CertificateRole"/>); null in join-token mode, where every holder of the token is equal.</summary>
+    public string? Role { get; }
 
     /// <summary>This node's certificate with its private key.</summary>
     public X509Certificate2 Certificate { get; }
@@ -49,7 +53,7 @@ public sealed class ClusterTls
     public static ClusterTls Load(string certificateFile, string? password)
     {
         var node = NodeCertificate.Load(certificateFile, password);
-        return new(node.Certificate, node.Trust, "mutual TLS");
+        return new(node.Certificate, node.Trust, "mutual TLS", node.Role);
     }
 
     /// <summary>
@@ -57,7 +61,7 @@ public sealed class ClusterTls
     /// present that key (<see cref="JoinTokenIdentity"/>, <see cref="PinnedKeyTrust"/>).
     /// </summary>
     public static ClusterTls FromJoinToken(JoinToken token) =>
-        new(JoinTokenIdentity.Certificate(token), new PinnedKeyTrust(JoinTokenIdentity.PublicKeyInfo(token)), "mutual TLS keyed by the join token");
+        new(JoinTokenIdentity.Certificate(token), new PinnedKeyTrust(JoinTokenIdentity.PublicKeyInfo(token)), "mutual TLS keyed by the join token", null);
 
     /// <summary>
     /// Creates an actor system, with mutual TLS when <paramref name="tls"/> is given: the transport is switched to
