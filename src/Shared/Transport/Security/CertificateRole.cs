@@ -9,8 +9,9 @@ namespace AttnRnnCluster.Transport.Security;
 /// </summary>
 public static class CertificateRole
 {
-    public const string Coordinator = Protocol.ClusterRoles.Coordinator;
-    public const string Worker = Protocol.ClusterRoles.Worker;
+    // The same words as the cluster roles (Protocol's ClusterRoles, which Transport may not reference).
+    public const string Coordinator = "coordinator";
+    public const string Worker = "worker";
 
     private const string OrganizationalUnit = "2.5.4.11";
 
