@@ -14,7 +14,8 @@ namespace AttnRnnCluster.Coordinator.Hosting;
 /// <summary>
 /// The coordinator as the seed of an Akka.Cluster: it listens on --hostname:--port (advertising
 /// --public-hostname when given), joins itself, and waits for --min-workers workers (local ones included)
-/// before training starts. Its connections are secured as <see cref="CoordinatorSecurity"/> decided (null: --insecure). When the run ends the workers are told, and the node leaves the cluster.
+/// before training starts. Its connections are secured as <see cref="CoordinatorSecurity"/> decided (a null TLS:
+/// --insecure). When the run ends the workers are told, and the node leaves the cluster.
 /// </summary>
 public static class ClusterRun
 {
