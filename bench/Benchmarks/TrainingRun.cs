@@ -38,15 +38,21 @@ public sealed record TrainingRun(int SeqLen, int Hidden, int Batch, int MicroBat
             : new StepMetrics(journal.Steps, WarmUpSteps);
     }
 
+    /// <summary>
+    /// Plain connections, as docs/performance.md measured them before the join token became the default; the
+    /// cost of the token's TLS is a separate question (docs/tls.md).
+    /// </summary>
+    private static readonly string[] Security = ["--insecure"];
+
     /// <summary>The coordinator executable as a cluster seed with no local worker, and <paramref name="workers"/> worker processes on loopback.</summary>
     public async Task<StepMetrics> ClusterAsync(int workers)
     {
         string folder = Path.Combine(Repository.Scratch, $"{DateTime.Now:yyyyMMdd-HHmmss}-{Environment.ProcessId}-{Interlocked.Increment(ref _runs)}");
         int port = FreePort();
         using var coordinator = ChildProcess.StartApp("AttnRnnCluster.Coordinator",
-            [.. TrainArguments(), "--out", folder, "--local-workers", "0", "--port", Text(port), "--min-workers", Text(workers)]);
+            [.. TrainArguments(), "--out", folder, "--local-workers", "0", "--port", Text(port), "--min-workers", Text(workers), .. Security]);
         var workerProcesses = Enumerable.Range(1, workers).Select(i => ChildProcess.StartApp("AttnRnnCluster.Worker",
-            ["--seed-nodes", $"akka.tcp://attnrnn@127.0.0.1:{port}", "--name", $"bench-{i}", "--threads", "1", "--log-level", "warning"])).ToList();
+            ["--seed-nodes", $"akka.tcp://attnrnn@127.0.0.1:{port}", "--name", $"bench-{i}", "--threads", "1", "--log-level", "warning", .. Security])).ToList();
         try
         {
             await coordinator.WaitAsync(Timeout);

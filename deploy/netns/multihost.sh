@@ -177,19 +177,23 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 coordinator_extra=() worker_extra=()
 $partition && { coordinator_extra=(--shard-timeout 5); worker_extra=(--inject-delay-ms 80); }
 
+# The cluster's join token, as every deployment has one: every connection between the hosts is under TLS keyed by it.
+token_file="$work/join-token"
+(umask 077; openssl rand -hex 32 >"$token_file")
+
 coordinator_log="$work/coordinator.log"
 in_host 0 dotnet "$app/AttnRnnCluster.Coordinator.dll" \
   --port "$PORT" --hostname "$(address 0)" --local-workers 0 --min-workers "$WORKERS" --start-timeout 120 \
   --steps "$steps" --target-loss 0 --hidden 16 --seq-len 20 --batch 32 --micro-batch 8 --eval-every 5 --held-out 64 \
-  "${coordinator_extra[@]}" --out "$work/run" >"$coordinator_log" 2>&1 &
+  "${coordinator_extra[@]}" --join-token-file "$token_file" --out "$work/run" >"$coordinator_log" 2>&1 &
 coordinator=$!
 
 worker_pids=() worker_logs=()
 for ((i = 1; i <= WORKERS; i++)); do
   worker_logs+=("$work/worker$i.log")
   in_host "$i" dotnet "$app/AttnRnnCluster.Worker.dll" \
-    --seed-nodes "akka.tcp://attnrnn@$(address 0):$PORT" --hostname "$(address "$i")" --name "netns-worker-$i" \
-    --coordinator-timeout 20 "${worker_extra[@]}" >"$work/worker$i.log" 2>&1 &
+    --seed-nodes "akka.ssl.tcp://attnrnn@$(address 0):$PORT" --hostname "$(address "$i")" --name "netns-worker-$i" \
+    --join-token-file "$token_file" --coordinator-timeout 20 "${worker_extra[@]}" >"$work/worker$i.log" 2>&1 &
   worker_pids+=($!)
 done
 
@@ -197,7 +201,7 @@ done
 # judged by the split-brain resolver, so the partition waits for both.
 cluster_members_up() {
   local i
-  for ((i = 1; i <= WORKERS; i++)); do grep -q "Cluster: akka.tcp://attnrnn@$(address "$i"):[0-9]* (worker) is up" "$coordinator_log" || return 1; done
+  for ((i = 1; i <= WORKERS; i++)); do grep -q "Cluster: akka.ssl.tcp://attnrnn@$(address "$i"):[0-9]* (worker) is up" "$coordinator_log" || return 1; done
 }
 trained_steps() { local count; count=$(grep -c '"kind":"train"' "$work/run/metrics.jsonl" 2>/dev/null); echo "${count:-0}"; }
 
@@ -254,7 +258,7 @@ if $partition; then
   grep -q 'reached the step cap' "$coordinator_log" \
     || { echo "multihost: the coordinator's log does not say it reached the step cap ($steps)" >&2; status=1; }
   for ((i = 1; i <= WORKERS; i++)); do
-    member="Cluster: akka.tcp://attnrnn@$(address "$i"):"
+    member="Cluster: akka.ssl.tcp://attnrnn@$(address "$i"):"
     for event in "is unreachable" "was removed"; do
       grep -F "$member" "$coordinator_log" | grep -qF "$event" \
         || { echo "multihost: the coordinator's log never says that worker $i ($(address "$i")) $event" >&2; status=1; }

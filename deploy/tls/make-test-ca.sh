@@ -5,7 +5,10 @@
 #
 # Writes into OUT_DIR (created if needed; existing files are never overwritten):
 #   ca.crt, ca.key     the test CA; keep ca.key secret, it can admit new nodes to the cluster
-#   NODE_NAME.pfx      each node's certificate, private key and the CA certificate (the CA is what the node trusts)
+#   NODE_NAME.pfx      each node's certificate, private key and the CA certificate (the CA is what the node trusts);
+#                      its role is in its subject's OU: coordinator for a name that starts with "coordinator",
+#                      worker for any other. A coordinator accepts only workers; a worker's certificate cannot act
+#                      as the coordinator (docs/tls.md)
 #   rogue.pfx          a node certificate from another CA, which the cluster must refuse
 #   tls-password       the .pfx password on its first line: ATTNRNN_TLS_PASSWORD if set, otherwise a random one
 set -euo pipefail
@@ -54,12 +57,13 @@ make_ca() {  # make_ca NAME SUBJECT
         -addext "subjectKeyIdentifier=hash"
 }
 
-# A node: TLS server and client both (every node accepts connections and opens them), signed by CA, packed
-# with its key and the CA certificate into NAME.pfx.
+# A node: TLS server and client both (every node accepts connections and opens them), its role in the OU,
+# signed by CA, packed with its key and the CA certificate into NAME.pfx.
 make_node() {  # make_node CA NAME
-    local ca=$1 name=$2
+    local ca=$1 name=$2 role=worker
+    [[ "$name" == coordinator* ]] && role=coordinator
     openssl ecparam -name prime256v1 -genkey -noout -out "$work/$name.key"
-    openssl req -new -sha256 -key "$work/$name.key" -subj "/CN=$name" -out "$work/$name.csr"
+    openssl req -new -sha256 -key "$work/$name.key" -subj "/OU=$role/CN=$name" -out "$work/$name.csr"
     printf '%s\n' \
         "basicConstraints=critical,CA:FALSE" \
         "keyUsage=critical,digitalSignature" \

@@ -39,7 +39,8 @@ try
     ListeningPorts.EnsureFree(options.Hostname, options.BulkPort, "--bulk-port");
     return await WorkerNode.RunAsync(options, signals);
 }
-catch (Exception e) when (e is ArgumentException or AttnRnnCluster.Transport.Security.TlsCertificateException or PortTakenException)
+catch (Exception e) when (e is ArgumentException or AttnRnnCluster.Transport.Security.TlsCertificateException
+                               or AttnRnnCluster.Transport.Security.JoinTokenException or PortTakenException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return ExitCodes.BadInput;

@@ -68,7 +68,7 @@ public sealed partial class ComposeTests
         string port = Environment(Compose, "coordinator", "ATTNRNN_PORT");
 
         Assert.Equal("coordinator", advertised); // the service name, which Compose's DNS resolves
-        Assert.Equal($"akka.tcp://attnrnn@{advertised}:{port}", Environment(Compose, "worker", "ATTNRNN_SEED_NODES"));
+        Assert.Equal($"akka.ssl.tcp://attnrnn@{advertised}:{port}", Environment(Compose, "worker", "ATTNRNN_SEED_NODES"));
         Assert.Equal("0.0.0.0", Environment(Compose, "coordinator", "ATTNRNN_HOSTNAME"));
         Assert.Equal("0.0.0.0", Environment(Compose, "worker", "ATTNRNN_HOSTNAME"));
         Assert.Null(Service(Compose, "worker").At("environment", "ATTNRNN_PUBLIC_HOSTNAME")); // the launcher advertises the container's address
@@ -94,6 +94,23 @@ public sealed partial class ComposeTests
         }
         Assert.All(secrets.Entries, secret => Assert.StartsWith("certs/", secret.Value.At("file").Text("secret file")));
         Assert.True(Directory.Exists(Repository.PathOf(Folder, "certs")));
+    }
+
+    [Fact]
+    public void Every_service_reads_the_join_token_from_a_declared_secret_and_the_tls_override_turns_it_off()
+    {
+        var secrets = Compose.At("secrets").Mapping("secrets");
+        Assert.Equal("join-token", secrets["join-token"]!.At("file").Text("join-token file"));
+        foreach (var (name, service) in Compose.At("services").Mapping("services").Entries)
+        {
+            Assert.Equal("/run/secrets/join-token", Environment(Compose, name, "ATTNRNN_JOIN_TOKEN_FILE"));
+            Assert.Contains("join-token", service.At("secrets").Sequence($"{name}: secrets").Items.Select(item => item.Text("secret")));
+            Assert.Null(service.At("environment", "ATTNRNN_INSECURE"));
+            // With certificates, the token is off: empty counts as unset, and a node refuses both at once.
+            Assert.Equal("", Environment(TlsOverride, name, "ATTNRNN_JOIN_TOKEN_FILE"));
+        }
+        // The token file is made on the host, never committed.
+        Assert.Contains("deploy/docker/join-token", File.ReadAllLines(Repository.PathOf(".gitignore")));
     }
 
     [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*):-([^}]*)\}")]

@@ -20,18 +20,19 @@ public static class TrainCommand
     {
         string runFolder = options.Run.RunFolder(DateTimeOffset.Now);
         TrainingSetup setup;
+        CoordinatorSecurity? security = null;
         try
         {
             setup = TrainingSetup.Create(options);
-            options.Cluster.Tls.Load()?.Certificate.Dispose();
             if (options.Cluster.Enabled)
             {
+                security = CoordinatorSecurity.Prepare(options.Cluster.Tls);
                 ListeningPorts.EnsureFree(options.Cluster.Hostname, options.Cluster.Port, "--port");
                 ListeningPorts.EnsureFree(options.Cluster.Hostname, options.Cluster.BulkPort, "--bulk-port");
             }
         }
         catch (Exception e) when (e is Model.Data.DataFormatException or CheckpointException or ArgumentException
-                                      or Transport.Security.TlsCertificateException or PortTakenException)
+                                      or Transport.Security.TlsCertificateException or Transport.Security.JoinTokenException or PortTakenException)
         {
             Log.Error("{Problem}", e.Message);
             return ExitCodes.BadInput;
@@ -58,8 +59,8 @@ public static class TrainCommand
         using var journal = new RunJournal(runFolder, keeper, options.Run.LogEvery,
             $"{setup.Data.Name}: H={master.Config.Hidden}, attention {(master.Config.Attention ? "on" : "off")}, batch {setup.Plan.GlobalBatch}");
         string StopReason() => $"stopped by {signals.Signal}";
-        var summary = options.Cluster.Enabled
-            ? await ClusterRun.RunAsync(setup.Plan, setup.Data, master, journal, options, signals.Stopping, StopReason)
+        var summary = security is not null
+            ? await ClusterRun.RunAsync(setup.Plan, setup.Data, master, journal, options, security.Tls, security.Announce(runFolder), signals.Stopping, StopReason)
             : await InProcessRun.RunAsync(setup.Plan, setup.Data, master, journal, options.Run.LocalWorkers, options.Run.Threads,
                 GradientEngines.Create, stopping: signals.Stopping, fault: options.Run.InjectCoordinatorFault);
         return ExitCode(summary, signals, runFolder);

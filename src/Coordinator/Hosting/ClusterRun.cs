@@ -14,16 +14,16 @@ namespace AttnRnnCluster.Coordinator.Hosting;
 /// <summary>
 /// The coordinator as the seed of an Akka.Cluster: it listens on --hostname:--port (advertising
 /// --public-hostname when given), joins itself, and waits for --min-workers workers (local ones included)
-/// before training starts. When the run ends the workers are told, and the node leaves the cluster.
+/// before training starts. Its connections are secured as <see cref="CoordinatorSecurity"/> decided (a null TLS:
+/// --insecure). When the run ends the workers are told, and the node leaves the cluster.
 /// </summary>
 public static class ClusterRun
 {
     /// <returns>The run's summary, or null when the coordinator actor ended without one (<see cref="CoordinatorRun"/>).</returns>
     public static async Task<RunSummary?> RunAsync(TrainingPlan plan, IDataSource data, MasterState master, ITrainingJournal journal,
-        TrainingOptions options, CancellationToken stopping, Func<string> stopReason)
+        TrainingOptions options, ClusterTls? tls, string workerSecurityOptions, CancellationToken stopping, Func<string> stopReason)
     {
         var cluster = options.Cluster;
-        var tls = cluster.Tls.Load();
         string advertised = cluster.PublicHostname ?? cluster.Hostname;
         string self = ClusterTls.SeedAddress($"akka.tcp://{ActorNames.System}@{advertised}:{cluster.Port.ToString(CultureInfo.InvariantCulture)}", tls != null);
         var node = new ClusterNodeConfig(ClusterRoles.Coordinator, cluster.Hostname, cluster.Port, cluster.PublicHostname, [self]) { BulkPort = cluster.BulkPort };
@@ -34,7 +34,8 @@ public static class ClusterRun
             var coordinator = system.ActorOf(TrainingCoordinator.Props(plan, data, master, journal, RunIds.New(), options.Run.InjectCoordinatorFault), ActorNames.Coordinator);
             for (int i = 1; i <= options.Run.LocalWorkers; i++)
                 system.ActorOf(TrainingWorker.Props(new WorkerSettings($"local-{i}", options.Run.Threads), GradientEngines.Create, coordinator), $"worker-{i}");
-            Log.Information("Coordinator listening at {Address}{Tls}; workers join with --seed-nodes {Address}", self, tls != null ? " with mutual TLS" : "", self);
+            Log.Information("Coordinator listening at {Address:l}{Tls:l}; workers join with --seed-nodes {Address:l} {Security:l}",
+                self, tls != null ? " with " + tls.Mode : " without authentication (--insecure)", self, workerSecurityOptions);
             return await CoordinatorRun.AwaitAsync(coordinator, stopping, stopReason);
         }
         finally

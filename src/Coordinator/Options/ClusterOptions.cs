@@ -37,7 +37,7 @@ public sealed record ClusterOptions
     public bool Enabled => Port != 0;
 
     /// <summary>Options that do nothing without a cluster; giving one without --port is a mistake worth reporting.</summary>
-    public static readonly IReadOnlyList<string> ClusterOnly = ["hostname", "public-hostname", "bulk-port", "min-workers", "start-timeout", "tls-cert"];
+    public static readonly IReadOnlyList<string> ClusterOnly = ["hostname", "public-hostname", "bulk-port", "min-workers", "start-timeout", "tls-cert", "join-token-file", "insecure"];
 }
 
 /// <summary>The options that fill a <see cref="ClusterOptions"/>.</summary>

@@ -23,7 +23,9 @@ public static class WorkerNode
     public static async Task<int> RunAsync(WorkerOptions options, StopSignals signals)
     {
         var cancel = signals.Stopping;
-        var tls = options.Tls.Load();
+        var tls = options.Tls.Load(CertificateRole.Worker);
+        if (tls is null)
+            Log.Warning("--insecure: connections between nodes are neither authenticated nor encrypted; anyone who can reach this node's ports can send it work and read what it computes");
         var seedNodes = options.SeedNodes.Select(s => ClusterTls.SeedAddress(s, tls != null)).ToList();
         var seeds = seedNodes.Select(Address.Parse).ToList();
         var deadline = DateTime.UtcNow + options.CoordinatorTimeout;

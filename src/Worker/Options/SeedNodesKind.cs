@@ -5,10 +5,14 @@ using AttnRnnCluster.Protocol;
 
 namespace AttnRnnCluster.Worker.Options;
 
-/// <summary>A comma-separated list of Akka addresses of the coordinator, e.g. akka.tcp://attnrnn@10.0.0.5:4053.</summary>
-public sealed partial record SeedNodesKind() : ValueKind<IReadOnlyList<string>>($"akka.tcp://{ActorNames.System}@HOST:PORT[,...]")
+/// <summary>
+/// A comma-separated list of Akka addresses of the coordinator, as its log prints them: akka.ssl.tcp://attnrnn@10.0.0.5:4053
+/// (TLS: join token or PKI) or akka.tcp://… (--insecure). Either form is taken; the worker speaks the protocol its
+/// own options choose (<see cref="Transport.Security.ClusterTls.SeedAddress"/>).
+/// </summary>
+public sealed partial record SeedNodesKind() : ValueKind<IReadOnlyList<string>>($"akka.ssl.tcp://{ActorNames.System}@HOST:PORT[,...]")
 {
-    [GeneratedRegex(@"^akka\.tcp://attnrnn@(?<host>[^:/@\s]+):(?<port>\d{1,5})$")]
+    [GeneratedRegex(@"^akka(\.ssl)?\.tcp://attnrnn@(?<host>[^:/@\s]+):(?<port>\d{1,5})$")]
     private static partial Regex Address();
 
     public override Parsed<IReadOnlyList<string>> Parse(string text)
@@ -20,7 +24,7 @@ public sealed partial record SeedNodesKind() : ValueKind<IReadOnlyList<string>>(
             var match = Address().Match(node);
             if (!match.Success || !int.TryParse(match.Groups["port"].Value, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535
                 || Uri.CheckHostName(match.Groups["host"].Value) == UriHostNameType.Unknown)
-                return Parsed<IReadOnlyList<string>>.Fail($"expected addresses like akka.tcp://{ActorNames.System}@HOST:PORT (port 1..65535), got {Quote(node)}");
+                return Parsed<IReadOnlyList<string>>.Fail($"expected addresses like akka.ssl.tcp://{ActorNames.System}@HOST:PORT or akka.tcp://… (port 1..65535), got {Quote(node)}");
         }
         return Parsed<IReadOnlyList<string>>.Ok(nodes);
     }

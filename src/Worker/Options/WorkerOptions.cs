@@ -7,7 +7,7 @@ namespace AttnRnnCluster.Worker.Options;
 /// <summary>Everything the worker executable needs: where the coordinator is, how to be reached, how to compute.</summary>
 public sealed record WorkerOptions : ICheckedOptions
 {
-    /// <summary>Akka addresses of the coordinator (the cluster's seed), e.g. akka.tcp://attnrnn@10.0.0.5:4053.</summary>
+    /// <summary>Akka addresses of the coordinator (the cluster's seed), e.g. akka.ssl.tcp://attnrnn@10.0.0.5:4053.</summary>
     public IReadOnlyList<string> SeedNodes { get; init; } = [];
 
     public string Hostname { get; init; } = "127.0.0.1";
@@ -58,7 +58,7 @@ public sealed record WorkerOptions : ICheckedOptions
         var logging = new LoggingOptionGroup("none");
         return new OptionsCommand<WorkerOptions>(
             Name: "worker",
-            Usage: "dotnet run --project src/Worker -- --seed-nodes akka.tcp://attnrnn@HOST:PORT [options]",
+            Usage: "dotnet run --project src/Worker -- --seed-nodes akka.ssl.tcp://attnrnn@HOST:PORT --join-token-file FILE [options]",
             Summary: "Joins the coordinator's cluster and computes micro-shards until the training ends.",
             Sections:
             [
@@ -86,6 +86,9 @@ public sealed record WorkerOptions : ICheckedOptions
     {
         foreach (string error in Tls.Check(origins))
             yield return error;
+        if (!Tls.Enabled && !Tls.HasJoinToken && !Tls.Insecure)
+            yield return "a worker needs the cluster's join token: give --join-token-file FILE (a copy of the coordinator's <run folder>/join-token) "
+                         + "or set ATTNRNN_JOIN_TOKEN; or --tls-cert FILE in a PKI cluster; or --insecure for a coordinator started with --insecure";
         if (NodeOptions.BulkPortClash(BulkPort, Port, origins) is { } clash)
             yield return clash;
         // A worker advertises its own address; a loopback address is unreachable from a coordinator elsewhere.

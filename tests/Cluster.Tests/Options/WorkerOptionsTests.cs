@@ -10,14 +10,15 @@ public sealed class WorkerOptionsTests : IDisposable
 
     public void Dispose() => _files.Dispose();
 
-    private static OptionsOutcome<WorkerOptions> Parse(params string[] args) => WorkerCommandLine.Read(args, NoEnvironment);
+    /// <summary>A worker's options with the join token in the environment, as most of these tests are not about it.</summary>
+    private static OptionsOutcome<WorkerOptions> Parse(params string[] args) => WorkerCommandLine.Read(args, Environment(("ATTNRNN_JOIN_TOKEN", JoinTokenOptionsTests.Token)));
 
     private static string Error(params string[] args) => Assert.Single(Assert.IsType<OptionsOutcome<WorkerOptions>.Failure>(Parse(args)).Errors);
 
     [Fact]
     public void A_worker_needs_seed_nodes_and_has_defaults_for_the_rest()
     {
-        Assert.Equal("--seed-nodes akka.tcp://attnrnn@HOST:PORT[,...] is required (on the command line, as ATTNRNN_SEED_NODES, or in the --config file)",
+        Assert.Equal("--seed-nodes akka.ssl.tcp://attnrnn@HOST:PORT[,...] is required (on the command line, as ATTNRNN_SEED_NODES, or in the --config file)",
             Error());
 
         var options = Succeeds(Parse("--seed-nodes", "akka.tcp://attnrnn@127.0.0.1:4053"));
@@ -35,7 +36,7 @@ public sealed class WorkerOptionsTests : IDisposable
         var options = Succeeds(WorkerCommandLine.Read(
             ["--seed-nodes=akka.tcp://attnrnn@10.0.0.5:4053, akka.tcp://attnrnn@coordinator.lan:4054", "--hostname", "0.0.0.0", "--public-hostname", "worker-3.lan",
              "--port", "4060", "--bulk-port", "4061", "--threads", "2", "--name", "w3", "--coordinator-timeout", "5", "--inject-delay-ms", "250", "--log-level", "warning"],
-            Environment(("ATTNRNN_MICRO_BATCH", "8")))); // a coordinator option in a shared environment is skipped
+            Environment(("ATTNRNN_MICRO_BATCH", "8"), ("ATTNRNN_JOIN_TOKEN", JoinTokenOptionsTests.Token)))); // a coordinator option in a shared environment is skipped
 
         Assert.Equal(["akka.tcp://attnrnn@10.0.0.5:4053", "akka.tcp://attnrnn@coordinator.lan:4054"], options.SeedNodes);
         Assert.Equal(("0.0.0.0", "worker-3.lan", 4060, 2, "w3"), (options.Hostname, options.PublicHostname, options.Port, options.Threads, options.DisplayName));
@@ -46,7 +47,7 @@ public sealed class WorkerOptionsTests : IDisposable
     [Fact]
     public void Seed_nodes_must_be_akka_addresses_of_the_attnrnn_system()
     {
-        Assert.Equal("--seed-nodes: expected addresses like akka.tcp://attnrnn@HOST:PORT (port 1..65535), got \"akka.tcp://other@h:4053\"",
+        Assert.Equal("--seed-nodes: expected addresses like akka.ssl.tcp://attnrnn@HOST:PORT or akka.tcp://… (port 1..65535), got \"akka.tcp://other@h:4053\"",
             Error("--seed-nodes", "akka.tcp://attnrnn@h:4053,akka.tcp://other@h:4053"));
         Assert.Contains("got \"10.0.0.5:4053\"", Error("--seed-nodes", "10.0.0.5:4053"));
         Assert.Contains("got \"akka.tcp://attnrnn@h:70000\"", Error("--seed-nodes", "akka.tcp://attnrnn@h:70000"));

@@ -62,7 +62,7 @@ public sealed class CommandLineTests : IDisposable
     public async Task A_worker_with_no_coordinator_says_so_and_exits_1_after_its_timeout()
     {
         int port = NodeProcess.FreePort();
-        using var worker = NodeProcess.Worker(["--seed-nodes", $"akka.tcp://attnrnn@127.0.0.1:{port}", "--name", "alone", "--coordinator-timeout", "3"],
+        using var worker = NodeProcess.Worker(["--seed-nodes", $"akka.tcp://attnrnn@127.0.0.1:{port}", "--name", "alone", "--coordinator-timeout", "3", "--insecure"],
             Path.Combine(_dir, "w.log"));
 
         Assert.Equal(1, await worker.ExitCodeAsync(TimeSpan.FromMinutes(2)));

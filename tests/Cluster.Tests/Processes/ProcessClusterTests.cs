@@ -23,14 +23,14 @@ public sealed class ProcessClusterTests(ITestOutputHelper output) : IDisposable
     {
         return _scratch.Start(NodeProcess.Coordinator(
             [.. ProcessScratch.SmallAdding(steps), "--port", ProcessScratch.Text(port), "--local-workers", "0",
-             "--min-workers", ProcessScratch.Text(minWorkers), "--out", _scratch.PathOf(runFolder), .. extra],
+             "--min-workers", ProcessScratch.Text(minWorkers), "--out", _scratch.PathOf(runFolder), .. _scratch.JoinToken, .. extra],
             _scratch.PathOf($"coordinator-{runFolder}.log")));
     }
 
     private NodeProcess StartWorker(int port, string name, params string[] extra)
     {
         return _scratch.Start(NodeProcess.Worker(
-            ["--seed-nodes", $"akka.tcp://attnrnn@127.0.0.1:{port}", "--name", name, "--coordinator-timeout", "60", .. extra],
+            ["--seed-nodes", $"akka.tcp://attnrnn@127.0.0.1:{port}", "--name", name, "--coordinator-timeout", "60", .. _scratch.JoinToken, .. extra],
             _scratch.PathOf(name + ".log")));
     }
 

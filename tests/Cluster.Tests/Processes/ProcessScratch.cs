@@ -18,6 +18,20 @@ public sealed class ProcessScratch(ITestOutputHelper output, string prefix) : ID
 
     public string PathOf(params string[] parts) => Path.Combine([Folder, .. parts]);
 
+    /// <summary>
+    /// The options that give a node this test's join token (a file in the scratch folder), for tests about something
+    /// else than security: every cluster node needs the token (or --insecure).
+    /// </summary>
+    public string[] JoinToken
+    {
+        get
+        {
+            string path = PathOf("test-join-token");
+            if (!File.Exists(path)) Transport.Security.JoinToken.Generate().WriteFile(path);
+            return ["--join-token-file", path];
+        }
+    }
+
     public NodeProcess Start(NodeProcess process)
     {
         _processes.Add(process);

@@ -26,10 +26,10 @@ public sealed class StopAndRestartTests(ITestOutputHelper output) : IDisposable
 
     private NodeProcess ClusterCoordinator(string name, int port, int steps, int minWorkers, params string[] extra) =>
         Coordinator(name, [.. SmallAdding(steps), "--port", Text(port), "--local-workers", "0", "--min-workers", Text(minWorkers),
-            "--out", _scratch.PathOf("run"), .. extra]);
+            "--out", _scratch.PathOf("run"), .. _scratch.JoinToken, .. extra]);
 
     private NodeProcess Worker(string name, int port, params string[] extra) =>
-        Start(NodeProcess.Worker(["--seed-nodes", $"akka.tcp://attnrnn@127.0.0.1:{port}", "--name", name, "--coordinator-timeout", "60", .. extra],
+        Start(NodeProcess.Worker(["--seed-nodes", $"akka.tcp://attnrnn@127.0.0.1:{port}", "--name", name, "--coordinator-timeout", "60", .. _scratch.JoinToken, .. extra],
             _scratch.PathOf(name + ".log")));
 
     private NodeProcess Start(NodeProcess process) => _scratch.Start(process);
@@ -65,7 +65,7 @@ public sealed class StopAndRestartTests(ITestOutputHelper output) : IDisposable
         string[] bulk = option == "--bulk-port" ? ["--bulk-port", Text(taken)] : [];
         var node = role == "coordinator"
             ? Coordinator("node", [.. SmallAdding(4), "--port", Text(port), "--local-workers", "0", "--out", _scratch.PathOf("run"), .. bulk])
-            : Start(NodeProcess.Worker(["--seed-nodes", $"akka.tcp://attnrnn@127.0.0.1:{NodeProcess.FreePort()}", "--port", Text(port), .. bulk],
+            : Start(NodeProcess.Worker(["--seed-nodes", $"akka.tcp://attnrnn@127.0.0.1:{NodeProcess.FreePort()}", "--port", Text(port), .. _scratch.JoinToken, .. bulk],
                 _scratch.PathOf("node.log")));
 
         Assert.Equal(2, await node.ExitCodeAsync(TimeSpan.FromMinutes(1)));

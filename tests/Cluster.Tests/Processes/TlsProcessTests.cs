@@ -5,7 +5,10 @@ using Xunit.Abstractions;
 
 namespace AttnRnnCluster.Cluster.Tests.Processes;
 
-/// <summary>Mutual TLS between real processes: certificates from the cluster's CA train; one from another CA is kept out.</summary>
+/// <summary>
+/// PKI mutual TLS between real processes: certificates from the cluster's CA train; one from another CA is kept out;
+/// a worker's certificate cannot start a coordinator.
+/// </summary>
 [Collection(ProcessCollection.Name)]
 public sealed class TlsProcessTests(ITestOutputHelper output) : IDisposable
 {
@@ -42,6 +45,20 @@ public sealed class TlsProcessTests(ITestOutputHelper output) : IDisposable
         // Small messages went on message lanes, under the same mutual TLS.
         Assert.Matches(@"Message lane to \S+ open \(\S+, TLS\)", log);
         Assert.Contains("Message lane from", log);
+    }
+
+    [Fact]
+    public async Task A_coordinator_started_with_a_worker_certificate_refuses_to_start()
+    {
+        string certs = MakeCertificates();
+        var coordinator = Start(NodeProcess.Coordinator(
+            [.. ProcessScratch.SmallAdding(2), "--port", ProcessScratch.Text(NodeProcess.FreePort()), "--local-workers", "0", "--out", _scratch.PathOf("run"),
+             "--tls-cert", Path.Combine(certs, "worker.pfx"), "--tls-password-file", Path.Combine(certs, "tls-password")],
+            _scratch.PathOf("coordinator.log")));
+
+        Assert.Equal(2, await coordinator.ExitCodeAsync(TimeSpan.FromMinutes(2)));
+        Assert.Contains("is a worker's, and this node runs as the coordinator: a coordinator needs a certificate with OU=coordinator", coordinator.Output());
+        Assert.False(Directory.Exists(_scratch.PathOf("run")));
     }
 
     private NodeProcess Start(NodeProcess process) => _scratch.Start(process);

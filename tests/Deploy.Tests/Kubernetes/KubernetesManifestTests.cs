@@ -156,7 +156,7 @@ public sealed partial class KubernetesManifestTests
         string seed = Expand(Manifests.EnvironmentValue(worker, "ATTNRNN_SEED_NODES"), "attnrnn-worker-abc");
 
         Assert.Equal($"attnrnn-coordinator-0.attnrnn-coordinator.team-a.svc", advertised);
-        Assert.Equal($"akka.tcp://attnrnn@{advertised}:{port}", seed);
+        Assert.Equal($"akka.ssl.tcp://attnrnn@{advertised}:{port}", seed);
         Assert.Equal("0.0.0.0", Manifests.EnvironmentValue(worker, "ATTNRNN_HOSTNAME"));
         var workerAddress = Manifests.Environment(worker).Single(entry => entry.At("name").Text("name") == "ATTNRNN_PUBLIC_HOSTNAME");
         Assert.Equal("status.podIP", workerAddress.At("valueFrom", "fieldRef", "fieldPath").Text("fieldPath"));
@@ -189,8 +189,27 @@ public sealed partial class KubernetesManifestTests
         }
     }
 
+    [Fact]
+    public void Every_pod_reads_the_join_token_from_the_secret_and_the_tls_overlay_removes_it()
+    {
+        foreach (var container in Base.Workloads.SelectMany(Manifests.Containers))
+        {
+            var token = Manifests.Environment(container).Single(entry => entry.At("name").Text("name") == "ATTNRNN_JOIN_TOKEN");
+            Assert.Equal("attnrnn-join-token", token.At("valueFrom", "secretKeyRef", "name").Text("secretKeyRef.name"));
+            Assert.Equal("token", token.At("valueFrom", "secretKeyRef", "key").Text("secretKeyRef.key"));
+            Assert.DoesNotContain(Manifests.Environment(container), entry => entry.At("name").Text("name") == "ATTNRNN_INSECURE");
+        }
+        foreach (var patch in Manifests.Kustomization(TlsFolder).At("patches").Sequence("patches").Items.Select(item => item.At("path").Text("patch path")))
+        {
+            var container = Assert.Single(Assert.Single(YamlDocuments.ReadFile(Repository.PathOf(TlsFolder, patch)))
+                .At("spec", "template", "spec", "containers").Sequence("containers").Items).Mapping("container");
+            var removal = Manifests.Environment(container).Single(entry => entry.At("name").Text("name") == "ATTNRNN_JOIN_TOKEN");
+            Assert.Equal("delete", removal.At("$patch").Text("$patch"));
+        }
+    }
+
     [ProgramFact("kubectl")]
-    public void Kubectl_renders_both_kustomizations_and_the_tls_one_gives_both_workloads_their_certificate()
+    public void Kubectl_renders_both_kustomizations_and_the_tls_one_gives_both_workloads_their_certificate_instead_of_the_token()
     {
         foreach (string folder in new[] { BaseFolder, TlsFolder })
         {
@@ -204,7 +223,9 @@ public sealed partial class KubernetesManifestTests
             {
                 var container = Assert.Single(workload.At("spec", "template", "spec", "containers").Sequence("containers").Items).Mapping("container");
                 bool hasCertificate = Manifests.Environment(container).Any(entry => entry.At("name").Text("name") == "ATTNRNN_TLS_CERT");
+                bool hasToken = Manifests.Environment(container).Any(entry => entry.At("name").Text("name") == "ATTNRNN_JOIN_TOKEN");
                 Assert.Equal(folder == TlsFolder, hasCertificate);
+                Assert.Equal(folder != TlsFolder, hasToken);
                 Assert.Equal("0.0.0.0", Manifests.EnvironmentValue(container, "ATTNRNN_HOSTNAME"));
             }
         }

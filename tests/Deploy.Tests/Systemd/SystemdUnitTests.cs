@@ -24,7 +24,8 @@ public sealed partial class SystemdUnitTests
             Assert.Equal(["Unit", "Service", "Install"], unit.Sections.Keys);
             Assert.Equal("network-online.target", unit.Value("Unit", "After"));
             Assert.Equal("network-online.target", unit.Value("Unit", "Wants"));
-            Assert.Equal("/etc/attnrnn/attnrnn.env", unit.Value("Service", "EnvironmentFile"));
+            // The shared settings, then the join token, kept apart (the same on every machine, root only).
+            Assert.Equal(["/etc/attnrnn/attnrnn.env", "/etc/attnrnn/join-token.env"], unit.Values("Service", "EnvironmentFile"));
             Assert.Equal("multi-user.target", unit.Value("Install", "WantedBy"));
         });
     }
@@ -50,7 +51,9 @@ public sealed partial class SystemdUnitTests
         Assert.DoesNotContain("ATTNRNN_PORT", shared.Keys); // it would override both units' ports
         Assert.DoesNotContain("ATTNRNN_BULK_PORT", shared.Keys); // likewise: units on one machine need bulk ports of their own
         Assert.DoesNotContain(shared.Keys, name => name.StartsWith("ATTNRNN_TLS_", StringComparison.Ordinal));
-        Assert.Matches(@"^akka\.tcp://attnrnn@[^:]+:4053$", shared["ATTNRNN_SEED_NODES"]);
+        Assert.Matches(@"^akka\.ssl\.tcp://attnrnn@[^:]+:4053$", shared["ATTNRNN_SEED_NODES"]);
+        Assert.DoesNotContain("ATTNRNN_JOIN_TOKEN", shared.Keys); // in join-token.env, never beside the settings
+        Assert.DoesNotContain("ATTNRNN_INSECURE", shared.Keys);
     }
 
     [Fact]
@@ -83,6 +86,8 @@ public sealed partial class SystemdUnitTests
         Assert.Equal("/etc/attnrnn/tls/password", credentials["tls-password"]);
         Assert.Equal("/run/credentials/%n/tls.pfx", unit.Environment["ATTNRNN_TLS_CERT"]);
         Assert.Equal("/run/credentials/%n/tls-password", unit.Environment["ATTNRNN_TLS_PASSWORD_FILE"]);
+        // PKI mode instead of the token: the list of environment files is reset to the shared one, without join-token.env.
+        Assert.Equal(["", "/etc/attnrnn/attnrnn.env"], unit.Values("Service", "EnvironmentFile"));
     }
 
     [ProgramFact("systemd-analyze")]

@@ -42,14 +42,19 @@ public sealed class MakeTestCaScriptTests : IDisposable
 
         Assert.True(exitCode == 0, errors);
         Assert.Equal(Password, File.ReadAllLines(Path.Combine(folder, "tls-password"))[0]);
-        ClusterTls Node(string name) =>
-            new TlsOptions { CertificateFile = Path.Combine(folder, name + ".pfx"), PasswordFile = Path.Combine(folder, "tls-password") }.Load()!;
-        var (coordinator, worker, rogue) = (Node("coordinator"), Node("worker"), Node("rogue"));
-        Assert.Equal("CN=coordinator", coordinator.Certificate.Subject);
+        TlsOptions Options(string name) => new() { CertificateFile = Path.Combine(folder, name + ".pfx"), PasswordFile = Path.Combine(folder, "tls-password") };
+        ClusterTls Node(string name, string role) => Options(name).Load(role)!;
+        var (coordinator, worker, rogue) = (Node("coordinator", CertificateRole.Coordinator), Node("worker", CertificateRole.Worker), Node("rogue", CertificateRole.Worker));
+        Assert.Equal("CN=coordinator, OU=coordinator", coordinator.Certificate.Subject);
+        Assert.Equal((CertificateRole.Coordinator, CertificateRole.Worker), (coordinator.Role, worker.Role));
         Assert.True(Accepts(coordinator, worker));
         Assert.True(Accepts(worker, coordinator));
+        Assert.True(Accepts(worker, worker)); // workers gossip with each other
         Assert.False(Accepts(coordinator, rogue));
         Assert.False(Accepts(rogue, worker));
+        // Both kinds are issued, and a worker's certificate cannot start a coordinator.
+        Assert.Contains("is a worker's, and this node runs as the coordinator",
+            Assert.Throws<TlsCertificateException>(() => Options("worker").Load(CertificateRole.Coordinator)).Message);
     }
 
     [OpenSslFact]

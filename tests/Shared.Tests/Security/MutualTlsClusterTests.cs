@@ -70,7 +70,7 @@ public sealed class MutualTlsClusterTests : IDisposable
         await using var rogue = TestClusterNode.Start($"{ClusterTls.Hocon}\n{ImpatientOutsider}",
             new DotNettySslSetup(rogueCertificate, suppressValidation: true, requireMutualAuthentication: true));
 
-        await AssertCannotJoin(seed, rogue, seed.Address, "not issued by the trusted CA (CN=AttnRnn Test CA)");
+        await TestClusterNode.AssertCannotJoin(seed, rogue, seed.Address, "not issued by the trusted CA (CN=AttnRnn Test CA)");
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class MutualTlsClusterTests : IDisposable
         await using var anonymous = TestClusterNode.Start($"{ClusterTls.Hocon}\n{ImpatientOutsider}",
             new DotNettySslSetup(anyCertificate, suppressValidation: true, requireMutualAuthentication: false));
 
-        await AssertCannotJoin(seed, anonymous, seed.Address, "did not provide a certificate");
+        await TestClusterNode.AssertCannotJoin(seed, anonymous, seed.Address, "did not provide a certificate");
     }
 
     [Fact]
@@ -91,25 +91,6 @@ public sealed class MutualTlsClusterTests : IDisposable
         await using var plain = TestClusterNode.Start(ImpatientOutsider);
         var seedInPlainText = new Address("akka.tcp", seed.Address.System, seed.Address.Host, seed.Address.Port);
 
-        await AssertCannotJoin(seed, plain, seedInPlainText, "due to TLS handshake failure");
-    }
-
-    /// <summary>
-    /// The seed refuses the outsider's connection, and the outsider sees its association fail: that attempt to join is
-    /// over, and the outsider is a member of no cluster with the seed. (Waiting for a second refusal made the test
-    /// flaky: under load Akka's gating and join back-off can put the retry past any bound.) Both waits stop early if
-    /// the outsider gets in, so that the assertions below say so.
-    /// </summary>
-    private static async Task AssertCannotJoin(TestClusterNode seed, TestClusterNode outsider, Address seedAddress, string seedRefusal)
-    {
-        bool OutsiderGotIn() => seed.Cluster.State.Members.Count > 1;
-        outsider.Cluster.Join(seedAddress);
-        await seed.Until(() => seed.WarningsContaining(seedRefusal) >= 1 || OutsiderGotIn(), $"refusing the outsider ({seedRefusal})", outsider);
-        await outsider.Until(() => outsider.FailedAssociationsWith(seedAddress) >= 1 || OutsiderGotIn(), "seeing its association with the seed fail", seed);
-
-        Assert.Single(seed.Cluster.State.Members);
-        Assert.False(seed.IsUpMember(outsider.Address));
-        Assert.False(outsider.IsUpMember(outsider.Address));
-        Assert.DoesNotContain(outsider.Cluster.State.Members, member => member.Address == seed.Address);
+        await TestClusterNode.AssertCannotJoin(seed, plain, seedInPlainText, "due to TLS handshake failure");
     }
 }

@@ -28,9 +28,10 @@ public sealed class NodeCertificateTests : IDisposable
         string passwordFile = _files.Write("password", Password + "\n");
         var options = new TlsOptions { CertificateFile = _authority.WritePfx(_files.Folder, "worker-1", Password), PasswordFile = passwordFile };
 
-        var tls = options.Load()!;
+        var tls = options.Load(CertificateRole.Worker)!;
 
-        Assert.Equal("CN=worker-1", tls.Certificate.Subject);
+        Assert.Equal("CN=worker-1, OU=worker", tls.Certificate.Subject);
+        Assert.Equal(CertificateRole.Worker, tls.Role);
         Assert.True(tls.Certificate.HasPrivateKey);
         Assert.Equal(_authority.Certificate.Thumbprint, Assert.Single(tls.TrustedAuthorities).Thumbprint);
     }
@@ -38,7 +39,7 @@ public sealed class NodeCertificateTests : IDisposable
     [Fact]
     public void Tls_off_means_no_TLS_and_the_fragment_turns_the_transport_to_TLS()
     {
-        Assert.Null(new TlsOptions().Load());
+        Assert.Null(new TlsOptions().Load(CertificateRole.Worker));
         Assert.True(ConfigurationFactory.ParseString(ClusterTls.Hocon).GetBoolean("akka.remote.dot-netty.tcp.enable-ssl"));
     }
 
@@ -95,7 +96,7 @@ public sealed class NodeCertificateTests : IDisposable
     {
         string path = _authority.WritePfx(_files.Folder, "node", Password, withAuthority: false);
 
-        Assert.StartsWith($"{path}: holds no CA certificate: the file must also carry the certificate of the CA that issued CN=node", Problem(path));
+        Assert.StartsWith($"{path}: holds no CA certificate: the file must also carry the certificate of the CA that issued CN=node, OU=worker", Problem(path));
     }
 
     [Fact]
@@ -106,8 +107,8 @@ public sealed class NodeCertificateTests : IDisposable
         string expired = Pfx("old.pfx", expiredCertificate, _authority.PublicCertificate);
         string future = Pfx("early.pfx", futureCertificate, _authority.PublicCertificate);
 
-        Assert.Equal($"{expired}: the certificate CN=old expired on {expiredCertificate.NotAfter.ToUniversalTime():u}", Problem(expired));
-        Assert.Equal($"{future}: the certificate CN=early is not valid before {futureCertificate.NotBefore.ToUniversalTime():u}", Problem(future));
+        Assert.Equal($"{expired}: the certificate CN=old, OU=worker expired on {expiredCertificate.NotAfter.ToUniversalTime():u}", Problem(expired));
+        Assert.Equal($"{future}: the certificate CN=early, OU=worker is not valid before {futureCertificate.NotBefore.ToUniversalTime():u}", Problem(future));
     }
 
     [Fact]
@@ -117,9 +118,9 @@ public sealed class NodeCertificateTests : IDisposable
         string foreign = Pfx("foreign.pfx", rogue.Issue("node"), _authority.PublicCertificate);
         string serverOnly = Pfx("server-only.pfx", _authority.Issue("node", clientUsage: false), _authority.PublicCertificate);
 
-        Assert.Equal($"{foreign}: its certificate CN=node would be refused by its peers: not issued by the trusted CA (CN=AttnRnn Test CA)",
+        Assert.Equal($"{foreign}: its certificate CN=node, OU=worker would be refused by its peers: not issued by the trusted CA (CN=AttnRnn Test CA)",
             Problem(foreign));
-        Assert.Equal($"{serverOnly}: its certificate CN=node would be refused by its peers: " +
+        Assert.Equal($"{serverOnly}: its certificate CN=node, OU=worker would be refused by its peers: " +
             "not valid for both TLS server and TLS client authentication (extended key usages serverAuth and clientAuth)", Problem(serverOnly));
     }
 
@@ -134,5 +135,36 @@ public sealed class NodeCertificateTests : IDisposable
         Assert.False(trust.ValidatePeer(expired, null, "peer", SslPolicyErrors.None, NoLogger.Instance));
         Assert.False(trust.ValidatePeer(null, null, "peer", SslPolicyErrors.RemoteCertificateNotAvailable, NoLogger.Instance));
         Assert.StartsWith("it or its CA's certificate is outside its validity period", trust.Problem(expired));
+    }
+
+    [Fact]
+    public void A_coordinator_accepts_only_workers_and_a_worker_both_and_a_certificate_without_a_role_nobody()
+    {
+        var coordinator = NodeCertificate.Load(_authority.WritePfx(_files.Folder, "coordinator", Password), Password);
+        var worker = NodeCertificate.Load(_authority.WritePfx(_files.Folder, "worker", Password), Password);
+        var otherCoordinator = _authority.Issue("coordinator-2");
+        var otherWorker = _authority.Issue("worker-2");
+        var roleless = _authority.Issue("node", role: "");
+
+        Assert.Equal((CertificateRole.Coordinator, CertificateRole.Worker), (coordinator.Role, worker.Role));
+        Assert.Null(coordinator.Trust.Problem(otherWorker));
+        Assert.Equal("it is a coordinator's certificate, and this node accepts only worker certificates as peers", coordinator.Trust.Problem(otherCoordinator));
+        Assert.Null(worker.Trust.Problem(otherCoordinator));
+        Assert.Null(worker.Trust.Problem(otherWorker));
+        Assert.StartsWith("it states no role", worker.Trust.Problem(roleless));
+        Assert.StartsWith("it states no role", coordinator.Trust.Problem(roleless));
+    }
+
+    [Fact]
+    public void A_certificate_without_a_role_or_of_the_other_role_is_refused_at_start()
+    {
+        string roleless = Pfx("roleless.pfx", _authority.Issue("node", role: ""), _authority.PublicCertificate);
+        string worker = _authority.WritePfx(_files.Folder, "worker", Password);
+
+        Assert.StartsWith($"{roleless}: its certificate CN=node states no role", Problem(roleless));
+        string error = Assert.Throws<TlsCertificateException>(() =>
+            new TlsOptions { CertificateFile = worker, Password = Password }.Load(CertificateRole.Coordinator)).Message;
+        Assert.Equal($"{worker}: its certificate CN=worker, OU=worker is a worker's, and this node runs as the coordinator: "
+                     + "a coordinator needs a certificate with OU=coordinator in its subject (deploy/tls/make-test-ca.sh issues both kinds)", error);
     }
 }

@@ -34,12 +34,17 @@ public sealed class TestAuthority
         return new TestAuthority(request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-30), DateTimeOffset.UtcNow.AddYears(1)));
     }
 
-    /// <summary>A node certificate with its private key, valid from a day ago for <paramref name="validFor"/> (a month by default).</summary>
-    public X509Certificate2 Issue(string name, TimeSpan? validFor = null, DateTimeOffset? notBefore = null, bool clientUsage = true)
+    /// <summary>
+    /// A node certificate with its private key, valid from a day ago for <paramref name="validFor"/> (a month by
+    /// default). Its role (the subject's OU) is as make-test-ca.sh gives it: coordinator for a name starting with
+    /// "coordinator", worker otherwise; or <paramref name="role"/> ("" for none).
+    /// </summary>
+    public X509Certificate2 Issue(string name, TimeSpan? validFor = null, DateTimeOffset? notBefore = null, bool clientUsage = true, string? role = null)
     {
         var from = notBefore ?? DateTimeOffset.UtcNow.AddDays(-1);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
+        role ??= name.StartsWith("coordinator", StringComparison.Ordinal) ? "coordinator" : "worker";
+        var request = new CertificateRequest(role.Length > 0 ? $"CN={name}, OU={role}" : $"CN={name}", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(

@@ -79,6 +79,25 @@ public sealed class TestClusterNode : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The seed refuses the outsider's connection, and the outsider sees its association fail: that attempt to join is
+    /// over, and the outsider is a member of no cluster with the seed. (Waiting for a second refusal made the test
+    /// flaky: under load Akka's gating and join back-off can put the retry past any bound.) Both waits stop early if
+    /// the outsider gets in, so that the assertions below say so.
+    /// </summary>
+    public static async Task AssertCannotJoin(TestClusterNode seed, TestClusterNode outsider, Address seedAddress, string seedRefusal)
+    {
+        bool OutsiderGotIn() => seed.Cluster.State.Members.Count > 1;
+        outsider.Cluster.Join(seedAddress);
+        await seed.Until(() => seed.WarningsContaining(seedRefusal) >= 1 || OutsiderGotIn(), $"refusing the outsider ({seedRefusal})", outsider);
+        await outsider.Until(() => outsider.FailedAssociationsWith(seedAddress) >= 1 || OutsiderGotIn(), "seeing its association with the seed fail", seed);
+
+        Assert.Single(seed.Cluster.State.Members);
+        Assert.False(seed.IsUpMember(outsider.Address));
+        Assert.False(outsider.IsUpMember(outsider.Address));
+        Assert.DoesNotContain(outsider.Cluster.State.Members, member => member.Address == seed.Address);
+    }
+
     public async ValueTask DisposeAsync() => await System.Terminate();
 
     private void Record<TEvent>(Action<TEvent> record) =>

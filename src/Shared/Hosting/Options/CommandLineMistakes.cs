@@ -29,7 +29,7 @@ internal static class CommandLineMistakes
         var errors = new List<string>();
         // Errors that the options' own validators found (a secret given on the command line).
         errors.AddRange(parsed.Errors.Where(e => e.SymbolResult is OptionResult).Select(e => e.Message));
-        foreach (var option in command.Options.Where(o => o.OnCommandLine).Cast<Option>().Append(configOption))
+        foreach (var option in command.Options.Where(o => o.OnCommandLine && o.ValueWhenBare is null).Cast<Option>().Append(configOption))
         {
             // Each occurrence takes one value; fewer values than occurrences means one came without.
             if (parsed.GetResult(option) is { } result && result.IdentifierTokenCount > result.Tokens.Count)

@@ -21,8 +21,8 @@ public static class KnownOptionNames
         "checkpoint", "prompt", "length", "temperature",
         // worker
         "seed-nodes", "coordinator-timeout", "name", "inject-delay-ms",
-        // both executables: TLS and logging
-        "tls-cert", "tls-password-file", "tls-password",
+        // both executables: security and logging
+        "join-token-file", "join-token", "insecure", "tls-cert", "tls-password-file", "tls-password",
         "log-level", "log-file", "log-json",
     };
 }

@@ -45,6 +45,12 @@ public abstract class LayeredOption : Option<string[]>
     /// </summary>
     public bool MustBeGiven { get; init; }
 
+    /// <summary>
+    /// The value a bare occurrence on the command line means (<c>--insecure</c> for <c>--insecure on</c>); null when
+    /// the option always takes a value.
+    /// </summary>
+    public string? ValueWhenBare { get; init; }
+
     public string EnvironmentVariable => OptionNames.EnvironmentVariable(Key);
 
     /// <summary>The valid values in words ("1..65536"), or null when the form says it all.</summary>

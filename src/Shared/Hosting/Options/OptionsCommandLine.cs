@@ -107,7 +107,7 @@ public sealed class OptionsCommandLine<T> where T : ICheckedOptions
     /// <summary>The command line's values as the configuration's command-line provider reads them: "--name=value".</summary>
     private static IEnumerable<string> CommandLineValues(ParseResult parsed, OptionsCommand<T> command) =>
         command.Options.Where(o => o.OnCommandLine)
-            .Select(o => (Option: o, Value: parsed.GetResult(o)?.Tokens.LastOrDefault()?.Value))
+            .Select(o => (Option: o, Value: parsed.GetResult(o) is { } result ? result.Tokens.LastOrDefault()?.Value ?? o.ValueWhenBare : null))
             .Where(given => given.Value is not null)
             .Select(given => $"{given.Option.Name}={given.Value}");
 

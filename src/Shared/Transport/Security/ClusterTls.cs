@@ -8,7 +8,8 @@ using Akka.Remote.Transport.DotNetty;
 namespace AttnRnnCluster.Transport.Security;
 
 /// <summary>
-/// Mutual TLS for all cluster traffic, over Akka.Remote's DotNetty transport. Akka reads certificates from HOCON
+/// Mutual TLS for all cluster traffic (Akka.Remote's DotNetty transport, the bulk channel, the message lanes), with
+/// peers trusted by a certificate authority (PKI mode) or by the key derived from the join token (join-token mode). Akka reads certificates from HOCON
 /// but checks peers only against the machine's trust store; a private CA would have to be installed system-wide.
 /// So the certificate and the check travel in code instead, as a DotNettySslSetup built by the actor system's
 /// built by <see cref="CreateSystem"/>.
@@ -25,19 +26,42 @@ public sealed class ClusterTls
     /// </summary>
     public const string Hocon = "akka.remote.dot-netty.tcp.enable-ssl = true";
 
-    private readonly NodeCertificate _node;
+    private readonly IPeerTrust _trust;
 
-    private ClusterTls(NodeCertificate node) => _node = node;
+    private ClusterTls(X509Certificate2 certificate, IPeerTrust trust, string mode, string? role)
+    {
+        Certificate = certificate;
+        _trust = trust;
+        Mode = mode;
+        Role = role;
+    }
+
+    /// <summary>PKI mode: the role this node's certificate states (<see cref="CertificateRole"/>); null in join-token mode, where every holder of the token is equal.</summary>
+    public string? Role { get; }
 
     /// <summary>This node's certificate with its private key.</summary>
-    public X509Certificate2 Certificate => _node.Certificate;
+    public X509Certificate2 Certificate { get; }
 
-    /// <summary>The CA certificate(s) that peers' certificates must come from.</summary>
-    public IReadOnlyList<X509Certificate2> TrustedAuthorities => _node.Trust.Roots;
+    /// <summary>The CA certificate(s) that peers' certificates must come from; none in join-token mode.</summary>
+    public IReadOnlyList<X509Certificate2> TrustedAuthorities => _trust is CertificateAuthorityTrust authority ? authority.Roots : [];
 
-    /// <summary>The node's certificate (PKCS#12 with its key) and the CA it names, checked up front.</summary>
+    /// <summary>How peers are authenticated, in words for the log: "mutual TLS" (a CA), or "the join token".</summary>
+    public string Mode { get; }
+
+    /// <summary>PKI mode: the node's certificate (PKCS#12 with its key) and the CA it names, checked up front.</summary>
     /// <exception cref="TlsCertificateException">The certificate file cannot be used; the message says why.</exception>
-    public static ClusterTls Load(string certificateFile, string? password) => new(NodeCertificate.Load(certificateFile, password));
+    public static ClusterTls Load(string certificateFile, string? password)
+    {
+        var node = NodeCertificate.Load(certificateFile, password);
+        return new(node.Certificate, node.Trust, "mutual TLS", node.Role);
+    }
+
+    /// <summary>
+    /// Join-token mode: every node derives the same key and certificate from the token, and accepts only peers that
+    /// present that key (<see cref="JoinTokenIdentity"/>, <see cref="PinnedKeyTrust"/>).
+    /// </summary>
+    public static ClusterTls FromJoinToken(JoinToken token) =>
+        new(JoinTokenIdentity.Certificate(token), new PinnedKeyTrust(JoinTokenIdentity.PublicKeyInfo(token)), "mutual TLS keyed by the join token", null);
 
     /// <summary>
     /// Creates an actor system, with mutual TLS when <paramref name="tls"/> is given: the transport is switched to
@@ -65,5 +89,5 @@ public sealed class ClusterTls
 
     /// <summary>The peer check for the handshake in both directions: Akka.Remote's CertificateValidationCallback.</summary>
     public bool ValidatePeer(X509Certificate2? certificate, X509Chain? chain, string remotePeer, SslPolicyErrors errors, ILoggingAdapter log) =>
-        _node.Trust.ValidatePeer(certificate, chain, remotePeer, errors, log);
+        PeerValidation.Validate(_trust, certificate, remotePeer, log);
 }

@@ -6,17 +6,22 @@ namespace AttnRnnCluster.Transport.Security;
 /// <summary>
 /// This node's TLS identity, from a PKCS#12 (.pfx) file holding the node's certificate, its private key and the
 /// certificate of the CA that issued it. That CA is the one this node trusts: peers are accepted when their
-/// certificate comes from the same CA, so one file per node is all the configuration there is.
+/// certificate comes from the same CA and states a role this node accepts (<see cref="CertificateRole"/>), so one
+/// file per node is all the configuration there is.
 /// </summary>
 public sealed class NodeCertificate
 {
     private const string HowToMake = "see docs/tls.md (deploy/tls/make-test-ca.sh makes such files)";
 
-    private NodeCertificate(X509Certificate2 certificate, CertificateAuthorityTrust trust)
+    private NodeCertificate(X509Certificate2 certificate, CertificateAuthorityTrust trust, string role)
     {
         Certificate = certificate;
         Trust = trust;
+        Role = role;
     }
+
+    /// <summary>The role the certificate states (<see cref="CertificateRole"/>): what this node may act as.</summary>
+    public string Role { get; }
 
     /// <summary>The node's own certificate, with its private key.</summary>
     public X509Certificate2 Certificate { get; }
@@ -52,10 +57,13 @@ public sealed class NodeCertificate
             throw new TlsCertificateException(path,
                 $"holds no CA certificate: the file must also carry the certificate of the CA that issued {own.Subject} " +
                 $"(openssl pkcs12 -export ... -certfile ca.crt); that CA decides which peers this node accepts; {HowToMake}");
-        var trust = new CertificateAuthorityTrust(roots, authorities.Except(roots));
-        if (trust.Problem(own) is { } problem)
+        if (CertificateRole.Of(own) is not { } role)
+            throw new TlsCertificateException(path, $"its certificate {own.Subject} states no role: a node certificate names "
+                + $"{CertificateRole.Coordinator} or {CertificateRole.Worker} as the OU of its subject; {HowToMake}");
+        var trust = new CertificateAuthorityTrust(roots, authorities.Except(roots), CertificateRole.AcceptedBy(role));
+        if (trust.ChainProblem(own) is { } problem)
             throw new TlsCertificateException(path, $"its certificate {own.Subject} would be refused by its peers: {problem}");
-        return new NodeCertificate(own, trust);
+        return new NodeCertificate(own, trust, role);
     }
 
     private static X509Certificate2Collection ReadPkcs12(string path, byte[] content, string? password)
