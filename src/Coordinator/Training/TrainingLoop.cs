@@ -10,11 +10,13 @@ namespace AttnRnnCluster.Coordinator.Training;
 /// coordinator actor performs as they come. Time comes from a <see cref="TimeProvider"/>: tests use a fake clock.
 /// A step, top to bottom: <see cref="StartStep"/> builds the batch from (seed, step) and splits it into micro-shards;
 /// <see cref="Dispatch"/> hands shards to workers as their windows free up, then backs up stragglers and hands out the
-/// next step ahead; <see cref="OnResult"/> keeps the first valid result of each shard; <see cref="FinishStep"/> sums
-/// them in shard order, steps the optimizer, broadcasts the weights and reports; <see cref="AfterStep"/> evaluates,
-/// checkpoints, stops or goes on. Faults (<see cref="OnFailure"/>, <see cref="Forget"/>, <see cref="OnTick"/>): a failed,
-/// lost or silent worker's shards go back to the queue; too many bad results exclude a worker. The result depends only
-/// on (seed, settings), never on who computed what or when.
+/// next step ahead; <see cref="OnResult"/> keeps the first valid result of each shard (an audited shard, with
+/// --verify-fraction, or a non-finite result waits for a second worker's answer); <see cref="FinishStep"/> has absurd
+/// gradients recomputed, sums the results in shard order, steps the optimizer, broadcasts the weights and reports;
+/// <see cref="AfterStep"/> evaluates, checkpoints, stops or goes on. Faults (<see cref="OnFailure"/>, <see cref="Forget"/>,
+/// <see cref="OnTick"/>): a failed, lost or silent worker's shards go back to the queue, for another worker first; bad
+/// results and failures exclude a worker at --max-bad-results; a round nobody can compute fails the run after
+/// --worker-wait. The result depends only on (seed, settings), never on who computed what or when.
 /// </summary>
 public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterState master, string runId, TimeProvider time, Action<ITrainingAction> act)
 {
