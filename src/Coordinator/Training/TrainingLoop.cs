@@ -173,18 +173,22 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
     private List<WorkerId> ActiveWorkers() => _workers.All.Where(w => !w.Suspect).Select(w => w.Id).ToList();
 
     /// <summary>
-    /// One worker: an audited (or a doubted, non-finite) shard's answer cannot have a second opinion from anyone else,
-    /// so it is kept as it is (an audit skipped is warned once). With a second worker registered, even a busy one, the
-    /// answer waits for it. True when that completed the round.
+    /// One worker: an audited shard's answer cannot have a second opinion from anyone else, so it is kept unverified
+    /// (warned once). "One" counts the workers that answer: one that has gone silent would keep the step waiting for
+    /// nothing. A doubted (non-finite) answer is kept only when its worker is the only one registered at all: the step
+    /// or the evaluation then ends the run as diverged, which a silent worker's absence must not decide. With a second
+    /// worker available, even a busy one, the answer waits for it. True when that completed the round.
     /// </summary>
     private bool KeepWhatNobodyCanVerify(ShardRound round)
     {
         if (round.IsComplete) return false;
+        var active = ActiveWorkers();
         foreach (int shard in round.Audited.ToList())
         {
             var answered = round.AnsweredBy(shard);
-            if (answered.Count != 1 || _workers.Count != 1 || _workers.All[0].Id != answered[0] || !round.KeepUnverified(shard)) continue;
-            // A lone worker's non-finite answer is kept too: the step or the evaluation then ends the run as diverged.
+            if (answered.Count != 1) continue;
+            var others = round.IsAudited(shard) ? active : _workers.All.Select(w => w.Id).ToList();
+            if (others.Count != 1 || others[0] != answered[0] || !round.KeepUnverified(shard)) continue;
             if (round.IsAudited(shard) && !_warnedUnverifiable)
             {
                 _warnedUnverifiable = true;

@@ -144,4 +144,27 @@ public sealed class VerificationTests
         Assert.Equal(["Verification skipped: only one worker (only (in-process)), so no second worker can recompute audited shards; they are kept unverified while it is alone"],
             loop.Notes(LogEventLevel.Warning));
     }
+
+    [Fact]
+    public void When_the_only_other_worker_falls_silent_the_audit_is_skipped_instead_of_holding_the_step()
+    {
+        var loop = new LoopHarness(steps: 1, minWorkers: 2, plan => plan with
+        {
+            StragglerMinimum = TimeSpan.FromHours(1), VerifyFraction = 1, ShardTimeout = TimeSpan.FromSeconds(5),
+        });
+        var answering = loop.Join("answering");
+        var silent = loop.Join("silent");
+
+        loop.Answer(answering, loop.Pending(answering));
+        loop.Advance(TimeSpan.FromSeconds(5));
+        for (int round = 0; round < 100 && loop.Loop.Summary == null; round++)
+        {
+            foreach (var s in loop.Pending(answering)) loop.Answer(answering, s);
+            loop.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.False(Assert.IsType<Finish>(loop.Actions[^1]).Summary.Failed);
+        Assert.Contains("Verification skipped: only one worker (answering (in-process)), so no second worker can recompute audited shards; they are kept unverified while it is alone",
+            loop.Notes(LogEventLevel.Warning));
+    }
 }
