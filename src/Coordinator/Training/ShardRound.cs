@@ -39,7 +39,7 @@ public sealed class ShardRound
     private readonly SortedDictionary<int, List<Holder>> _out = [];
     private readonly ShardCompleted?[] _results;
     private readonly long[] _expectedCounts;
-    /// <summary>Who sent each kept result, and whether a second worker's identical answer confirmed it.</summary>
+    /// <summary>Who sent each kept result, and whether it stands (see <see cref="IsConfirmed"/>).</summary>
     private readonly WorkerId?[] _keptFrom;
     private readonly bool[] _confirmed;
     /// <summary>Workers that failed, lost or sent a bad result for a shard: it goes to someone else first.</summary>
@@ -124,7 +124,10 @@ public sealed class ShardRound
     /// <summary>Who sent the kept result of <paramref name="shard"/>; null while it has none.</summary>
     public WorkerId? KeptFrom(int shard) => _keptFrom[shard];
 
-    /// <summary>True when two different workers sent the kept result's bits (an audited shard).</summary>
+    /// <summary>
+    /// True when the kept result stands and is not to be doubted again: two different workers sent its bits, or no other
+    /// worker could give a second opinion (<see cref="KeepUnverified"/>).
+    /// </summary>
     public bool IsConfirmed(int shard) => _confirmed[shard];
 
     /// <summary>The lowest-numbered shard that nobody holds, if any.</summary>
@@ -264,7 +267,8 @@ public sealed class ShardRound
     public bool KeepUnverified(int shard)
     {
         if (_results[shard] != null || !_audits.TryGetValue(shard, out var answers) || answers.Count != 1) return false;
-        Keep(shard, answers[0].Result, answers[0].Worker, confirmed: false);
+        // Nobody can check it now, so it stands: doubting it again would only hand it back to the same worker.
+        Keep(shard, answers[0].Result, answers[0].Worker, confirmed: true);
         return true;
     }
 

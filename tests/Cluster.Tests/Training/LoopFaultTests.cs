@@ -239,4 +239,24 @@ public sealed class LoopFaultTests
         Assert.Empty(loop.Actions.OfType<ReportEvaluation>());
         Assert.Empty(loop.SentTo<WorkerRefused>(a).Concat(loop.SentTo<WorkerRefused>(b)));
     }
+
+    [Fact]
+    public void A_lone_workers_absurd_gradient_cannot_be_checked_by_anyone_and_is_kept_once_instead_of_doubted_for_ever()
+    {
+        var loop = Harness(steps: 1, minWorkers: 1);
+        var only = loop.Join("only");
+
+        for (int round = 0; round < 100 && loop.Loop.Summary == null; round++)
+        {
+            foreach (var s in loop.Pending(only))
+            {
+                var gradient = loop.Filled(s, 1);
+                if (gradient != null && s.ShardIndex == 0) gradient[0] = 1e30f;
+                loop.AnswerWith(only, s, gradient);
+            }
+        }
+
+        Assert.False(Summary(loop).Failed);
+        Assert.Single(loop.Notes(LogEventLevel.Warning), n => n.StartsWith("Shard 0 of step 1 from only (in-process) has gradient norm 1E+30", StringComparison.Ordinal));
+    }
 }
