@@ -17,6 +17,9 @@ namespace AttnRnnCluster.Benchmarks;
 /// </summary>
 public sealed record TrainingRun(int SeqLen, int Hidden, int Batch, int MicroBatch, int Steps, int WarmUpSteps = StepMetrics.WarmUpSteps)
 {
+    /// <summary>More `train` options (e.g. --verify-fraction), after the benchmark's own.</summary>
+    public IReadOnlyList<string> Extra { get; init; } = [];
+
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
     private static int _runs;
 
@@ -69,7 +72,7 @@ public sealed record TrainingRun(int SeqLen, int Hidden, int Batch, int MicroBat
     [
         "train", "--task", "adding", "--seq-len", Text(SeqLen), "--hidden", Text(Hidden), "--batch", Text(Batch),
         "--micro-batch", Text(MicroBatch), "--steps", Text(Steps), "--target-loss", "0", "--eval-every", Text(Steps),
-        "--checkpoint-every", Text(Steps), "--held-out", "64", "--threads", "1", "--log-level", "warning",
+        "--checkpoint-every", Text(Steps), "--held-out", "64", "--threads", "1", "--log-level", "warning", .. Extra,
     ];
 
     private static int FreePort()

@@ -64,7 +64,9 @@ public sealed record TrainingSetup(TrainingPlan Plan, IDataSource Data, MasterSt
             StragglerFactor: cluster.StragglerFactor,
             StragglerMinimum: TrainingPlan.DefaultStragglerMinimum,
             MaxBadResults: cluster.MaxBadResults,
-            EvalMicroBatch: TrainingPlan.EvalMicroBatchFor(opt.MicroBatch));
+            EvalMicroBatch: TrainingPlan.EvalMicroBatchFor(opt.MicroBatch),
+            WorkerWait: cluster.WorkerWait,
+            VerifyFraction: cluster.VerifyFraction);
         return new TrainingSetup(plan, data, master, resume != null ? options.Run.Resume : null);
     }
 

@@ -27,8 +27,14 @@ public sealed record ClusterOptions
     /// <summary>A micro-shard out this many times longer than the median is also given to an idle worker.</summary>
     public double StragglerFactor { get; init; } = 4;
 
-    /// <summary>Bad results (wrong size, NaN/Inf, unknown step) after which a worker is excluded.</summary>
+    /// <summary>Bad results (wrong size, NaN/Inf, absurd norm, unknown step, a shard it could not compute) after which a worker is excluded.</summary>
     public int MaxBadResults { get; init; } = 3;
+
+    /// <summary>How long a started run waits when no worker can compute (the last one gone), before it fails with a checkpoint.</summary>
+    public TimeSpan WorkerWait { get; init; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>Verified training: the fraction of training shards (seeded) that a second worker recomputes, compared bit for bit.</summary>
+    public double VerifyFraction { get; init; }
 
     public WirePrecision WirePrecision { get; init; } = WirePrecision.F32;
 
@@ -66,7 +72,13 @@ public sealed class ClusterOptionGroup
         "also give a micro-shard to an idle worker once it is out this many times the median");
 
     public LayeredOption<int> MaxBadResults { get; } = new("max-bad-results", new IntegerKind(1, 1_000_000), Defaults.MaxBadResults,
-        "exclude a worker after this many bad results (wrong size, NaN/Inf, unknown step)");
+        "exclude a worker after this many bad results (wrong size, NaN/Inf, absurd norm, unknown step) and shards it could not compute");
+
+    public LayeredOption<TimeSpan> WorkerWait { get; } = new("worker-wait", new SecondsKind(), Defaults.WorkerWait,
+        "once training has started, how long to wait when no worker can compute (the last one gone) before the run fails, with a checkpoint to resume from");
+
+    public LayeredOption<double> VerifyFraction { get; } = new("verify-fraction", new NumberKind(0, 1), Defaults.VerifyFraction,
+        "verified training: this fraction of training micro-shards (seeded) is recomputed by a second worker and compared bit for bit; a worker whose result differs is excluded");
 
     public LayeredOption<WirePrecision> WirePrecision { get; } = new("wire-precision", ChoiceKind.Of<WirePrecision>(), Defaults.WirePrecision,
         "precision of the weights the coordinator broadcasts: f32 (exact) or bf16 (half the bytes, rounded); workers send f32 gradients whatever it says; cluster only");
@@ -74,7 +86,7 @@ public sealed class ClusterOptionGroup
     public TlsOptionGroup Tls { get; } = new();
 
     public IReadOnlyList<LayeredOption> All =>
-        [Hostname, Port, PublicHostname, BulkPort, MinWorkers, StartTimeout, ShardTimeout, StragglerFactor, MaxBadResults, WirePrecision, .. Tls.All];
+        [Hostname, Port, PublicHostname, BulkPort, MinWorkers, StartTimeout, ShardTimeout, StragglerFactor, MaxBadResults, WorkerWait, VerifyFraction, WirePrecision, .. Tls.All];
 
     public ClusterOptions Read(OptionValues values) => new()
     {
@@ -87,6 +99,8 @@ public sealed class ClusterOptionGroup
         ShardTimeout = values.Get(ShardTimeout),
         StragglerFactor = values.Get(StragglerFactor),
         MaxBadResults = values.Get(MaxBadResults),
+        WorkerWait = values.Get(WorkerWait),
+        VerifyFraction = values.Get(VerifyFraction),
         WirePrecision = values.Get(WirePrecision),
         Tls = Tls.Read(values),
     };

@@ -76,7 +76,10 @@ public sealed class RunJournal : ITrainingJournal, IDisposable
         WritePlot();
         if (s.Failed)
         {
-            _log.Error("run failed after {Steps} steps: {Reason}", s.Steps, s.Reason);
+            if (_lastCheckpoint is { } saved)
+                _log.Error("run failed after {Steps} steps: {Reason}. Checkpoint: {Checkpoint}; --resume {RunFolder} continues it", s.Steps, s.Reason, saved, RunFolder);
+            else
+                _log.Error("run failed after {Steps} steps: {Reason}", s.Steps, s.Reason);
             return;
         }
         if (s.Stopped)

@@ -13,8 +13,18 @@ public enum ResultVerdict
     Duplicate,
     /// <summary>For another round (older weights, or the other kind of work): dropped.</summary>
     OtherRound,
-    /// <summary>Malformed: wrong size, non-finite, wrong count, unknown shard. Dropped and recomputed elsewhere.</summary>
+    /// <summary>
+    /// Malformed: wrong size, wrong count, unknown shard, negative loss, an impossible compute time, values that would
+    /// overflow the round's sum. Dropped and recomputed, by another worker first.
+    /// </summary>
     Invalid,
+    /// <summary>
+    /// An audited shard's first answer (held until a different worker's answer has the same bits), or a non-finite answer
+    /// (held until another worker's answer says whether the model diverged or this worker is broken).
+    /// </summary>
+    Held,
+    /// <summary>An audited shard's answers differ: held, and another worker (one that has not answered it) settles it.</summary>
+    Disputed,
 }
 
 /// <summary>
@@ -29,6 +39,16 @@ public sealed class ShardRound
     private readonly SortedDictionary<int, List<Holder>> _out = [];
     private readonly ShardCompleted?[] _results;
     private readonly long[] _expectedCounts;
+    /// <summary>Who sent each kept result, and whether it stands (see <see cref="IsConfirmed"/>).</summary>
+    private readonly WorkerId?[] _keptFrom;
+    private readonly bool[] _confirmed;
+    /// <summary>Workers that failed, lost or sent a bad result for a shard: it goes to someone else first.</summary>
+    private readonly Dictionary<int, HashSet<WorkerId>> _triedBy = [];
+    /// <summary>Audited shards (verified training) and, until settled, every answer each has had.</summary>
+    private readonly Dictionary<int, List<(WorkerId Worker, ShardCompleted Result)>> _audits = [];
+    /// <summary>Audited because of (seed, step, shard): settled only by identical bits. Others were doubted for a non-finite answer.</summary>
+    private readonly HashSet<int> _seeded = [];
+    private readonly Dictionary<int, List<WorkerId>> _dissenters = [];
 
     public ShardRound(long version, WorkKind kind, IReadOnlyList<SequenceBatch> shards, IReadOnlyList<long> expectedCounts, int gradientLength)
     {
@@ -38,6 +58,8 @@ public sealed class ShardRound
         _expectedCounts = expectedCounts.ToArray();
         GradientLength = gradientLength;
         _results = new ShardCompleted?[shards.Count];
+        _keptFrom = new WorkerId?[shards.Count];
+        _confirmed = new bool[shards.Count];
         for (int i = 0; i < shards.Count; i++) _waiting.Add(i);
     }
 
@@ -79,6 +101,35 @@ public sealed class ShardRound
     /// <summary>The shards out at workers, by shard index (lowest first), with their holders.</summary>
     public IEnumerable<KeyValuePair<int, List<Holder>>> Outstanding => _out;
 
+    /// <summary>The shards that wait for a second opinion (audited, or doubted for a non-finite answer), lowest first.</summary>
+    public IEnumerable<int> Audited => _audits.Keys.Order();
+
+    /// <summary>Verified training: <paramref name="shard"/>'s result is kept only once two different workers send the same bits.</summary>
+    public void Audit(int shard)
+    {
+        _audits.TryAdd(shard, []);
+        _seeded.Add(shard);
+    }
+
+    /// <summary>True for a shard audited by verified training (a dissenter there is excluded); false for a doubted one.</summary>
+    public bool IsAudited(int shard) => _seeded.Contains(shard);
+
+    /// <summary>The workers that have answered an audited shard not yet settled (empty otherwise).</summary>
+    public IReadOnlyList<WorkerId> AnsweredBy(int shard) =>
+        _results[shard] == null && _audits.TryGetValue(shard, out var answers) ? answers.Select(a => a.Worker).ToList() : [];
+
+    /// <summary>The workers whose answer to an audited shard differed from the bits two others agreed on.</summary>
+    public IReadOnlyList<WorkerId> DissentersOf(int shard) => _dissenters.TryGetValue(shard, out var list) ? list : [];
+
+    /// <summary>Who sent the kept result of <paramref name="shard"/>; null while it has none.</summary>
+    public WorkerId? KeptFrom(int shard) => _keptFrom[shard];
+
+    /// <summary>
+    /// True when the kept result stands and is not to be doubted again: two different workers sent its bits, or no other
+    /// worker could give a second opinion (<see cref="KeepUnverified"/>).
+    /// </summary>
+    public bool IsConfirmed(int shard) => _confirmed[shard];
+
     /// <summary>The lowest-numbered shard that nobody holds, if any.</summary>
     public bool TryTakeWaiting(out int shard)
     {
@@ -88,6 +139,37 @@ public sealed class ShardRound
         _waiting.Remove(shard);
         return true;
     }
+
+    /// <summary>
+    /// The lowest-numbered waiting shard that <paramref name="worker"/> may take. An audited shard never goes to a worker
+    /// that has answered it already: its answer needs a second opinion. A shard the worker failed, lost or got wrong goes
+    /// to another of <paramref name="active"/> first, and back to it only when every one of them has had it too, so a
+    /// worker that fails every shard cannot keep one from the others (and a lone worker is not starved).
+    /// </summary>
+    public bool TryTakeWaitingFor(WorkerId worker, IReadOnlyCollection<WorkerId> active, out int shard)
+    {
+        foreach (int candidate in _waiting)
+        {
+            if (!MayTake(worker, candidate, active)) continue;
+            shard = candidate;
+            _waiting.Remove(candidate);
+            return true;
+        }
+        shard = -1;
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="worker"/> may be given <paramref name="shard"/> now (see <see cref="TryTakeWaitingFor"/>).</summary>
+    public bool MayTake(WorkerId worker, int shard, IReadOnlyCollection<WorkerId> active)
+    {
+        var answered = AnsweredBy(shard);
+        if (answered.Contains(worker)) return false;
+        if (!_triedBy.TryGetValue(shard, out var tried) || !tried.Contains(worker)) return true;
+        return !active.Any(other => other != worker && !tried.Contains(other) && !answered.Contains(other));
+    }
+
+    /// <summary>The waiting shards, lowest first.</summary>
+    public IEnumerable<int> Waiting => _waiting;
 
     /// <summary>Records that <paramref name="worker"/> was given <paramref name="shard"/> at <paramref name="now"/> (a timestamp).</summary>
     public void MarkSent(int shard, WorkerId worker, long now)
@@ -120,33 +202,135 @@ public sealed class ShardRound
         problem = Validate(result);
         if (problem != null)
         {
-            Release(from, result.ShardIndex);
+            Release(from, result.ShardIndex, avoidNextTime: true);
             return ResultVerdict.Invalid;
         }
-        if (_results[result.ShardIndex] != null)
+        int shard = result.ShardIndex;
+        if (_results[shard] != null)
         {
-            Release(from, result.ShardIndex);
+            Release(from, shard);
             return ResultVerdict.Duplicate;
         }
-        _results[result.ShardIndex] = result;
-        Completed++;
-        _out.Remove(result.ShardIndex);
-        _waiting.Remove(result.ShardIndex);
+        if (_audits.TryGetValue(shard, out var answers)) return OfferAudited(from, result, answers);
+        if (!IsFinite(result))
+        {
+            // Divergence, or a broken worker? Another worker's answer tells: see OfferAudited.
+            _audits[shard] = answers = [];
+            return OfferAudited(from, result, answers);
+        }
+        Keep(shard, result, from, confirmed: false);
         return ResultVerdict.Accepted;
     }
+
+    /// <summary>
+    /// An audited shard's answer: kept once another worker's answer has the same bits (gradient, loss sum, count); the
+    /// workers whose answers differ from those are its dissenters. Until then it is held, and the shard waits for a
+    /// worker that has not answered it. A doubted shard (its first answer was not finite, and it is not audited) is
+    /// settled by the next answer from another worker: a finite one is kept (the non-finite answers are its dissenters);
+    /// a second non-finite one is kept too, as the model's (it has diverged: the step or the evaluation then fails the run).
+    /// </summary>
+    private ResultVerdict OfferAudited(WorkerId from, ShardCompleted result, List<(WorkerId Worker, ShardCompleted Result)> answers)
+    {
+        int shard = result.ShardIndex;
+        if (answers.Exists(a => a.Worker == from))
+        {
+            Release(from, shard);
+            return ResultVerdict.Duplicate;
+        }
+        answers.Add((from, result));
+        if (!_seeded.Contains(shard))
+        {
+            bool finite = IsFinite(result);
+            if (finite || answers.Exists(a => a.Worker != from))
+            {
+                bool twin = answers.Exists(a => a.Worker != from && SameBits(a.Result, result));
+                _dissenters[shard] = finite ? answers.Where(a => a.Worker != from && !SameBits(a.Result, result)).Select(a => a.Worker).ToList() : [];
+                Keep(shard, result, from, confirmed: twin || !finite);
+                return ResultVerdict.Accepted;
+            }
+        }
+        else if (answers.Find(a => a.Worker != from && SameBits(a.Result, result)) is { Result: not null } twin)
+        {
+            _dissenters[shard] = answers.Where(a => !SameBits(a.Result, result)).Select(a => a.Worker).ToList();
+            Keep(shard, twin.Result, twin.Worker, confirmed: true);
+            return ResultVerdict.Accepted;
+        }
+        Release(from, shard);
+        if (!_out.ContainsKey(shard)) _waiting.Add(shard);
+        return answers.Count == 1 ? ResultVerdict.Held : ResultVerdict.Disputed;
+    }
+
+    /// <summary>
+    /// Keeps an audited shard's only answer unchecked: no other worker can give a second opinion (the loop decides
+    /// when). False when it has no answer to keep.
+    /// </summary>
+    public bool KeepUnverified(int shard)
+    {
+        if (_results[shard] != null || !_audits.TryGetValue(shard, out var answers) || answers.Count != 1) return false;
+        // Nobody can check it now, so it stands: doubting it again would only hand it back to the same worker.
+        Keep(shard, answers[0].Result, answers[0].Worker, confirmed: true);
+        return true;
+    }
+
+    /// <summary>
+    /// Takes back a kept result that the loop finds absurd (its norm against the step's others) and holds it as a
+    /// doubted answer: the shard waits for a worker that has not answered it, whose answer is kept; the same bits clear
+    /// the first answer, other bits make its sender a dissenter.
+    /// </summary>
+    public void Doubt(int shard)
+    {
+        if (_results[shard] is not { } kept || _seeded.Contains(shard)) return;
+        var from = _keptFrom[shard]!.Value;
+        _results[shard] = null;
+        _keptFrom[shard] = null;
+        _confirmed[shard] = false;
+        Completed--;
+        if (!_audits.TryGetValue(shard, out var answers)) _audits[shard] = answers = [];
+        if (!answers.Exists(a => a.Worker == from)) answers.Add((from, kept));
+        _waiting.Add(shard);
+    }
+
+    private void Keep(int shard, ShardCompleted result, WorkerId from, bool confirmed)
+    {
+        _results[shard] = result;
+        _keptFrom[shard] = from;
+        _confirmed[shard] = confirmed;
+        Completed++;
+        _out.Remove(shard);
+        _waiting.Remove(shard);
+    }
+
+    /// <summary>A loss sum and a gradient of finite numbers (a diverged model's, or a broken worker's, are not).</summary>
+    public static bool IsFinite(ShardCompleted result) =>
+        double.IsFinite(result.LossSum) && (result.Gradient == null || Array.TrueForAll(result.Gradient, float.IsFinite));
+
+    /// <summary>Bit for bit: a shard's result is a pure function of (weights, shard), so honest workers agree exactly.</summary>
+    public static bool SameBits(ShardCompleted a, ShardCompleted b) =>
+        a.Count == b.Count
+        && BitConverter.DoubleToInt64Bits(a.LossSum) == BitConverter.DoubleToInt64Bits(b.LossSum)
+        && (a.Gradient == null ? b.Gradient == null
+            : b.Gradient != null && System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.Gradient.AsSpan())
+                .SequenceEqual(System.Runtime.InteropServices.MemoryMarshal.AsBytes(b.Gradient.AsSpan())));
 
     /// <summary>
     /// A worker gave a shard back (failed, died, or went silent): it waits again unless someone else has it. True when
     /// it went back to the queue.
     /// </summary>
-    public bool Release(WorkerId worker, int shard)
+    public bool Release(WorkerId worker, int shard, bool avoidNextTime = false)
     {
         if (shard < 0 || shard >= _results.Length || _results[shard] != null) return false;
+        if (avoidNextTime) AvoidNextTime(shard, worker);
         if (!_out.TryGetValue(shard, out var holders) || holders.RemoveAll(h => h.Worker == worker) == 0 || holders.Count > 0)
             return false;
         _out.Remove(shard);
         _waiting.Add(shard);
         return true;
+    }
+
+    private void AvoidNextTime(int shard, WorkerId worker)
+    {
+        if (!_triedBy.TryGetValue(shard, out var tried)) _triedBy[shard] = tried = [];
+        tried.Add(worker);
     }
 
     /// <summary>Every shard the worker holds is released; returns how many went back to the queue (none another worker holds).</summary>
@@ -169,14 +353,22 @@ public sealed class ShardRound
             return $"unknown shard {result.ShardIndex} (this round has {_results.Length})";
         if (result.Count != _expectedCounts[result.ShardIndex])
             return $"shard {result.ShardIndex} reports {result.Count} loss items, expected {_expectedCounts[result.ShardIndex]}";
-        if (!double.IsFinite(result.LossSum) || result.LossSum < 0)
+        // Not finite is not malformed (a diverged model's honest answer is not): Offer asks another worker.
+        if (result.LossSum < 0)
             return $"shard {result.ShardIndex} reports loss sum {result.LossSum}";
+        // A compute time feeds the step line: it must be a time.
+        if (!double.IsFinite(result.ComputeMilliseconds) || result.ComputeMilliseconds < 0)
+            return $"shard {result.ShardIndex} reports compute time {result.ComputeMilliseconds} ms";
+        // Finite but so large that the round's sum would overflow: no honest shard comes near (float.MaxValue is 3.4e38).
+        if (double.IsFinite(result.LossSum) && result.LossSum > double.MaxValue / _results.Length)
+            return $"shard {result.ShardIndex} reports loss sum {result.LossSum}, which would overflow the round's sum";
         if (Kind == WorkKind.Train)
         {
             if (result.Gradient == null || result.Gradient.Length != GradientLength)
                 return $"shard {result.ShardIndex} gradient has {result.Gradient?.Length ?? 0} values, expected {GradientLength}";
-            int bad = Array.FindIndex(result.Gradient, v => !float.IsFinite(v));
-            if (bad >= 0) return $"shard {result.ShardIndex} gradient value {bad} is {result.Gradient[bad]}";
+            float limit = float.MaxValue / _results.Length;
+            int huge = Array.FindIndex(result.Gradient, v => float.IsFinite(v) && Math.Abs(v) > limit);
+            if (huge >= 0) return $"shard {result.ShardIndex} gradient value {huge} is {result.Gradient[huge]}, which would overflow the step's sum";
         }
         return null;
     }

@@ -17,8 +17,12 @@ public sealed class StepClock(TimeProvider time, double buildMs = 0, long exampl
     public double SlowestComputeMs => _computeMsByWorker.Count == 0 ? 0 : _computeMsByWorker.Values.Max();
     public double MedianComputeMs => ShardTimings.Median(_computeMsByWorker.Values);
 
+    /// <summary>
+    /// Adds a shard's compute time as its worker measured it. A worker cannot have computed in this round longer than the
+    /// round has lasted: a larger claim (a broken clock, or a lie) is cut to that, so it cannot skew the step line.
+    /// </summary>
     public void Compute(WorkerId worker, double milliseconds) =>
-        _computeMsByWorker[worker] = _computeMsByWorker.GetValueOrDefault(worker) + milliseconds;
+        _computeMsByWorker[worker] = Math.Min(_computeMsByWorker.GetValueOrDefault(worker) + milliseconds, ElapsedMs);
 
     /// <summary>
     /// The step line as of now: its time split into building the batch, the slowest worker's compute, the coordinator's

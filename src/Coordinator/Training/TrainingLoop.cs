@@ -10,11 +10,13 @@ namespace AttnRnnCluster.Coordinator.Training;
 /// coordinator actor performs as they come. Time comes from a <see cref="TimeProvider"/>: tests use a fake clock.
 /// A step, top to bottom: <see cref="StartStep"/> builds the batch from (seed, step) and splits it into micro-shards;
 /// <see cref="Dispatch"/> hands shards to workers as their windows free up, then backs up stragglers and hands out the
-/// next step ahead; <see cref="OnResult"/> keeps the first valid result of each shard; <see cref="FinishStep"/> sums
-/// them in shard order, steps the optimizer, broadcasts the weights and reports; <see cref="AfterStep"/> evaluates,
-/// checkpoints, stops or goes on. Faults (<see cref="OnFailure"/>, <see cref="Forget"/>, <see cref="OnTick"/>): a failed,
-/// lost or silent worker's shards go back to the queue; too many bad results exclude a worker. The result depends only
-/// on (seed, settings), never on who computed what or when.
+/// next step ahead; <see cref="OnResult"/> keeps the first valid result of each shard (an audited shard, with
+/// --verify-fraction, or a non-finite result waits for a second worker's answer); <see cref="FinishStep"/> has absurd
+/// gradients recomputed, sums the results in shard order, steps the optimizer, broadcasts the weights and reports;
+/// <see cref="AfterStep"/> evaluates, checkpoints, stops or goes on. Faults (<see cref="OnFailure"/>, <see cref="Forget"/>,
+/// <see cref="OnTick"/>): a failed, lost or silent worker's shards go back to the queue, for another worker first; bad
+/// results and failures exclude a worker at --max-bad-results; a round nobody can compute fails the run after
+/// --worker-wait. The result depends only on (seed, settings), never on who computed what or when.
 /// </summary>
 public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterState master, string runId, TimeProvider time, Action<ITrainingAction> act)
 {
@@ -31,6 +33,9 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
     private ShardRound? _ahead;
     private StepClock _clock = new(time);
     private double? _lastTrainLoss, _lastEvalLoss, _bestEvalLoss;
+    /// <summary>Since when (a timestamp) no worker could take the round's work; null while one can.</summary>
+    private long? _idleSince;
+    private bool _warnedUnverifiable;
 
     /// <summary>How the run ended; null while it goes on.</summary>
     public RunSummary? Summary { get; private set; }
@@ -113,8 +118,13 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
         Dispatch();
     }
 
-    private ShardRound PrepareStep(long step) =>
-        ShardRound.Split(step - 1, WorkKind.Train, data.TrainBatch(step - 1, plan.GlobalBatch), plan.MicroBatch, master.Layout.TotalSize);
+    private ShardRound PrepareStep(long step)
+    {
+        var round = ShardRound.Split(step - 1, WorkKind.Train, data.TrainBatch(step - 1, plan.GlobalBatch), plan.MicroBatch, master.Layout.TotalSize);
+        for (int shard = 0; shard < round.Shards.Count; shard++)
+            if (plan.Audits(round.Version, shard)) round.Audit(shard);
+        return round;
+    }
 
     private void StartEvaluation()
     {
@@ -132,6 +142,11 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
     private void Dispatch()
     {
         if (_round == null) return;
+        if (KeepWhatNobodyCanVerify(_round))
+        {
+            FinishRound();
+            return;
+        }
         HandOut(_round, ahead: false);
         if (_round.HasWaiting) return;
         BackUpStragglers(_round);
@@ -143,14 +158,44 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
         for (bool gaveWork = true; round.HasWaiting && gaveWork;)
         {
             gaveWork = false;
+            var active = ActiveWorkers();
             foreach (var worker in _workers.All)
             {
                 int free = ahead ? worker.FreeSlots : worker.FreeSlotsFor(round.Version, round.Kind);
-                if (free <= 0 || !round.TryTakeWaiting(out int shard)) continue;
+                if (free <= 0 || !round.TryTakeWaitingFor(worker.Id, active, out int shard)) continue;
                 Assign(worker, round, shard);
                 gaveWork = true;
             }
         }
+    }
+
+    /// <summary>The workers that may be given work: registered and not silent.</summary>
+    private List<WorkerId> ActiveWorkers() => _workers.All.Where(w => !w.Suspect).Select(w => w.Id).ToList();
+
+    /// <summary>
+    /// One worker: an audited shard's answer cannot have a second opinion from anyone else, so it is kept unverified
+    /// (warned once). "One" counts the workers that answer: one that has gone silent would keep the step waiting for
+    /// nothing. A doubted (non-finite) answer is kept only when its worker is the only one registered at all: the step
+    /// or the evaluation then ends the run as diverged, which a silent worker's absence must not decide. With a second
+    /// worker available, even a busy one, the answer waits for it. True when that completed the round.
+    /// </summary>
+    private bool KeepWhatNobodyCanVerify(ShardRound round)
+    {
+        if (round.IsComplete) return false;
+        var active = ActiveWorkers();
+        foreach (int shard in round.Audited.ToList())
+        {
+            var answered = round.AnsweredBy(shard);
+            if (answered.Count != 1) continue;
+            var others = round.IsAudited(shard) ? active : _workers.All.Select(w => w.Id).ToList();
+            if (others.Count != 1 || others[0] != answered[0] || !round.KeepUnverified(shard)) continue;
+            if (round.IsAudited(shard) && !_warnedUnverifiable)
+            {
+                _warnedUnverifiable = true;
+                Do(Note.Warn($"Verification skipped: only one worker ({_workers.Find(answered[0])?.Describe() ?? answered[0].ToString()}), so no second worker can recompute audited shards; they are kept unverified while it is alone"));
+            }
+        }
+        return round.IsComplete;
     }
 
     /// <summary>
@@ -178,7 +223,8 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
             double ageMs = time.GetElapsedTime(slow.Since).TotalMilliseconds;
             if (ageMs < limitMs) continue;
             // Shards a worker holds for the next step cannot start before this one ends: it counts as idle.
-            var idle = _workers.All.FirstOrDefault(w => !w.Suspect && !w.HoldsWorkOf(round.Version, round.Kind) && w.Id != slow.Worker);
+            var idle = _workers.All.FirstOrDefault(w => !w.Suspect && !w.HoldsWorkOf(round.Version, round.Kind) && w.Id != slow.Worker
+                && !round.AnsweredBy(shard).Contains(w.Id));
             if (idle == null) return;
             string slowName = _workers.Find(slow.Worker)?.Describe() ?? slow.Worker.ToString();
             Do(Note.Warn($"Straggler: {slowName} has had shard {shard} of step {round.Version + 1} for {ageMs:0} ms ({ageMs / median:0.0}x the median {median:0} ms); {idle.Describe()} computes it too"));
@@ -213,23 +259,59 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
         // it is kept with its own round all the same, so no accounting depends on that.
         var round = _ahead is { } ahead && ahead.Version == result.Version && ahead.Kind == result.Kind ? ahead : _round;
         long? heldSince = round.HeldSince(result.ShardIndex, from);
-        switch (round.Offer(from, result, out string? problem))
+        var verdict = round.Offer(from, result, out string? problem);
+        if (round == _round && heldSince is { } since && verdict is ResultVerdict.Accepted or ResultVerdict.Held or ResultVerdict.Disputed)
         {
-            case ResultVerdict.Accepted when round == _round:
-                if (heldSince is { } since) _timings.Add(time.GetElapsedTime(since).TotalMilliseconds);
-                _clock.Compute(from, result.ComputeMilliseconds);
+            _timings.Add(time.GetElapsedTime(since).TotalMilliseconds);
+            _clock.Compute(from, result.ComputeMilliseconds);
+        }
+        switch (verdict)
+        {
+            case ResultVerdict.Accepted:
+                foreach (var dissenter in round.DissentersOf(result.ShardIndex))
+                {
+                    if (round.IsAudited(result.ShardIndex)) ExcludeDissenter(dissenter, round, result.ShardIndex, worker);
+                    else if (_workers.Find(dissenter) is { } broken)
+                        CountBadResult(broken, $"Rejected a result from {broken.Describe()}",
+                            $"its result for shard {result.ShardIndex} of step {round.Version + 1} (not finite, or of an absurd norm) differs from the one {worker.Describe()} computed again, which is kept");
+                }
                 break;
             case ResultVerdict.Invalid:
-                worker.BadResults++;
-                Do(Note.Warn($"Rejected a result from {worker.Describe()} ({worker.BadResults} bad so far): {problem}; the shard is computed again"));
-                if (worker.BadResults >= plan.MaxBadResults) Exclude(worker);
+                CountBadResult(worker, $"Rejected a result from {worker.Describe()}", $"{problem}; the shard is computed again, by another worker first");
+                break;
+            case ResultVerdict.Held when round.IsAudited(result.ShardIndex):
+                Do(Note.Debug($"Shard {result.ShardIndex} of step {round.Version + 1} from {worker.Describe()} is audited: it waits for a second worker's result"));
+                break;
+            case ResultVerdict.Held:
+                Do(Note.Warn($"Worker {worker.Describe()} sent a result that is not finite for shard {result.ShardIndex} of step {round.Version + 1}: another worker recomputes it (if its result is not finite either, the model has diverged)"));
+                break;
+            case ResultVerdict.Disputed:
+                var names = round.AnsweredBy(result.ShardIndex).Select(id => _workers.Find(id)?.Describe() ?? id.ToString());
+                Do(Note.Warn($"Verification: the results of {string.Join(" and ", names)} for shard {result.ShardIndex} of step {round.Version + 1} differ bit for bit; another worker settles it before the step is applied"));
                 break;
             case ResultVerdict.Duplicate:
                 Do(Note.Debug($"Dropped a second result for shard {result.ShardIndex} from {worker.Describe()}"));
                 break;
         }
-        if (_round.IsComplete) FinishRound();
+        if (_round?.IsComplete == true) FinishRound();
         else Dispatch();
+    }
+
+    /// <summary>A bad result or a failed shard: counted against the worker, which is excluded at <c>--max-bad-results</c>.</summary>
+    private void CountBadResult(WorkerEntry worker, string what, string problem)
+    {
+        worker.BadResults++;
+        Do(Note.Warn($"{what} ({worker.BadResults} bad so far): {problem}"));
+        if (worker.BadResults >= plan.MaxBadResults) Exclude(worker, $"after {worker.BadResults} bad results");
+    }
+
+    /// <summary>Verified training: a worker whose result differs from the bits two others agree on is wrong, however it came about.</summary>
+    private void ExcludeDissenter(WorkerId id, ShardRound round, int shard, WorkerEntry settler)
+    {
+        if (_workers.Find(id) is not { } dissenter) return;
+        var first = round.KeptFrom(shard)!.Value;
+        string firstName = _workers.Find(first)?.Describe() ?? first.ToString();
+        Exclude(dissenter, $"by verification: its result for shard {shard} of step {round.Version + 1} differs bit for bit from the one {firstName} and {settler.Describe()} agree on");
     }
 
     private void OnFailure(WorkerId from, ShardFailed failure)
@@ -237,12 +319,16 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
         var worker = _workers.Find(from);
         if (worker == null) return;
         Heard(from);
-        worker.InFlight.Remove((failure.Version, failure.Kind, failure.ShardIndex));
+        bool wasAssigned = worker.InFlight.Remove((failure.Version, failure.Kind, failure.ShardIndex));
         foreach (var round in new[] { _round, _ahead })
         {
             if (round == null || failure.Version != round.Version || failure.Kind != round.Kind) continue;
-            Do(Note.Warn($"Worker {worker.Describe()} could not compute shard {failure.ShardIndex} of step {round.Version + 1}: {failure.Reason}"));
-            round.Release(from, failure.ShardIndex);
+            // Only a shard it was given and that still needs computing counts: a "stale" answer for a finished round is
+            // the protocol's, not a fault.
+            if (wasAssigned && round.Release(from, failure.ShardIndex, avoidNextTime: true))
+                CountBadResult(worker, $"Worker {worker.Describe()} could not compute shard {failure.ShardIndex} of step {round.Version + 1}", $"{failure.Reason}; another worker computes it first");
+            else
+                Do(Note.Debug($"Worker {worker.Describe()} could not compute shard {failure.ShardIndex} of step {round.Version + 1}, which is no longer needed from it: {failure.Reason}"));
         }
         Dispatch();
     }
@@ -267,7 +353,39 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
         }
         TakeShardsFromSilentWorkers();
         Dispatch();
+        if (Summary == null) CheckSomeoneCanWork();
     }
+
+    /// <summary>
+    /// Once training has started, a round that no worker can take (the last one gone, every one silent, or an audit
+    /// that needs a worker who has not answered it) waits for one, but not for ever: after <c>--worker-wait</c> the run
+    /// fails, with the steps done saved in a checkpoint to resume from.
+    /// </summary>
+    private void CheckSomeoneCanWork()
+    {
+        if (_round == null || SomeoneCanWork(_round))
+        {
+            _idleSince = null;
+            return;
+        }
+        _idleSince ??= Now;
+        var waited = time.GetElapsedTime(_idleSince.Value);
+        if (waited < plan.WorkerWait) return;
+        if (master.Version > _checkpointed) Checkpoint(master.Version, best: false);
+        string what = _workers.Count == 0 ? "no worker" : $"no worker that may compute its shards ({DescribeIdle()})";
+        Finish($"step {_round.Version + 1} had {what} for {waited.TotalSeconds:0}s (--worker-wait {plan.WorkerWait.TotalSeconds:0}); the {master.Version} step(s) done are in the newest checkpoint", failed: true);
+    }
+
+    /// <summary>Some shard is out at a worker that is not silent, or a waiting one may go to a worker that is not.</summary>
+    private bool SomeoneCanWork(ShardRound round)
+    {
+        var active = ActiveWorkers();
+        if (round.Outstanding.Any(kv => kv.Value.Exists(h => active.Contains(h.Worker)))) return true;
+        return round.Waiting.Any(shard => active.Any(worker => round.MayTake(worker, shard, active)));
+    }
+
+    private string DescribeIdle() =>
+        _workers.All.All(w => w.Suspect) ? "every worker is silent" : "an audited shard needs a worker that has not answered it";
 
     /// <summary>
     /// The shard timeout measures silence: a worker that has sent nothing (result, failure, progress beat) for that long
@@ -285,18 +403,22 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
             var silence = time.GetElapsedTime(quietSince);
             if (silence < plan.ShardTimeout) continue;
             worker.Suspect = true;
-            foreach (int shard in held) round.Release(worker.Id, shard);
+            foreach (int shard in held) round.Release(worker.Id, shard, avoidNextTime: true);
             Do(Note.Warn($"Worker {worker.Describe()} has been silent for {silence.TotalSeconds:0.#}s (shard timeout {plan.ShardTimeout.TotalSeconds:0.#}s): shard(s) {string.Join(", ", held)} of step {round.Version + 1} go to other workers"));
         }
     }
 
-    private void Exclude(WorkerEntry worker)
+    private void Exclude(WorkerEntry worker, string why)
     {
-        Do(Note.Error($"Excluded worker {worker.Describe()} after {worker.BadResults} bad results"));
-        Do(new Send(worker.Id, new WorkerRefused($"excluded after {worker.BadResults} bad results")));
+        Do(Note.Error($"Excluded worker {worker.Describe()} {why}"));
+        Do(new Send(worker.Id, new WorkerRefused($"excluded {why}")));
         ReleaseAll(worker.Id);
         _workers.Exclude(worker);
+        if (_workers.Count == 0) NoWorkersLeft();
     }
+
+    private void NoWorkersLeft() =>
+        Do(Note.Warn($"No workers left: training waits up to {plan.WorkerWait.TotalSeconds:0}s (--worker-wait) for one to join, then fails with a checkpoint"));
 
     private void Forget(WorkerId id, string why)
     {
@@ -304,7 +426,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
         _workers.Remove(id);
         int requeued = ReleaseAll(id);
         Do(Note.Warn($"Worker {worker.Describe()} {why}; {requeued} of its shard(s) go back to the queue; {_workers.Count} active"));
-        if (_workers.Count == 0) Do(Note.Warn($"No workers left: training waits for one to join"));
+        if (_workers.Count == 0) NoWorkersLeft();
         Dispatch();
     }
 
@@ -321,6 +443,12 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
 
     private void FinishStep(ShardRound round)
     {
+        if (TakeBackAbsurdResults(round))
+        {
+            _round = round;
+            Dispatch();
+            return;
+        }
         long step = round.Version + 1;
         long reducing = Now;
         StepUpdate update;
@@ -330,7 +458,8 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
         }
         catch (InvalidOperationException e)
         {
-            Finish(e.Message, failed: true);
+            // Two workers (or the only one) computed a non-finite result: the model has diverged, not a worker.
+            Finish($"{e.Message}; {SavedNote()}", failed: true);
             return;
         }
         double reduceMs = time.GetElapsedTime(reducing).TotalMilliseconds;
@@ -345,6 +474,32 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
         else AfterStep(step, evaluated: false);
     }
 
+    /// <summary>
+    /// A finite but absurd gradient, with a norm over <see cref="TrainingPlan.AbsurdNormFactor"/> times the smallest
+    /// non-zero norm of the step's shards, gets a second opinion before the step is applied: another worker recomputes
+    /// it; the same bits clear it (an honest outlier is never blamed), other bits make it a bad result. The smallest
+    /// norm, not the median, is the yardstick: a broken worker may have computed most of a step's shards. Results
+    /// already confirmed by a second worker stand. True when something was taken back.
+    /// </summary>
+    private bool TakeBackAbsurdResults(ShardRound round)
+    {
+        var results = round.ResultsInShardOrder();
+        if (results.Count < TrainingPlan.MinShardsForNormCheck) return false;
+        var norms = results.Select(r => Model.Training.GradientClipping.GlobalNorm(r.Gradient)).ToArray();
+        double smallest = norms.Where(n => n > 0).DefaultIfEmpty(0).Min();
+        if (smallest <= 0) return false;
+        bool tookBack = false;
+        for (int shard = 0; shard < norms.Length; shard++)
+        {
+            if (norms[shard] <= TrainingPlan.AbsurdNormFactor * smallest || round.IsConfirmed(shard) || round.IsAudited(shard)) continue;
+            var from = round.KeptFrom(shard)!.Value;
+            round.Doubt(shard);
+            tookBack = true;
+            Do(Note.Warn($"Shard {shard} of step {round.Version + 1} from {_workers.Find(from)?.Describe() ?? from.ToString()} has gradient norm {norms[shard]:G3}, over {TrainingPlan.AbsurdNormFactor:G} times the step's smallest {smallest:G3}: another worker recomputes it before the step is applied"));
+        }
+        return tookBack;
+    }
+
     private void FinishEvaluation(ShardRound round)
     {
         double lossSum = 0;
@@ -355,6 +510,13 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
             items += result.Count;
         }
         _lastEvalLoss = master.ReportedLoss(lossSum, items);
+        if (!double.IsFinite(_lastEvalLoss.Value))
+        {
+            // Two workers (or the only one) found a shard's loss not finite: the model has diverged. Going on would train a
+            // broken model and measure nothing; its weights are not saved over the newest checkpoint, the one to resume from.
+            Finish($"the held-out loss after step {round.Version} is {_lastEvalLoss.Value}: the model has diverged (lower --lr or set --clip); {SavedNote()}", failed: true);
+            return;
+        }
         Do(new ReportEvaluation(new EvalReport(round.Version, _lastEvalLoss.Value, items, _clock.ElapsedMs)));
         AfterStep(round.Version, evaluated: true);
     }
@@ -370,6 +532,9 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
         else if (last) Finish($"reached the step cap ({plan.MaxSteps})");
         else StartStep(step + 1);
     }
+
+    private string SavedNote() =>
+        _checkpointed > 0 ? $"the newest checkpoint (step {_checkpointed}) is intact" : "no checkpoint was written yet";
 
     private void Checkpoint(long step, bool best) => Do(new WriteCheckpoint(_checkpointed = step, best));
 

@@ -18,8 +18,38 @@ public sealed record TrainingPlan(
     double StragglerFactor,
     TimeSpan StragglerMinimum,
     int MaxBadResults,
-    int EvalMicroBatch)
+    int EvalMicroBatch,
+    TimeSpan WorkerWait,
+    double VerifyFraction)
 {
+    /// <summary>
+    /// A gradient whose norm is more than this many times the smallest non-zero norm of its step's shards is doubted:
+    /// recomputed by another worker before the step is applied. Honest micro-shards of one step rarely differ in norm
+    /// by more than a few times (and an honest outlier is only recomputed, never blamed); a broken or hostile worker's
+    /// "finite but absurd" gradient (1e30) is many orders of magnitude off.
+    /// </summary>
+    public const double AbsurdNormFactor = 1e3;
+
+    /// <summary>Steps of fewer shards are not compared (the overflow check still holds): two norms cannot say which is off.</summary>
+    public const int MinShardsForNormCheck = 3;
+
+    /// <summary>
+    /// Verified training: whether shard <paramref name="shard"/> of step version <paramref name="version"/> is audited
+    /// (recomputed by a second worker and compared bit for bit). A function of (seed, version, shard) only, so the
+    /// same shards are audited whoever computes them, on every run with these settings.
+    /// </summary>
+    public bool Audits(long version, int shard)
+    {
+        if (VerifyFraction <= 0) return false;
+        if (VerifyFraction >= 1) return true;
+        ulong x = Seed ^ (0x9E3779B97F4A7C15UL * (ulong)(version + 1)) ^ (0xC2B2AE3D27D4EB4FUL * (ulong)(shard + 1));
+        // SplitMix64's finaliser: every input bit reaches every output bit.
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+        x ^= x >> 31;
+        return (x >> 11) * (1.0 / (1UL << 53)) < VerifyFraction;
+    }
+
     /// <summary>
     /// The least time a shard is out before an idle worker may back it up, whatever the median says: below a few
     /// hundred milliseconds a "straggler" is scheduling noise, and a backup would only double the work.

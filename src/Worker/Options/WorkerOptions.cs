@@ -1,6 +1,7 @@
 using System.Net;
 using AttnRnnCluster.Hosting.Logging;
 using AttnRnnCluster.Hosting.Options;
+using AttnRnnCluster.Worker.Training;
 
 namespace AttnRnnCluster.Worker.Options;
 
@@ -31,6 +32,9 @@ public sealed record WorkerOptions : ICheckedOptions
     /// <summary>Fault injection for tests and drills: sleep this long before computing each micro-shard.</summary>
     public TimeSpan InjectDelay { get; init; } = TimeSpan.Zero;
 
+    /// <summary>Fault injection for tests and drills: fail every shard, or corrupt the gradients (see <see cref="WorkerFault"/>).</summary>
+    public WorkerFault InjectFault { get; init; } = WorkerFault.None;
+
     public TlsOptions Tls { get; init; } = new();
     public LogOptions Logging { get; init; } = new();
 
@@ -55,6 +59,8 @@ public sealed record WorkerOptions : ICheckedOptions
         var threads = NodeOptions.Threads(defaults.Threads);
         var injectDelayMs = new LayeredOption<int>("inject-delay-ms", new IntegerKind(0, 3_600_000), (int)defaults.InjectDelay.TotalMilliseconds,
             "fault injection (tests, drills): sleep N ms before each micro-shard");
+        var injectFault = new LayeredOption<WorkerFault>("inject-fault", FaultChoices, defaults.InjectFault,
+            "fault injection (tests, drills): answer every shard with a failure, send 1e30 gradients, or flip one bit in 1 % of the gradients");
         var logging = new LoggingOptionGroup("none");
         return new OptionsCommand<WorkerOptions>(
             Name: "worker",
@@ -63,7 +69,7 @@ public sealed record WorkerOptions : ICheckedOptions
             Sections:
             [
                 new("cluster", [seedNodes, hostname, port, publicHostname, bulkPort, coordinatorTimeout, .. tls.All]),
-                new("compute", [name, threads, injectDelayMs]),
+                new("compute", [name, threads, injectDelayMs, injectFault]),
                 new("logging", logging.All),
             ],
             Read: values => new WorkerOptions
@@ -78,9 +84,18 @@ public sealed record WorkerOptions : ICheckedOptions
                 Name = values.Get(name),
                 Threads = values.Get(threads),
                 InjectDelay = TimeSpan.FromMilliseconds(values.Get(injectDelayMs)),
+                InjectFault = values.Get(injectFault),
                 Logging = logging.Read(values),
             });
     }
+
+    private static readonly ChoiceKind<WorkerFault> FaultChoices = new(
+    [
+        KeyValuePair.Create("none", WorkerFault.None),
+        KeyValuePair.Create("fail-every-shard", WorkerFault.FailEveryShard),
+        KeyValuePair.Create("huge-gradient", WorkerFault.HugeGradient),
+        KeyValuePair.Create("flip-bit-1pct", WorkerFault.FlipBit1Pct),
+    ], []);
 
     public IEnumerable<string> Check(IOptionOrigins origins)
     {

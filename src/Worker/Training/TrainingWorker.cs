@@ -27,12 +27,14 @@ public sealed class TrainingWorker : ReceiveActor
     private const int MinProgressIntervalMs = 100, MaxProgressIntervalMs = 60_000;
     private TimeSpan _progressInterval = TimeSpan.FromSeconds(1);
     private PayloadTransport _transport = null!;
+    private readonly FaultInjector _faults;
 
     public TrainingWorker(WorkerSettings settings, Func<ModelConfig, IGradientEngine> engineFactory, IActorRef? coordinator)
     {
         _settings = settings;
         _engineFactory = engineFactory;
         _coordinator = coordinator;
+        _faults = new FaultInjector(settings.InjectedFault);
         Receive<ConnectTo>(m => Register(m.Coordinator));
         Receive<WorkerAccepted>(Accepted);
         Receive<WorkerRefused>(m =>
@@ -129,6 +131,11 @@ public sealed class TrainingWorker : ReceiveActor
             _transport.Tell(replyTo, new ShardFailed(assignment.Version, assignment.Kind, assignment.ShardIndex, "stale: newer weights already applied"), Self);
             return;
         }
+        if (_faults.FailsEveryShard)
+        {
+            _transport.Tell(replyTo, new ShardFailed(assignment.Version, assignment.Kind, assignment.ShardIndex, "injected fault: fail-every-shard"), Self);
+            return;
+        }
         try
         {
             // The coordinator judges a worker by its silence: while this thread computes, another says it is at it.
@@ -140,7 +147,7 @@ public sealed class TrainingWorker : ReceiveActor
             if (assignment.Kind == WorkKind.Train)
             {
                 var shard = _engine.ComputeGradient(batch);
-                result = new ShardCompleted(assignment.Version, assignment.Kind, assignment.ShardIndex, shard.Gradient, shard.LossSum, shard.Count, 0);
+                result = new ShardCompleted(assignment.Version, assignment.Kind, assignment.ShardIndex, _faults.Corrupt(shard.Gradient), shard.LossSum, shard.Count, 0);
             }
             else
             {

@@ -35,6 +35,16 @@ public sealed class DefaultsAndPrecedenceTests : IDisposable
     }
 
     [Fact]
+    public void The_worker_wait_defaults_to_five_minutes_and_verification_is_off_unless_asked_for()
+    {
+        Assert.Equal((TimeSpan.FromSeconds(300), 0.0), (Train().Cluster.WorkerWait, Train().Cluster.VerifyFraction));
+
+        var options = Train("--worker-wait", "30", "--verify-fraction", "0.02");
+
+        Assert.Equal((TimeSpan.FromSeconds(30), 0.02), (options.Cluster.WorkerWait, options.Cluster.VerifyFraction));
+    }
+
+    [Fact]
     public void The_target_loss_defaults_to_none_for_tasks_other_than_adding_unless_given()
     {
         string data = _files.Write("tiny.txt", "to be or not to be");

@@ -27,6 +27,7 @@ public sealed class WorkerOptionsTests : IDisposable
         Assert.Equal(("127.0.0.1", 0, 1), (options.Hostname, options.Port, options.Threads));
         Assert.Equal(TimeSpan.FromSeconds(60), options.CoordinatorTimeout);
         Assert.Equal(TimeSpan.Zero, options.InjectDelay);
+        Assert.Equal(AttnRnnCluster.Worker.Training.WorkerFault.None, options.InjectFault);
         Assert.Equal($"{System.Environment.MachineName}-{System.Environment.ProcessId}", options.DisplayName);
     }
 
@@ -35,13 +36,14 @@ public sealed class WorkerOptionsTests : IDisposable
     {
         var options = Succeeds(WorkerCommandLine.Read(
             ["--seed-nodes=akka.tcp://attnrnn@10.0.0.5:4053, akka.tcp://attnrnn@coordinator.lan:4054", "--hostname", "0.0.0.0", "--public-hostname", "worker-3.lan",
-             "--port", "4060", "--bulk-port", "4061", "--threads", "2", "--name", "w3", "--coordinator-timeout", "5", "--inject-delay-ms", "250", "--log-level", "warning"],
+             "--port", "4060", "--bulk-port", "4061", "--threads", "2", "--name", "w3", "--coordinator-timeout", "5", "--inject-delay-ms", "250", "--inject-fault", "flip-bit-1pct", "--log-level", "warning"],
             Environment(("ATTNRNN_MICRO_BATCH", "8"), ("ATTNRNN_JOIN_TOKEN", JoinTokenOptionsTests.Token)))); // a coordinator option in a shared environment is skipped
 
         Assert.Equal(["akka.tcp://attnrnn@10.0.0.5:4053", "akka.tcp://attnrnn@coordinator.lan:4054"], options.SeedNodes);
         Assert.Equal(("0.0.0.0", "worker-3.lan", 4060, 2, "w3"), (options.Hostname, options.PublicHostname, options.Port, options.Threads, options.DisplayName));
         Assert.Equal((TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(250)), (options.CoordinatorTimeout, options.InjectDelay));
         Assert.Equal(4061, options.BulkPort);
+        Assert.Equal(AttnRnnCluster.Worker.Training.WorkerFault.FlipBit1Pct, options.InjectFault);
     }
 
     [Fact]

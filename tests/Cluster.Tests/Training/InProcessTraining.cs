@@ -26,13 +26,15 @@ public static class InProcessTraining
     /// A coordinator actor for <see cref="SmallAdding"/> in <paramref name="system"/>, with no workers: the test brings
     /// them (probes or real worker actors).
     /// </summary>
-    public static (IActorRef Coordinator, TrainingSetup Setup) StartCoordinator(ActorSystem system, string runFolder, int steps, int minWorkers)
+    public static (IActorRef Coordinator, TrainingSetup Setup) StartCoordinator(ActorSystem system, string runFolder, int steps, int minWorkers,
+        Func<TrainingPlan, TrainingPlan>? adjust = null)
     {
         var options = SmallAdding(runFolder, steps);
         options = options with { Run = options.Run with { LocalWorkers = minWorkers } };
         var setup = TrainingSetup.Create(options);
         var journal = new RecordingJournal(setup, options);
-        return (system.ActorOf(TrainingCoordinator.Props(setup.Plan, setup.Data, setup.Master, journal, "test-run")), setup);
+        var plan = adjust?.Invoke(setup.Plan) ?? setup.Plan;
+        return (system.ActorOf(TrainingCoordinator.Props(plan, setup.Data, setup.Master, journal, "test-run")), setup);
     }
 
     public static async Task<Outcome> RunAsync(TrainingOptions options, int workers, string? extraHocon = null)

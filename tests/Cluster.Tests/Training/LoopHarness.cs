@@ -1,4 +1,5 @@
 using AttnRnnCluster.Coordinator.Commands;
+using AttnRnnCluster.Coordinator.Options;
 using AttnRnnCluster.Coordinator.Training;
 using AttnRnnCluster.Protocol.Messages;
 using Microsoft.Extensions.Time.Testing;
@@ -19,9 +20,10 @@ public sealed class LoopHarness
     private readonly List<(WorkerId, long, WorkKind, int)> _answered = [];
     private int _taken;
 
-    public LoopHarness(int steps, int minWorkers, Func<TrainingPlan, TrainingPlan>? adjust = null)
+    public LoopHarness(int steps, int minWorkers, Func<TrainingPlan, TrainingPlan>? adjust = null, Func<TrainingOptions, TrainingOptions>? adjustOptions = null)
     {
-        var options = InProcessTraining.SmallAdding(Path.Combine(Path.GetTempPath(), "attnrnn-loop-unused"), steps);
+        var small = InProcessTraining.SmallAdding(Path.Combine(Path.GetTempPath(), "attnrnn-loop-unused"), steps);
+        var options = adjustOptions?.Invoke(small) ?? small;
         Setup = TrainingSetup.Create(options with { Run = options.Run with { LocalWorkers = minWorkers } });
         var plan = Setup.Plan with { MinWorkers = minWorkers };
         Plan = adjust?.Invoke(plan) ?? plan;
@@ -85,11 +87,22 @@ public sealed class LoopHarness
     public void Answer(WorkerId worker, ShardAssignment assignment) =>
         AnswerWith(worker, assignment, assignment.Kind == WorkKind.Train ? new float[Parameters] : null);
 
-    public void AnswerWith(WorkerId worker, ShardAssignment assignment, float[]? gradient)
+    public void AnswerWith(WorkerId worker, ShardAssignment assignment, float[]? gradient, double loss = 1.0, double computeMs = 1)
     {
         _answered.Add((worker, assignment.Version, assignment.Kind, assignment.ShardIndex));
         Loop.Handle(new ResultReceived(worker, new ShardCompleted(assignment.Version, assignment.Kind, assignment.ShardIndex,
-            gradient, 1.0, ExpectedItems(assignment), ComputeMilliseconds: 1)));
+            gradient, loss, ExpectedItems(assignment), ComputeMilliseconds: computeMs)));
+    }
+
+    /// <summary>A gradient of <paramref name="value"/> everywhere (a training assignment), or none (an evaluation one).</summary>
+    public float[]? Filled(ShardAssignment assignment, float value) =>
+        assignment.Kind == WorkKind.Train ? Enumerable.Repeat(value, Parameters).ToArray() : null;
+
+    /// <summary>The worker answers the assignment with <c>ShardFailed</c>.</summary>
+    public void Fail(WorkerId worker, ShardAssignment assignment, string reason = "cannot compute")
+    {
+        _answered.Add((worker, assignment.Version, assignment.Kind, assignment.ShardIndex));
+        Loop.Handle(new FailureReceived(worker, new ShardFailed(assignment.Version, assignment.Kind, assignment.ShardIndex, reason)));
     }
 
     public void Answer(WorkerId worker, IEnumerable<ShardAssignment> assignments)

@@ -169,19 +169,19 @@ public sealed class TrainingLoopTests
     public void A_worker_with_too_many_bad_results_is_excluded_and_cannot_come_back()
     {
         var loop = new LoopHarness(steps: 4, minWorkers: 2);
-        var bad = loop.Join("nan-sender");
+        var bad = loop.Join("garbler");
         var honest = loop.Join("honest");
-        var poison = Enumerable.Repeat(float.NaN, loop.Parameters).ToArray();
+        var poison = new float[loop.Parameters + 1];
 
         for (int sent = 1; sent <= loop.Plan.MaxBadResults; sent++)
         {
             Assert.Empty(loop.SentTo<WorkerRefused>(bad));
             loop.AnswerWith(bad, loop.Pending(bad, version: 0).First(), poison);
-            Assert.Contains(loop.Notes(LogEventLevel.Warning), note => note.StartsWith($"Rejected a result from nan-sender (in-process) ({sent} bad so far)", StringComparison.Ordinal));
+            Assert.Contains(loop.Notes(LogEventLevel.Warning), note => note.StartsWith($"Rejected a result from garbler (in-process) ({sent} bad so far)", StringComparison.Ordinal));
         }
 
         Assert.Equal($"excluded after {loop.Plan.MaxBadResults} bad results", Assert.Single(loop.SentTo<WorkerRefused>(bad)).Reason);
-        var again = loop.JoinAs(new WorkerId(999), "nan-sender");
+        var again = loop.JoinAs(new WorkerId(999), "garbler");
         Assert.Equal("excluded after repeated bad results", Assert.Single(loop.SentTo<WorkerRefused>(again)).Reason);
         // Every shard of step 1 ends with the honest worker, and the step completes without the excluded one.
         while (loop.Pending(honest, version: 0).Count > 0) loop.Answer(honest, loop.Pending(honest, version: 0));

@@ -16,11 +16,11 @@ public static class KnownOptionNames
         "batch", "micro-batch", "steps", "target-loss", "optimizer", "lr", "momentum", "clip", "warmup", "lr-schedule", "seed",
         "out", "resume", "init-weights", "eval-every", "checkpoint-every", "keep-checkpoints", "log-every", "local-workers", "threads", "inject-coordinator-fault",
         "hostname", "port", "public-hostname", "bulk-port", "min-workers", "start-timeout", "shard-timeout", "straggler-factor",
-        "max-bad-results", "wire-precision",
+        "max-bad-results", "worker-wait", "verify-fraction", "wire-precision",
         // coordinator, eval and sample
         "checkpoint", "prompt", "length", "temperature",
         // worker
-        "seed-nodes", "coordinator-timeout", "name", "inject-delay-ms",
+        "seed-nodes", "coordinator-timeout", "name", "inject-delay-ms", "inject-fault",
         // both executables: security and logging
         "join-token-file", "join-token", "insecure", "tls-cert", "tls-password-file", "tls-password",
         "log-level", "log-file", "log-json",
