@@ -77,6 +77,9 @@ public sealed class BulkServer : IDisposable
 
     public bool UsesTls => _tls != null;
 
+    /// <summary>Connection slots held now: connections being served and open message lanes (at most <see cref="MaxConnections"/>).</summary>
+    public int Connections => Volatile.Read(ref _connections);
+
     /// <summary>Connections accepted since the start, refused ones included.</summary>
     public long ConnectionsAccepted => Interlocked.Read(ref _connectionsAccepted);
 
