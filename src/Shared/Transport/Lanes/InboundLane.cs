@@ -57,7 +57,7 @@ internal sealed class InboundLane
     {
         _idleTimeout = idleTimeout;
         // A timer, not a read timeout: a timeout on a blocking socket's reads would have .NET make it non-blocking.
-        var checkEvery = idleTimeout / 4;
+        var checkEvery = TimeSpan.FromTicks(Math.Min(idleTimeout.Ticks / 4, TimeSpan.FromHours(1).Ticks));
         _idleCheck = new Timer(_ => CloseIfIdle(), null, checkEvery, checkEvery);
         _stream = stream;
         _peer = peer;
