@@ -74,11 +74,15 @@ public sealed partial class HostilePeerProcessTests(ITestOutputHelper output) : 
         Assert.InRange(peakKib, 1, PeakRssBoundKib);
 
         string log = coordinator.Output();
-        Assert.InRange(Regex.Matches(log, "Bulk channel: (closed|dropped) a connection from 127\\.0\\.0\\.1:").Count, 1, linesAllowed);
+        // Every warning about a bulk port client counts: the lanes of the workers come from the same address.
+        Assert.InRange(Regex.Matches(log, "WRN\\] Bulk channel: [^\\n]*127\\.0\\.0\\.1:").Count, 1, linesAllowed);
         Assert.InRange(Regex.Matches(log, "Cluster port: dropped a connection from 127\\.0\\.0\\.1:").Count, 1, linesAllowed);
         Assert.InRange(Regex.Matches(log, "Dropped transfer [0-9]+ of 'wu'").Count, 1, linesAllowed);
         Assert.DoesNotContain("Error caught channel", log);
-        Assert.DoesNotContain("   at ", log);
+        // No stack trace for garbage. (The hostile node is a real Akka node: Akka may log its association ending, with
+        // Akka's stack trace; keeping such nodes out altogether is the join token's part of issue 16.)
+        Assert.DoesNotContain("   at DotNetty.", log);
+        Assert.DoesNotContain("   at AttnRnnCluster.", log);
     }
 
     /// <summary>Opens connections to <paramref name="port"/> until cancelled: most send garbage and close, some stay open and silent.</summary>
@@ -137,7 +141,7 @@ public sealed partial class HostilePeerProcessTests(ITestOutputHelper output) : 
         var sent = 0;
         while (!stop.IsCancellationRequested)
         {
-            for (var i = 0; i < 100; i++, sent++)
+            for (var i = 0; i < 500; i++, sent++)
             {
                 var chunk = sent % 2 == 0
                     ? new PayloadChunk(new PayloadHeader(sent, 1, 1 << 30, 7, ProtocolSerializer.SerializerId, "wu", coordinator, null), 0, new byte[1])
