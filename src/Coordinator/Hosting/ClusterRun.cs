@@ -26,7 +26,7 @@ public static class ClusterRun
         var cluster = options.Cluster;
         string advertised = cluster.PublicHostname ?? cluster.Hostname;
         string self = ClusterTls.SeedAddress($"akka.tcp://{ActorNames.System}@{advertised}:{cluster.Port.ToString(CultureInfo.InvariantCulture)}", tls != null);
-        var node = new ClusterNodeConfig(ClusterRoles.Coordinator, cluster.Hostname, cluster.Port, cluster.PublicHostname, [self]) { BulkPort = cluster.BulkPort };
+        var node = new ClusterNodeConfig(ClusterRoles.Coordinator, cluster.Hostname, cluster.Port, cluster.PublicHostname, [self]) { BulkPort = cluster.BulkPort, MaxIncomingMib = cluster.MaxIncomingMib };
         var system = NodeConfig.Create(NodeConfig.ClusterNode(node, cluster.WirePrecision), tls);
         try
         {

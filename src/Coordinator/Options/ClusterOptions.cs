@@ -16,6 +16,9 @@ public sealed record ClusterOptions
     /// <summary>Where this node's bulk channel listens (messages of 1 MiB and more); 0 = any free port.</summary>
     public int BulkPort { get; init; }
 
+    /// <summary>Memory for messages arriving from workers at once, in MiB; each worker may hold a quarter of it.</summary>
+    public int MaxIncomingMib { get; init; } = NodeOptions.DefaultMaxIncomingMib;
+
     /// <summary>Workers (local and remote) to wait for before the first step.</summary>
     public int MinWorkers { get; init; } = 1;
 
@@ -43,7 +46,7 @@ public sealed record ClusterOptions
     public bool Enabled => Port != 0;
 
     /// <summary>Options that do nothing without a cluster; giving one without --port is a mistake worth reporting.</summary>
-    public static readonly IReadOnlyList<string> ClusterOnly = ["hostname", "public-hostname", "bulk-port", "min-workers", "start-timeout", "tls-cert", "join-token-file", "insecure"];
+    public static readonly IReadOnlyList<string> ClusterOnly = ["hostname", "public-hostname", "bulk-port", "max-incoming-mib", "min-workers", "start-timeout", "tls-cert", "join-token-file", "insecure"];
 }
 
 /// <summary>The options that fill a <see cref="ClusterOptions"/>.</summary>
@@ -58,6 +61,8 @@ public sealed class ClusterOptionGroup
     public LayeredOption<string?> PublicHostname { get; } = NodeOptions.PublicHostname();
 
     public LayeredOption<int> BulkPort { get; } = NodeOptions.BulkPort(Defaults.BulkPort);
+
+    public LayeredOption<int> MaxIncomingMib { get; } = NodeOptions.MaxIncomingMib(Defaults.MaxIncomingMib);
 
     public LayeredOption<int> MinWorkers { get; } = new("min-workers", new IntegerKind(1, 100_000), Defaults.MinWorkers,
         "workers (local and remote) to wait for before the first step");
@@ -86,7 +91,7 @@ public sealed class ClusterOptionGroup
     public TlsOptionGroup Tls { get; } = new();
 
     public IReadOnlyList<LayeredOption> All =>
-        [Hostname, Port, PublicHostname, BulkPort, MinWorkers, StartTimeout, ShardTimeout, StragglerFactor, MaxBadResults, WorkerWait, VerifyFraction, WirePrecision, .. Tls.All];
+        [Hostname, Port, PublicHostname, BulkPort, MaxIncomingMib, MinWorkers, StartTimeout, ShardTimeout, StragglerFactor, MaxBadResults, WorkerWait, VerifyFraction, WirePrecision, .. Tls.All];
 
     public ClusterOptions Read(OptionValues values) => new()
     {
@@ -94,6 +99,7 @@ public sealed class ClusterOptionGroup
         Port = values.Get(Port),
         PublicHostname = values.Get(PublicHostname),
         BulkPort = values.Get(BulkPort),
+        MaxIncomingMib = values.Get(MaxIncomingMib),
         MinWorkers = values.Get(MinWorkers),
         StartTimeout = values.Get(StartTimeout),
         ShardTimeout = values.Get(ShardTimeout),

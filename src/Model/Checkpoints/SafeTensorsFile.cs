@@ -94,6 +94,10 @@ public static class SafeTensorsFile
 
     private static JsonObject ParseHeader(string path, ReadOnlySpan<byte> json)
     {
+        // The parser checks UTF-8 only where it looks: a string's bad bytes would surface later, as an
+        // InvalidOperationException from whoever reads that string (found by the fuzz test).
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+            throw new CheckpointException(path, "header is not valid UTF-8");
         try
         {
             // Duplicate names are an error in safetensors; without this option the last one would silently win.

@@ -31,6 +31,9 @@ public sealed record ClusterNodeConfig(
     /// <summary>The bulk channel's port (<c>attnrnn.transfer.bulk-port</c>); 0 = any free port.</summary>
     public int BulkPort { get; init; }
 
+    /// <summary>Memory for incoming transfers, all peers together (<c>attnrnn.transfer.max-incoming-size</c>), in MiB.</summary>
+    public int MaxIncomingMib { get; init; } = (int)(Transport.TransferSettings.DefaultMaxIncomingBytes >> 20);
+
     public Config ToConfig() => ConfigurationFactory.ParseString(ToHocon());
 
     public string ToHocon()
@@ -63,6 +66,7 @@ public sealed record ClusterNodeConfig(
               scheduler.tick-duration = {{(int)SchedulerTick.TotalMilliseconds}}ms
             }
             attnrnn.transfer.bulk-port = {{BulkPort.ToString(CultureInfo.InvariantCulture)}}
+            attnrnn.transfer.max-incoming-size = {{MaxIncomingMib.ToString(CultureInfo.InvariantCulture)}}MiB
             """;
     }
 

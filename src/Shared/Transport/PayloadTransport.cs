@@ -36,6 +36,7 @@ public sealed class PayloadTransport : IExtension
         _system = system;
         _log = Akka.Event.Logging.GetLogger(system, typeof(PayloadTransport));
         Settings = TransferSettings.FromConfig(system.Settings.Config);
+        IncomingBudget = IncomingBudget.For(Settings);
         BulkFetcher? fetcher = null;
         if (system.Provider is IRemoteActorRefProvider)
         {
@@ -46,13 +47,13 @@ public sealed class PayloadTransport : IExtension
                 // Lanes ride on the bulk channel's listener and TLS, so they are on only where it is.
                 if (Settings.Lanes)
                     Lanes = new MessageLanes(system, Settings, tls, _log, SendWithoutLane);
-                fetcher = new BulkFetcher(Settings, tls, system, Buffers, BulkCounters, _log);
+                fetcher = new BulkFetcher(Settings, tls, system, Buffers, BulkCounters, IncomingBudget, _log);
                 BulkServer = StartBulkServer(system.Settings.Config, tls);
                 if (Lanes != null && BulkServer != null)
                     Lanes.Listening = (system.Provider.DefaultAddress.Host ?? throw new InvalidOperationException("a remote node without a host name"), BulkServer.Port);
             }
         }
-        Receiver = system.SystemActorOf(PayloadReceiverActor.Props(Settings, fetcher, Lanes), ReceiverName);
+        Receiver = system.SystemActorOf(PayloadReceiverActor.Props(Settings, IncomingBudget, fetcher, Lanes), ReceiverName);
         if (Lanes != null)
             Lanes.Receiver = Receiver;
         system.RegisterOnTermination(() =>
@@ -65,6 +66,9 @@ public sealed class PayloadTransport : IExtension
     public static PayloadTransport Get(ActorSystem system) => system.WithExtension<PayloadTransport, PayloadTransportId>();
 
     public TransferSettings Settings { get; }
+
+    /// <summary>The memory this node may hold for incoming transfers, chunked and bulk (<see cref="TransferSettings.MaxIncomingBytes"/>).</summary>
+    public IncomingBudget IncomingBudget { get; }
 
     /// <summary>This node's receiver.</summary>
     public IActorRef Receiver { get; }

@@ -48,6 +48,29 @@ public sealed record TransferSettings(int ChunkSize, int Window, TimeSpan Timeou
     /// <summary>How long a receiver waits to connect to a sender's bulk server (and for its TLS handshake and answer).</summary>
     public TimeSpan BulkConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The memory this node holds at once for incoming transfers (chunked and bulk), all peers together; each peer
+    /// gets a quarter (<see cref="MaxIncomingPerPeerBytes"/>). 1 GiB by default: the largest message of a real model
+    /// is its weights or a gradient (tens of MB at H=1024), and a peer rarely has more than two in flight to a node.
+    /// </summary>
+    public long MaxIncomingBytes { get; init; } = DefaultMaxIncomingBytes;
+
+    public const long DefaultMaxIncomingBytes = 1L << 30;
+
+    /// <summary>What one peer (a node, by address) may hold of <see cref="MaxIncomingBytes"/> at once.</summary>
+    public long MaxIncomingPerPeerBytes => MaxIncomingBytes / PeersSharingIncoming;
+
+    /// <summary>Peers that may fill the incoming memory together, each its share.</summary>
+    public const int PeersSharingIncoming = 4;
+
+    /// <summary>
+    /// A message lane that carries nothing for this long is closed by its receiving node (the sender opens a new one
+    /// when it next needs it, and meanwhile sends over Akka). Ten minutes: far above any gap of a training run (a worker
+    /// computing beats every few seconds; the coordinator sends weights every step), yet a lane left open by a peer that
+    /// stopped sending does not hold its connection slot for ever.
+    /// </summary>
+    public TimeSpan LaneIdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Reads <c>attnrnn.transfer</c>; absent keys take <see cref="Default"/>'s values; bad ones are errors naming the key.</summary>
     public static TransferSettings FromConfig(Config config)
     {
@@ -63,6 +86,8 @@ public sealed record TransferSettings(int ChunkSize, int Window, TimeSpan Timeou
             BulkThreshold = ByteSize(section, "bulk-threshold", Default.BulkThreshold),
             BulkPort = section.GetInt("bulk-port", Default.BulkPort),
             BulkConnectTimeout = section.GetTimeSpan("bulk-connect-timeout", Default.BulkConnectTimeout),
+            MaxIncomingBytes = section.GetByteSize("max-incoming-size", Default.MaxIncomingBytes) ?? Default.MaxIncomingBytes,
+            LaneIdleTimeout = section.GetTimeSpan("lane-idle-timeout", Default.LaneIdleTimeout),
         };
         settings.Validate();
         return settings;
@@ -87,6 +112,10 @@ public sealed record TransferSettings(int ChunkSize, int Window, TimeSpan Timeou
             throw Bad("bulk-port", BulkPort.ToString(CultureInfo.InvariantCulture), "0 (any free port) or a TCP port 1..65535");
         if (BulkConnectTimeout <= TimeSpan.Zero)
             throw Bad("bulk-connect-timeout", BulkConnectTimeout.ToString(), "a positive duration");
+        if (MaxIncomingPerPeerBytes < ChunkSize)
+            throw Bad("max-incoming-size", $"{MaxIncomingBytes}b", $"at least {PeersSharingIncoming} x chunk-size ({PeersSharingIncoming * (long)ChunkSize}b): each peer gets a quarter");
+        if (LaneIdleTimeout <= TimeSpan.Zero)
+            throw Bad("lane-idle-timeout", LaneIdleTimeout.ToString(), "a positive duration");
     }
 
     public string ToHocon() => FormattableString.Invariant($$"""
@@ -100,6 +129,8 @@ public sealed record TransferSettings(int ChunkSize, int Window, TimeSpan Timeou
           bulk-threshold = {{BulkThreshold}}b
           bulk-port = {{BulkPort}}
           bulk-connect-timeout = {{(long)BulkConnectTimeout.TotalMilliseconds}}ms
+          max-incoming-size = {{MaxIncomingBytes}}b
+          lane-idle-timeout = {{(long)LaneIdleTimeout.TotalMilliseconds}}ms
         }
         """);
 

@@ -61,7 +61,7 @@ public static class WorkerNode
     }
 
     public static Config SystemConfig(WorkerOptions options, IReadOnlyList<string> seedNodes) =>
-        NodeConfig.ClusterNode(new ClusterNodeConfig(ClusterRoles.Worker, options.Hostname, options.Port, options.PublicHostname, seedNodes) { BulkPort = options.BulkPort });
+        NodeConfig.ClusterNode(new ClusterNodeConfig(ClusterRoles.Worker, options.Hostname, options.Port, options.PublicHostname, seedNodes) { BulkPort = options.BulkPort, MaxIncomingMib = options.MaxIncomingMib });
 
     /// <summary>One actor system's life: returns why it ended (null: the node was downed or the process is stopping).</summary>
     private static async Task<object?> RunOneMembershipAsync(WorkerOptions options, IReadOnlyList<string> seedNodes, IReadOnlyList<Address> seeds,

@@ -21,6 +21,9 @@ public sealed record WorkerOptions : ICheckedOptions
     /// <summary>Where this worker's bulk channel listens (messages of 1 MiB and more); 0 = any free port.</summary>
     public int BulkPort { get; init; }
 
+    /// <summary>Memory for messages arriving from other nodes at once, in MiB; each may hold a quarter of it.</summary>
+    public int MaxIncomingMib { get; init; } = NodeOptions.DefaultMaxIncomingMib;
+
     /// <summary>The worker's name in the logs; null = the machine name and process id.</summary>
     public string? Name { get; init; }
 
@@ -49,6 +52,7 @@ public sealed record WorkerOptions : ICheckedOptions
         var port = NodeOptions.Port(defaults.Port, "port to listen on; 0 = any free port");
         var publicHostname = NodeOptions.PublicHostname();
         var bulkPort = NodeOptions.BulkPort(defaults.BulkPort);
+        var maxIncomingMib = NodeOptions.MaxIncomingMib(defaults.MaxIncomingMib);
         var coordinatorTimeout = new LayeredOption<TimeSpan>("coordinator-timeout", new SecondsKind(), defaults.CoordinatorTimeout,
             "keep retrying this long when the coordinator is unreachable, then exit non-zero");
         var tls = new TlsOptionGroup();
@@ -68,7 +72,7 @@ public sealed record WorkerOptions : ICheckedOptions
             Summary: "Joins the coordinator's cluster and computes micro-shards until the training ends.",
             Sections:
             [
-                new("cluster", [seedNodes, hostname, port, publicHostname, bulkPort, coordinatorTimeout, .. tls.All]),
+                new("cluster", [seedNodes, hostname, port, publicHostname, bulkPort, maxIncomingMib, coordinatorTimeout, .. tls.All]),
                 new("compute", [name, threads, injectDelayMs, injectFault]),
                 new("logging", logging.All),
             ],
@@ -79,6 +83,7 @@ public sealed record WorkerOptions : ICheckedOptions
                 Port = values.Get(port),
                 PublicHostname = values.Get(publicHostname),
                 BulkPort = values.Get(bulkPort),
+                MaxIncomingMib = values.Get(maxIncomingMib),
                 CoordinatorTimeout = values.Get(coordinatorTimeout),
                 Tls = tls.Read(values),
                 Name = values.Get(name),

@@ -47,6 +47,20 @@ public sealed class WorkerOptionsTests : IDisposable
     }
 
     [Fact]
+    public void Max_incoming_mib_reaches_the_transfer_settings_of_the_workers_actor_system()
+    {
+        var options = Succeeds(Parse("--seed-nodes", "akka.tcp://attnrnn@127.0.0.1:4053", "--max-incoming-mib", "64"));
+        var byDefault = Succeeds(Parse("--seed-nodes", "akka.tcp://attnrnn@127.0.0.1:4053"));
+
+        var settings = AttnRnnCluster.Transport.TransferSettings.FromConfig(AttnRnnCluster.Worker.Hosting.WorkerNode.SystemConfig(options, options.SeedNodes));
+        var defaults = AttnRnnCluster.Transport.TransferSettings.FromConfig(AttnRnnCluster.Worker.Hosting.WorkerNode.SystemConfig(byDefault, byDefault.SeedNodes));
+
+        Assert.Equal((64L << 20, 16L << 20), (settings.MaxIncomingBytes, settings.MaxIncomingPerPeerBytes));
+        Assert.Equal(1L << 30, defaults.MaxIncomingBytes);
+        Assert.StartsWith("--max-incoming-mib", Error("--seed-nodes", "akka.tcp://attnrnn@127.0.0.1:4053", "--max-incoming-mib", "8"));
+    }
+
+    [Fact]
     public void Seed_nodes_must_be_akka_addresses_of_the_attnrnn_system()
     {
         Assert.Equal("--seed-nodes: expected addresses like akka.ssl.tcp://attnrnn@HOST:PORT or akka.tcp://… (port 1..65535), got \"akka.tcp://other@h:4053\"",

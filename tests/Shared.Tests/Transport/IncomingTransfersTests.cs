@@ -17,7 +17,7 @@ public sealed class IncomingTransfersTests
         var chunks = Split(Payload, transferId: 1);
         int[] order = [3, 0, 6, 1, 5, 2, 4];
 
-        var receipts = order.Select(i => transfers.Add("sender", chunks[i], 0)).ToList();
+        var receipts = order.Select(i => transfers.Add("sender", "peer", chunks[i], 0)).ToList();
 
         Assert.All(receipts[..^1], r => Assert.Equal(ChunkStatus.Accepted, r.Status));
         Assert.Equal(ChunkStatus.Completed, receipts[^1].Status);
@@ -31,9 +31,9 @@ public sealed class IncomingTransfersTests
         var transfers = new IncomingTransfers(1 << 20, Timeout);
         var chunks = Split(Payload, transferId: 1);
 
-        transfers.Add("sender", chunks[0], 0);
-        var duplicate = transfers.Add("sender", chunks[0] with { Bytes = new byte[ChunkSize] }, 0);
-        var last = chunks.Skip(1).Select(c => transfers.Add("sender", c, 0)).ToList()[^1];
+        transfers.Add("sender", "peer", chunks[0], 0);
+        var duplicate = transfers.Add("sender", "peer", chunks[0] with { Bytes = new byte[ChunkSize] }, 0);
+        var last = chunks.Skip(1).Select(c => transfers.Add("sender", "peer", c, 0)).ToList()[^1];
 
         Assert.Equal(ChunkStatus.Duplicate, duplicate.Status);
         Assert.Equal(Payload, last.Payload);
@@ -48,8 +48,8 @@ public sealed class IncomingTransfersTests
         damaged[5] ^= 1;
         chunks[2] = chunks[2] with { Bytes = damaged };
 
-        var receipts = chunks.Select(c => transfers.Add("sender", c, 0)).ToList();
-        var straggler = transfers.Add("sender", chunks[0], 1);
+        var receipts = chunks.Select(c => transfers.Add("sender", "peer", c, 0)).ToList();
+        var straggler = transfers.Add("sender", "peer", chunks[0], 1);
 
         Assert.Equal(ChunkStatus.Rejected, receipts[^1].Status);
         Assert.Contains($"the sender's is {Crc32C.Compute(Payload):x8}", receipts[^1].Problem);
@@ -65,9 +65,9 @@ public sealed class IncomingTransfersTests
     {
         var transfers = new IncomingTransfers(1 << 20, Timeout);
         var chunks = Split(Payload, transferId: 1);
-        transfers.Add("sender", chunks[0], 0);
+        transfers.Add("sender", "peer", chunks[0], 0);
 
-        var receipt = transfers.Add("sender", chunks[0] with { Index = index, Bytes = new byte[length] }, 0);
+        var receipt = transfers.Add("sender", "peer", chunks[0] with { Index = index, Bytes = new byte[length] }, 0);
 
         Assert.Equal(ChunkStatus.Rejected, receipt.Status);
         Assert.Equal(problem, receipt.Problem);
@@ -78,9 +78,9 @@ public sealed class IncomingTransfersTests
     {
         var transfers = new IncomingTransfers(1 << 20, Timeout);
         var chunks = Split(Payload, transferId: 1);
-        transfers.Add("sender", chunks[0], 0);
+        transfers.Add("sender", "peer", chunks[0], 0);
 
-        var receipt = transfers.Add("sender", chunks[1] with { Header = chunks[1].Header with { Manifest = "sc" } }, 0);
+        var receipt = transfers.Add("sender", "peer", chunks[1] with { Header = chunks[1].Header with { Manifest = "sc" } }, 0);
 
         Assert.Equal(ChunkStatus.Rejected, receipt.Status);
         Assert.Contains("chunk 1's header", receipt.Problem);
@@ -92,7 +92,7 @@ public sealed class IncomingTransfersTests
     {
         var transfers = new IncomingTransfers(maxPayloadBytes: 64, Timeout);
 
-        var receipt = transfers.Add("sender", Split(Payload, transferId: 1)[0], 0);
+        var receipt = transfers.Add("sender", "peer", Split(Payload, transferId: 1)[0], 0);
 
         Assert.Equal(ChunkStatus.Rejected, receipt.Status);
         Assert.Equal("total length 100 exceeds the limit of 64 bytes", receipt.Problem);
@@ -107,13 +107,13 @@ public sealed class IncomingTransfersTests
 
         foreach (var chunk in chunks[..^1])
         {
-            transfers.Add("sender-a", chunk, 0);
-            transfers.Add("sender-b", chunk, 0);
+            transfers.Add("sender-a", "peer", chunk, 0);
+            transfers.Add("sender-b", "peer", chunk, 0);
         }
 
         Assert.Equal(2, transfers.ActiveCount);
-        Assert.Equal(Payload, transfers.Add("sender-a", chunks[^1], 0).Payload);
-        Assert.Equal(Payload, transfers.Add("sender-b", chunks[^1], 0).Payload);
+        Assert.Equal(Payload, transfers.Add("sender-a", "peer", chunks[^1], 0).Payload);
+        Assert.Equal(Payload, transfers.Add("sender-b", "peer", chunks[^1], 0).Payload);
     }
 
     [Fact]
@@ -121,8 +121,8 @@ public sealed class IncomingTransfersTests
     {
         var transfers = new IncomingTransfers(1 << 20, Timeout);
         var chunks = Split(Payload, transferId: 1);
-        transfers.Add("sender", chunks[0], nowMilliseconds: 1_000);
-        transfers.Add("sender", chunks[1], nowMilliseconds: 5_000);
+        transfers.Add("sender", "peer", chunks[0], nowMilliseconds: 1_000);
+        transfers.Add("sender", "peer", chunks[1], nowMilliseconds: 5_000);
 
         var early = transfers.Expire(nowMilliseconds: 14_999);
         var stalled = transfers.Expire(nowMilliseconds: 15_000);
@@ -131,7 +131,7 @@ public sealed class IncomingTransfersTests
         var report = Assert.Single(stalled);
         Assert.Equal(("sender", 1L, 2, 7), (report.Sender, report.Header.TransferId, report.ReceivedChunks, report.ChunkCount));
         Assert.Equal(0, transfers.ActiveCount);
-        Assert.Equal(ChunkStatus.Accepted, transfers.Add("sender", chunks[2], 15_001).Status);
+        Assert.Equal(ChunkStatus.Accepted, transfers.Add("sender", "peer", chunks[2], 15_001).Status);
     }
 
     [Fact]
@@ -140,11 +140,11 @@ public sealed class IncomingTransfersTests
         var transfers = new IncomingTransfers(1 << 20, Timeout);
         var chunks = Split(Payload, transferId: 1);
         foreach (var chunk in chunks)
-            transfers.Add("sender", chunk, 0);
+            transfers.Add("sender", "peer", chunk, 0);
 
-        Assert.Equal(ChunkStatus.Ignored, transfers.Add("sender", chunks[3], 1).Status);
+        Assert.Equal(ChunkStatus.Ignored, transfers.Add("sender", "peer", chunks[3], 1).Status);
         Assert.Empty(transfers.Expire(nowMilliseconds: 60_000));
-        Assert.Equal(ChunkStatus.Accepted, transfers.Add("sender", chunks[3], 60_001).Status);
+        Assert.Equal(ChunkStatus.Accepted, transfers.Add("sender", "peer", chunks[3], 60_001).Status);
     }
 
     private static PayloadChunk[] Split(byte[] payload, long transferId)

@@ -45,6 +45,8 @@ public sealed class TransferSettingsTests
     [InlineData("bulk-port = 70000", "attnrnn.transfer.bulk-port = 70000: expected 0 (any free port) or a TCP port 1..65535")]
     [InlineData("bulk-port = -1", "attnrnn.transfer.bulk-port = -1: expected 0 (any free port)")]
     [InlineData("bulk-connect-timeout = 0s", "attnrnn.transfer.bulk-connect-timeout = 00:00:00: expected a positive duration")]
+    [InlineData("max-incoming-size = 128KiB", "attnrnn.transfer.max-incoming-size = 131072b: expected at least 4 x chunk-size (262144b)")]
+    [InlineData("lane-idle-timeout = 0s", "attnrnn.transfer.lane-idle-timeout = 00:00:00: expected a positive duration")]
     public void Bad_bulk_settings_are_errors_naming_the_key(string setting, string expected)
     {
         var error = Assert.Throws<ConfigurationException>(() =>

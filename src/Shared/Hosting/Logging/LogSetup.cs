@@ -19,7 +19,8 @@ public sealed record LogOptions(
 
 /// <summary>
 /// The one place every executable configures Serilog. Akka's own log events are routed here too:
-/// put <see cref="AkkaLoggingHocon"/> into the actor system's config.
+/// put <see cref="AkkaLoggingHocon"/> into the actor system's config. Akka.Remote's error for a connection that
+/// is not Akka.Remote becomes one warning per address and minute (<see cref="ChannelErrorsOncePerPeer"/>).
 /// </summary>
 public static class LogSetup
 {
@@ -54,7 +55,12 @@ public static class LogSetup
                 formatProvider: System.Globalization.CultureInfo.InvariantCulture, shared: true);
         if (options.JsonFile != null)
             config = config.WriteTo.File(new CompactJsonFormatter(), options.JsonFile, rollingInterval: rolling, shared: true);
-        return config.CreateLogger();
+        // Levels are decided by the outer logger; the inner one only writes what passes the channel-error filter.
+        return new LoggerConfiguration()
+            .MinimumLevel.Is(options.MinimumLevel)
+            .MinimumLevel.Override("Akka", LogEventLevel.Information)
+            .WriteTo.Sink(new ChannelErrorsOncePerPeer(config.CreateLogger()))
+            .CreateLogger();
     }
 
     /// <summary>Creates the logger and makes it the process-wide <see cref="Log.Logger"/> (which Akka's Serilog adapter uses).</summary>

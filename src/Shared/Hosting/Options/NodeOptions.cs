@@ -26,6 +26,18 @@ public static class NodeOptions
         new("bulk-port", new IntegerKind(0, 65_535), defaultValue,
             "port for messages of 1 MiB and more (weights, gradients of large models) and for the message lanes; 0 = any free port");
 
+    /// <summary>1 GiB: room for a few copies of a real model's weights (tens of MB at H=1024) from each peer (docs/configuration.md).</summary>
+    public const int DefaultMaxIncomingMib = (int)(Transport.TransferSettings.DefaultMaxIncomingBytes >> 20);
+
+    /// <summary>
+    /// The memory a node holds at once for messages arriving from other nodes (in chunks or over the bulk channel),
+    /// each node it hears from getting a quarter: a peer that announces more than that is refused before anything
+    /// is allocated (attnrnn.transfer.max-incoming-size).
+    /// </summary>
+    public static LayeredOption<int> MaxIncomingMib(int defaultValue = DefaultMaxIncomingMib) =>
+        new("max-incoming-mib", new IntegerKind(16, 1_048_576), defaultValue,
+            "memory for incoming messages, all nodes together (MiB); each node it hears from may hold a quarter of it");
+
     /// <summary>The error when the bulk channel is given the cluster's own port (it could never listen there).</summary>
     public static string? BulkPortClash(int bulkPort, int port, IOptionOrigins origins) =>
         bulkPort != 0 && bulkPort == port

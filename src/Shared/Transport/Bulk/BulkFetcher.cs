@@ -13,22 +13,26 @@ namespace AttnRnnCluster.Transport;
 /// </summary>
 public sealed class BulkFetcher(
     TransferSettings settings, ClusterTls? tls, ExtendedActorSystem system, PayloadBuffers buffers,
-    BulkChannelCounters counters, ILoggingAdapter log)
+    BulkChannelCounters counters, IncomingBudget budget, ILoggingAdapter log)
 {
     public static readonly TimeSpan UnreachableMemory = TimeSpan.FromMinutes(1);
 
     private readonly UnreachableEndpoints _unreachable = new(UnreachableMemory);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    /// <summary>Why <paramref name="offer"/> is declined before anything is allocated or connected; null to fetch it.</summary>
-    public string? Problem(PayloadOffer offer)
+    /// <summary>
+    /// Why <paramref name="offer"/> from node <paramref name="peer"/> is declined before anything is allocated or
+    /// connected; null to fetch it, its length then reserved against the incoming budget until
+    /// <see cref="FetchAndDeliver"/> (which the caller must call) has delivered or dropped it.
+    /// </summary>
+    public string? Admit(PayloadOffer offer, string peer)
     {
         if ((offer.Header.Layout.Problem(settings.MaxPayloadBytes) ?? PayloadDelivery.RecipientProblem(offer.Header)) is { } problem)
             return problem;
         var now = _clock.ElapsedMilliseconds;
         return _unreachable.IsUnreachable(offer.Endpoint, now, out var failedAt)
             ? $"could not connect to {offer.Endpoint} {(now - failedAt) / 1000} s ago; its offers are declined for {UnreachableMemory.TotalSeconds} s after that"
-            : null;
+            : budget.TryReserve(peer, offer.Header.TotalLength);
     }
 
     /// <summary>
@@ -37,7 +41,19 @@ public sealed class BulkFetcher(
     /// arrived intact but does not decode would not decode from chunks either), so it can recycle it while this node
     /// decodes. A payload that does not decode is logged here, the one place that knows.
     /// </summary>
-    public async Task FetchAndDeliver(PayloadOffer offer, IActorRef offerer, IActorRef receiver, CancellationToken cancel)
+    public async Task FetchAndDeliver(PayloadOffer offer, string peer, IActorRef offerer, IActorRef receiver, CancellationToken cancel)
+    {
+        try
+        {
+            await FetchDecodeAndDeliver(offer, offerer, receiver, cancel);
+        }
+        finally
+        {
+            budget.Release(peer, offer.Header.TotalLength);
+        }
+    }
+
+    private async Task FetchDecodeAndDeliver(PayloadOffer offer, IActorRef offerer, IActorRef receiver, CancellationToken cancel)
     {
         var header = offer.Header;
         byte[] payload;

@@ -12,8 +12,9 @@ namespace AttnRnnCluster.Transport;
 /// <summary>
 /// The sending side of the bulk channel: a TCP listener holding offered payloads until a receiver fetches them
 /// (<see cref="BulkWire"/>). Each offer is good for one fetch with its random token; a wrong or replayed token gets
-/// <see cref="BulkWire.Unknown"/>. At most <see cref="MaxConnections"/> connections are served at once; a client that
-/// misbehaves costs a warning and its connection, never the node. With TLS (see <see cref="Start"/>), every connection is
+/// <see cref="BulkWire.Unknown"/>. At most <see cref="MaxConnections"/> connections are served at once, message lanes
+/// included (a lane holds its slot until it closes); a client that misbehaves (garbage, silence, a wrong token) costs
+/// its connection and one warning per address and minute (without a stack trace), never the node. With TLS (see <see cref="Start"/>), every connection is
 /// mutual TLS with the cluster's certificate check. The same listener takes other nodes' message lanes
 /// (<see cref="LaneWire"/>, <see cref="MessageLanes"/>).
 /// </summary>
@@ -38,6 +39,8 @@ public sealed class BulkServer : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     /// <summary>Connections being served (not lanes): closed on dispose, which ends their blocking calls.</summary>
     private readonly ConcurrentDictionary<Socket, byte> _serving = new();
+    private readonly OncePerKey _warningsByAddress = new(OncePerKey.Minute);
+    private readonly long _startTimestamp = Environment.TickCount64;
     private int _connections;
     private long _connectionsAccepted;
 
@@ -73,6 +76,9 @@ public sealed class BulkServer : IDisposable
     public int Port { get; }
 
     public bool UsesTls => _tls != null;
+
+    /// <summary>Connection slots held now: connections being served and open message lanes (at most <see cref="MaxConnections"/>).</summary>
+    public int Connections => Volatile.Read(ref _connections);
 
     /// <summary>Connections accepted since the start, refused ones included.</summary>
     public long ConnectionsAccepted => Interlocked.Read(ref _connectionsAccepted);
@@ -132,7 +138,8 @@ public sealed class BulkServer : IDisposable
             if (Interlocked.Increment(ref _connections) > MaxConnections)
             {
                 Interlocked.Decrement(ref _connections);
-                _log.Warning("Bulk channel: closed a connection from {0}: already serving {1}", socket.RemoteEndPoint, MaxConnections);
+                var endpoint = socket.RemoteEndPoint?.ToString() ?? "an unknown peer";
+                Warn(AddressOf(socket), "Bulk channel: closed a connection from {0}: already serving {1} (message lanes included){2}", endpoint, MaxConnections);
                 socket.Dispose();
                 continue;
             }
@@ -149,6 +156,7 @@ public sealed class BulkServer : IDisposable
     private void Serve(Socket socket)
     {
         var peer = socket.RemoteEndPoint?.ToString() ?? "an unknown peer";
+        var address = AddressOf(socket);
         long transferId = 0;
         HeldOffer? taken = null;
         Stream? stream = null;
@@ -169,23 +177,23 @@ public sealed class BulkServer : IDisposable
             if (LaneWire.TryRead(request, out var laneToken))
             {
                 _serving.TryRemove(socket, out _);
-                handedToLane = _lanes != null && _lanes.TryAccept(laneToken, stream, peer);
+                handedToLane = _lanes != null && _lanes.TryAccept(laneToken, stream, peer, () => Interlocked.Decrement(ref _connections));
                 if (!handedToLane)
                 {
-                    _log.Warning("Bulk channel: refused {0} a message lane: {1}", peer, _lanes == null ? "this node takes no lanes" : "no such invitation (never made, expired, or already used)");
+                    Warn(address, "Bulk channel: refused {0} a message lane: {1}{2}", peer, _lanes == null ? "this node takes no lanes" : "no such invitation (never made, expired, or already used)");
                     stream.Write([BulkWire.Unknown]);
                 }
                 return;
             }
             if (!BulkWire.TryRead(request, out transferId, out var token))
             {
-                _log.Warning("Bulk channel: closed a connection from {0}: not a bulk channel request", peer);
+                Warn(address, "Bulk channel: closed a connection from {0}: {1}{2}", peer, "not a bulk channel request");
                 return;
             }
             taken = Take(transferId, token, out var refusal);
             if (taken == null)
             {
-                _log.Warning("Bulk channel: refused {0} the payload of transfer {1}: {2}", peer, transferId, refusal);
+                Warn(address, "Bulk channel: refused {0} the payload of transfer {1}{2}", peer, $"{transferId}: {refusal}");
                 stream.Write([BulkWire.Unknown]);
                 return;
             }
@@ -200,7 +208,7 @@ public sealed class BulkServer : IDisposable
                 return;
             if (taken == null)
             {
-                _log.Warning("Bulk channel: dropped a connection from {0} before serving it: {1}", peer,
+                Warn(address, "Bulk channel: dropped a connection from {0} before serving it: {1}{2}", peer,
                     deadline.Expired ? $"no {(_tls == null ? "" : "TLS handshake and ")}request within {_requestTimeout}" : e.Message);
                 return;
             }
@@ -218,9 +226,25 @@ public sealed class BulkServer : IDisposable
                 socket.Dispose();
             }
             taken?.Payload.Release();
-            Interlocked.Decrement(ref _connections);
+            if (!handedToLane)
+                Interlocked.Decrement(ref _connections);
         }
     }
+
+    /// <summary>
+    /// A warning about a client, once per address (not per connection: each has a port of its own) and minute; the
+    /// format's last placeholder says how many were left out meanwhile. Never a stack trace: the message says it all.
+    /// </summary>
+    private void Warn(string address, string format, string peer, object detail)
+    {
+        if (!_warningsByAddress.TryPass(address, Environment.TickCount64 - _startTimestamp, out var suppressed))
+            return;
+        _log.Warning(format, peer, detail,
+            suppressed == 0 ? "" : $" ({suppressed} more such warnings about {address} in the last minute were not logged)");
+    }
+
+    /// <summary>The client's IP address (its port changes with every connection); read before the socket can close.</summary>
+    private static string AddressOf(Socket socket) => (socket.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "an unknown peer";
 
     private Stream Open(Socket socket, string peer)
     {

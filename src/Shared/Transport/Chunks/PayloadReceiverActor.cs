@@ -7,7 +7,9 @@ namespace AttnRnnCluster.Transport;
 /// <summary>
 /// The node's <c>payload-receiver</c>: acknowledges chunks, and when a transfer is complete and verified,
 /// deserializes the message and delivers it to its local recipient as if sent by the original sender.
-/// Corrupt, undeliverable and stalled transfers are dropped with an error naming the sending actor.
+/// Corrupt, undeliverable, oversized and stalled transfers are dropped with an error naming the sending actor, logged
+/// once per sending node and minute (a peer that sends garbage costs a line a minute, the next one says how many were
+/// left out). Incoming memory is reserved against the node's <see cref="IncomingBudget"/> before it is allocated.
 /// Bulk offers go to the node's bulk fetcher (none when this node's bulk channel is off: they are declined); lane
 /// requests and their answers to its message lanes (none when lanes are off: requests are declined).
 /// </summary>
@@ -19,15 +21,16 @@ public sealed class PayloadReceiverActor : ReceiveActor, IWithTimers
     private readonly ExtendedActorSystem _system = (ExtendedActorSystem)Context.System;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly OncePerKey _errorsByPeer = new(OncePerKey.Minute);
 
     private readonly TimeSpan _expiryInterval;
 
     private readonly MessageLanes? _lanes;
 
-    public PayloadReceiverActor(TransferSettings settings, BulkFetcher? bulk, MessageLanes? lanes)
+    public PayloadReceiverActor(TransferSettings settings, IncomingBudget budget, BulkFetcher? bulk, MessageLanes? lanes)
     {
         _lanes = lanes;
-        _transfers = new IncomingTransfers(settings.MaxPayloadBytes, settings.Timeout);
+        _transfers = IncomingTransfers.For(settings, budget);
         _bulk = bulk;
         _expiryInterval = settings.Timeout / 4;
         Receive<PayloadChunk>(OnChunk);
@@ -40,8 +43,8 @@ public sealed class PayloadReceiverActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(TransferSettings settings, BulkFetcher? bulk, MessageLanes? lanes = null) =>
-        Akka.Actor.Props.Create(() => new PayloadReceiverActor(settings, bulk, lanes));
+    public static Props Props(TransferSettings settings, IncomingBudget budget, BulkFetcher? bulk, MessageLanes? lanes = null) =>
+        Akka.Actor.Props.Create(() => new PayloadReceiverActor(settings, budget, bulk, lanes));
 
     protected override void PreStart() =>
         Timers.StartPeriodicTimer(nameof(ExpireStalled), ExpireStalled.Instance, _expiryInterval);
@@ -52,7 +55,7 @@ public sealed class PayloadReceiverActor : ReceiveActor, IWithTimers
     private void OnChunk(PayloadChunk chunk)
     {
         var header = chunk.Header;
-        var receipt = _transfers.Add(Sender.Path.ToSerializationFormat(), chunk, _clock.ElapsedMilliseconds);
+        var receipt = _transfers.Add(Sender.Path.ToSerializationFormat(), PeerOf(Sender), chunk, _clock.ElapsedMilliseconds);
         switch (receipt.Status)
         {
             case ChunkStatus.Accepted or ChunkStatus.Duplicate:
@@ -76,14 +79,16 @@ public sealed class PayloadReceiverActor : ReceiveActor, IWithTimers
             Sender.Tell(new PayloadOfferFailed(offer.Header.TransferId, "the bulk channel is off on the receiving node"));
             return;
         }
-        if (_bulk.Problem(offer) is { } problem)
+        var peer = PeerOf(Sender);
+        if (_bulk.Admit(offer, peer) is { } problem)
         {
-            _log.Error("Declined bulk {0} from {1} (on behalf of {2}): {3}", offer.Header.Description, Sender,
-                offer.Header.ReplyTo?.ToString() ?? "no sender", problem);
+            if (PassesFor(peer, out var suppressed))
+                _log.Error("Declined bulk {0} from {1} (on behalf of {2}): {3}{4}", offer.Header.Description, Sender,
+                    offer.Header.ReplyTo?.ToString() ?? "no sender", problem, LeftOut(suppressed));
             Sender.Tell(new PayloadOfferFailed(offer.Header.TransferId, problem));
             return;
         }
-        _ = _bulk.FetchAndDeliver(offer, Sender, Self, _stopping.Token);
+        _ = _bulk.FetchAndDeliver(offer, peer, Sender, Self, _stopping.Token);
     }
 
     private void Deliver(PayloadHeader header, byte[] payload)
@@ -98,8 +103,9 @@ public sealed class PayloadReceiverActor : ReceiveActor, IWithTimers
 
     private void Reject(PayloadHeader header, string problem)
     {
-        _log.Error("Dropped {0} from {1} (on behalf of {2}): {3}", header.Description, Sender,
-            header.ReplyTo?.ToString() ?? "no sender", problem);
+        if (PassesFor(PeerOf(Sender), out var suppressed))
+            _log.Error("Dropped {0} from {1} (on behalf of {2}): {3}{4}", header.Description, Sender,
+                header.ReplyTo?.ToString() ?? "no sender", problem, LeftOut(suppressed));
         Sender.Tell(new PayloadRejected(header.TransferId, problem));
     }
 
@@ -107,10 +113,20 @@ public sealed class PayloadReceiverActor : ReceiveActor, IWithTimers
     {
         foreach (var stalled in _transfers.Expire(_clock.ElapsedMilliseconds))
         {
-            _log.Error("Dropped {0} from {1}: stalled after {2} chunks", stalled.Header.Description, stalled.Sender,
-                stalled.ReceivedChunks);
+            var peer = ActorPath.TryParse(stalled.Sender, out var path) ? path.Address.ToString() : stalled.Sender;
+            if (PassesFor(peer, out var suppressed))
+                _log.Error("Dropped {0} from {1}: stalled after {2} chunks{3}", stalled.Header.Description, stalled.Sender,
+                    stalled.ReceivedChunks, LeftOut(suppressed));
         }
     }
+
+    /// <summary>The node an actor is on: the key of its share of the budget and of its error lines.</summary>
+    private static string PeerOf(IActorRef actor) => actor.Path.Address.ToString();
+
+    private bool PassesFor(string peer, out int suppressed) => _errorsByPeer.TryPass(peer, _clock.ElapsedMilliseconds, out suppressed);
+
+    private static string LeftOut(int suppressed) =>
+        suppressed == 0 ? "" : $" ({suppressed} more such errors from that node in the last minute were not logged)";
 
     private sealed class ExpireStalled : INoSerializationVerificationNeeded
     {

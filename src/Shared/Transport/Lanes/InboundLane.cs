@@ -11,7 +11,9 @@ namespace AttnRnnCluster.Transport;
 /// computes, so a node writing to this one never waits for it. Only one thread reads at a time, so frames are told in
 /// the order they came.
 /// A frame that is too long, malformed, of an unknown manifest or for an actor on another node closes the lane with
-/// a warning naming the peer; that node then sends over Akka again.
+/// a warning naming the peer; that node then sends over Akka again. A lane that carries nothing for its idle timeout
+/// is closed too (its sender opens a new one when it needs it). The frame buffer grows with the frames that come,
+/// up to the largest allowed, so an idle lane holds little memory.
 /// </summary>
 internal sealed class InboundLane
 {
@@ -22,6 +24,9 @@ internal sealed class InboundLane
     /// </summary>
     private const int MaxThreads = 4;
 
+    /// <summary>The frame buffer's first size: most frames (results, progress beats, assignments) fit.</summary>
+    private const int InitialBodyBytes = 64 * 1024;
+
     private readonly Stream _stream;
     private readonly Address _peer;
     private readonly string _endpoint;
@@ -31,7 +36,11 @@ internal sealed class InboundLane
     private readonly ILoggingAdapter _log;
     private readonly Action<InboundLane> _ended;
     private readonly byte[] _prefix = new byte[LaneWire.LengthPrefix];
-    private readonly byte[] _body;
+    private readonly TimeSpan _idleTimeout;
+    private readonly Timer _idleCheck;
+    private byte[] _body = new byte[InitialBodyBytes];
+    private long _lastFrameTicks = Environment.TickCount64;
+    private volatile bool _closedIdle;
     private readonly Action _handOverReading;
     /// <summary>
     /// Held by the thread that reads the lane (and owns <see cref="_prefix"/> and <see cref="_body"/>); set when no
@@ -43,9 +52,13 @@ internal sealed class InboundLane
     private int _threads;
     private volatile bool _closed;
 
-    public InboundLane(Stream stream, Address peer, string endpoint, ExtendedActorSystem system, int maxBody, LaneCounters counters,
-        ILoggingAdapter log, Action<InboundLane> ended)
+    public InboundLane(Stream stream, Address peer, string endpoint, ExtendedActorSystem system, int maxBody, TimeSpan idleTimeout,
+        LaneCounters counters, ILoggingAdapter log, Action<InboundLane> ended)
     {
+        _idleTimeout = idleTimeout;
+        // A timer, not a read timeout: a timeout on a blocking socket's reads would have .NET make it non-blocking.
+        var checkEvery = TimeSpan.FromTicks(Math.Min(idleTimeout.Ticks / 4, TimeSpan.FromHours(1).Ticks));
+        _idleCheck = new Timer(_ => CloseIfIdle(), null, checkEvery, checkEvery);
         _stream = stream;
         _peer = peer;
         _endpoint = endpoint;
@@ -54,7 +67,6 @@ internal sealed class InboundLane
         _counters = counters;
         _log = log;
         _ended = ended;
-        _body = new byte[maxBody];
         _handOverReading = HandOverReading;
     }
 
@@ -82,6 +94,7 @@ internal sealed class InboundLane
             if (!ReadUntilHandedOver())
             {
                 _closed = true;
+                _idleCheck.Dispose();
                 _stream.Dispose();
                 _ended(this);
                 break;
@@ -107,7 +120,10 @@ internal sealed class InboundLane
                     _log.Info("Message lane from {0} ({1}) closed by its node", _peer, _endpoint);
                     return false;
                 }
+                Volatile.Write(ref _lastFrameTicks, Environment.TickCount64);
                 var length = LaneWire.BodyLength(_prefix, _maxBody);
+                if (length > _body.Length)
+                    _body = new byte[Math.Min(_maxBody, Math.Max(length, 2 * _body.Length))];
                 if (!ReadExactly(_body.AsSpan(0, length)))
                     throw new InvalidDataException($"the connection closed inside a frame of {length} bytes");
                 var (recipient, message, sender) = LaneWire.ReadBody(_body.AsMemory(0, length), _system);
@@ -126,6 +142,11 @@ internal sealed class InboundLane
             _log.Error(e, "A recipient of a message from {0} failed on the lane's thread", _peer);
             return true;
         }
+        catch (Exception) when (_closedIdle)
+        {
+            _log.Info("Message lane from {0} ({1}) closed: nothing came for {2}. That node opens a new one when it needs it.", _peer, _endpoint, _idleTimeout);
+            return false;
+        }
         catch (Exception e) when (e is ObjectDisposedException || (e is IOException && _system.WhenTerminated.IsCompleted))
         {
             // This node is stopping: its lanes close with it.
@@ -136,6 +157,15 @@ internal sealed class InboundLane
             _log.Warning("Message lane from {0} ({1}) closed: {2}. That node sends over Akka again.", _peer, _endpoint, e.Message);
             return false;
         }
+    }
+
+    private void CloseIfIdle()
+    {
+        if (Environment.TickCount64 - Volatile.Read(ref _lastFrameTicks) < _idleTimeout.TotalMilliseconds)
+            return;
+        _closedIdle = true;
+        _idleCheck.Dispose();
+        _stream.Dispose();
     }
 
     /// <summary>Called on the reading thread just before a recipient runs on it: another thread reads from here on.</summary>

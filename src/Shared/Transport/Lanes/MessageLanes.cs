@@ -149,16 +149,21 @@ public sealed class MessageLanes : IDisposable
 
     /// <summary>
     /// Called by this node's bulk server for a lane request: with a token this node issued, answers
-    /// <see cref="BulkWire.Ready"/> and starts reading the lane; else false (the server refuses it).
+    /// <see cref="BulkWire.Ready"/> and starts reading the lane, calling <paramref name="ended"/> when it closes (the
+    /// lane holds one of the server's connection slots until then); else false (the server refuses it).
     /// </summary>
-    internal bool TryAccept(ReadOnlySpan<byte> token, Stream stream, string endpoint)
+    internal bool TryAccept(ReadOnlySpan<byte> token, Stream stream, string endpoint, Action ended)
     {
         if (_disposed || !_invitations.TryRemove(Convert.ToHexString(token), out var peer))
             return false;
         stream.Write([BulkWire.Ready]);
         stream.Flush();
-        var lane = new InboundLane(stream, peer, endpoint, _system, MaxBody, Counters, _log,
-            ended => _inbound.TryRemove(ended, out _));
+        var lane = new InboundLane(stream, peer, endpoint, _system, MaxBody, _settings.LaneIdleTimeout, Counters, _log,
+            lane =>
+            {
+                _inbound.TryRemove(lane, out _);
+                ended();
+            });
         _inbound[lane] = 0;
         lane.Start();
         _log.Info("Message lane from {0} ({1}) open", peer, endpoint);
