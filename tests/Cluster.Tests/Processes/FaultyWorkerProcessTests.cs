@@ -19,12 +19,12 @@ public sealed class FaultyWorkerProcessTests(ITestOutputHelper output) : IDispos
     private NodeProcess StartCoordinator(int port, int steps, int minWorkers, params string[] extra) =>
         _scratch.Start(NodeProcess.Coordinator(
             [.. ProcessScratch.SmallAdding(steps), "--port", ProcessScratch.Text(port), "--local-workers", "0",
-             "--min-workers", ProcessScratch.Text(minWorkers), "--out", _scratch.PathOf("run"), .. extra],
+             "--min-workers", ProcessScratch.Text(minWorkers), "--out", _scratch.PathOf("run"), .. _scratch.JoinToken, .. extra],
             _scratch.PathOf("coordinator.log")));
 
     private NodeProcess StartWorker(int port, string name, params string[] extra) =>
         _scratch.Start(NodeProcess.Worker(
-            ["--seed-nodes", $"akka.tcp://attnrnn@127.0.0.1:{port}", "--name", name, "--coordinator-timeout", "60", .. extra],
+            ["--seed-nodes", $"akka.tcp://attnrnn@127.0.0.1:{port}", "--name", name, "--coordinator-timeout", "60", .. _scratch.JoinToken, .. extra],
             _scratch.PathOf(name + ".log")));
 
     [Fact]
