@@ -40,6 +40,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
         _journal = journal;
         _fault = fault;
         _loop = new TrainingLoop(plan, data, master, runId, TimeProvider.System, Perform);
+        Receive<RegisterWorker>(m => !IsClusterMember(Sender), m => DropFrom(Sender, m, "not a member of this cluster"));
         Receive<RegisterWorker>(m => _loop.Handle(new WorkerRegistered(IdOf(Sender), IdentityOf(Sender, m), Location(Sender), m)));
         Receive<ShardCompleted>(m => FromWorker(id => new ResultReceived(id, m)));
         Receive<ShardFailed>(m => FromWorker(id => new FailureReceived(id, m)));
@@ -152,10 +153,36 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
             _loop.Handle(@event(id));
             return;
         }
-        string sender = Sender.Path.ToString();
-        if (_unregisteredLog.ShouldLog(sender, out int suppressed))
-            _log.Warning("Dropped {Message} from {Sender}, which is not a registered worker{More}", @event(default).GetType().Name, sender,
+        DropFrom(Sender, @event(default), "not a registered worker");
+    }
+
+    private void DropFrom(IActorRef sender, object message, string why)
+    {
+        string from = sender.Path.ToString();
+        if (_unregisteredLog.ShouldLog(from, out int suppressed))
+            _log.Warning("Dropped {Message} from {Sender}, which is {Why}{More}", message is ITrainingEvent e ? EventMessage(e) : message.GetType().Name, from, why,
                 suppressed > 0 ? $"; {suppressed} more from it dropped since the last such line" : "");
+    }
+
+    private static string EventMessage(ITrainingEvent e) => e switch
+    {
+        ResultReceived => nameof(ShardCompleted),
+        FailureReceived => nameof(ShardFailed),
+        ProgressReceived => nameof(ShardProgress),
+        _ => e.GetType().Name,
+    };
+
+    /// <summary>
+    /// A worker registers only once its node is a member of the cluster (it joins through this node, the seed, so
+    /// this node knows it first): a program that can reach the port but never joined is not a worker. Actors of this
+    /// process (in-process and local workers) are.
+    /// </summary>
+    private bool IsClusterMember(IActorRef sender)
+    {
+        // A node of ours with remoting is always a cluster node (NodeConfig.ClusterNode).
+        var address = sender.Path.Address;
+        return !address.HasGlobalScope
+            || Akka.Cluster.Cluster.Get(Context.System).State.Members.Any(m => m.Address.Equals(address) && m.Status != Akka.Cluster.MemberStatus.Removed);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Dispatch.SysMsg;
@@ -16,8 +17,8 @@ namespace AttnRnnCluster.Cluster.Tests.Guards;
 /// Real actor systems on loopback: a coordinator node and a worker node of ours (their cluster config, as the
 /// executables build it), and a foreign node that is no cluster member, speaks our protocol and also Akka's JSON.
 /// The foreign node sends the coordinator and the worker PoisonPill and Kill (directly and by actor selection), a
-/// remote Terminate, a forged DeathWatchNotification, a TrainingFinished, and a JSON frame naming a type whose
-/// construction has a side effect. Then the run starts: it completes with the in-process run's bits, so both actors
+/// remote Terminate, a forged DeathWatchNotification, a TrainingFinished, a RegisterWorker by selection (it is no
+/// cluster member), and a JSON frame naming a type whose construction has a side effect. Then the run starts: it completes with the in-process run's bits, so both actors
 /// survived and obeyed only each other; the JSON type was never constructed here; each refusal was logged once.
 /// </summary>
 public sealed class ForeignNodeTests : IAsyncLifetime
@@ -74,7 +75,10 @@ public sealed class ForeignNodeTests : IAsyncLifetime
             target.SendSystemMessage(new Terminate());
         }
         remoteCoordinator.SendSystemMessage(new DeathWatchNotification(foreign.Provider.ResolveActorRef(workerPath), existenceConfirmed: true, addressTerminated: false));
-        var impostor = foreign.ActorOf(Props.Empty, "impostor");
+        var impostorMail = new ConcurrentQueue<object>();
+        var impostor = foreign.ActorOf(Props.Create(() => new Recorder(impostorMail)), "impostor");
+        // It is no cluster member: it finds the coordinator by selection (a trusted path) and asks to work.
+        foreign.ActorSelection(coordinatorPath).Tell(new RegisterWorker("impostor", ProtocolRevision.Current, "0.107.0", "2.10.0", 1, 2, "impostor"), impostor);
         remoteWorker.Tell(new TrainingFinished("the foreign node says so"), impostor);
         remoteWorker.Tell(new WorkerRefused("the foreign node says so"), impostor);
         remoteCoordinator.Tell(new ShardFailed(0, WorkKind.Train, 0, "the foreign node says so"), impostor);
@@ -93,6 +97,9 @@ public sealed class ForeignNodeTests : IAsyncLifetime
         await Until(() => workerLog.Any(l => l.Contains("Training finished: reached the step cap", StringComparison.Ordinal)),
             () => "the worker heard the end from its coordinator; it logged:\n" + string.Join("\n", workerLog) + "\nthe coordinator's node logged:\n" + string.Join("\n", coordinatorLog));
         Assert.Equal(constructedBefore + 1, SideEffectOnConstruction.Constructed);
+        // The coordinator answers this after everything it sent before; the impostor was never accepted nor given work.
+        await foreign.ActorSelection(coordinatorPath).Ask<ActorIdentity>(new Identify("marker"), Patience);
+        Assert.DoesNotContain(impostorMail, m => m is not ActorIdentity);
         string from = $"from {Address(foreign)}";
         foreach (var log in new[] { coordinatorLog, workerLog })
         {
@@ -103,6 +110,11 @@ public sealed class ForeignNodeTests : IAsyncLifetime
         // One line per sender and minute: the refusal that followed is counted, not logged.
         Assert.Single(workerLog, l => l.Contains($"Ignored TrainingFinished from {Address(foreign)}/user/impostor", StringComparison.Ordinal));
         Assert.DoesNotContain(workerLog, l => l.Contains("Ignored WorkerRefused", StringComparison.Ordinal));
+    }
+
+    private sealed class Recorder : ReceiveActor
+    {
+        public Recorder(ConcurrentQueue<object> mail) => ReceiveAny(mail.Enqueue);
     }
 
     /// <summary>A node of ours with the executables' cluster config, on a free loopback port.</summary>
