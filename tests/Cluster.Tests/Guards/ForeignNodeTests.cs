@@ -17,7 +17,7 @@ namespace AttnRnnCluster.Cluster.Tests.Guards;
 /// Real actor systems on loopback: a coordinator node and a worker node of ours (their cluster config, as the
 /// executables build it), and a foreign node that is no cluster member, speaks our protocol and also Akka's JSON.
 /// The foreign node sends the coordinator and the worker PoisonPill and Kill (directly and by actor selection), a
-/// remote Terminate, a forged DeathWatchNotification, a TrainingFinished, a RegisterWorker by selection (it is no
+/// remote Terminate and Suspend, a forged DeathWatchNotification, a TrainingFinished, a RegisterWorker by selection (it is no
 /// cluster member), and a JSON frame naming a type whose construction has a side effect. Then the run starts: it completes with the in-process run's bits, so both actors
 /// survived and obeyed only each other; the JSON type was never constructed here; each refusal was logged once.
 /// </summary>
@@ -72,7 +72,9 @@ public sealed class ForeignNodeTests : IAsyncLifetime
             target.Tell(Kill.Instance);
             foreign.ActorSelection(target.Path.ToString()).Tell(PoisonPill.Instance);
             foreign.ActorSelection(target.Path.ToString()).Tell(Kill.Instance);
+            // Untrusted mode drops Terminate (possibly harmful) but would deliver Suspend, which freezes an actor for good.
             target.SendSystemMessage(new Terminate());
+            target.SendSystemMessage(new Suspend());
         }
         remoteCoordinator.SendSystemMessage(new DeathWatchNotification(foreign.Provider.ResolveActorRef(workerPath), existenceConfirmed: true, addressTerminated: false));
         var impostorMail = new ConcurrentQueue<object>();
