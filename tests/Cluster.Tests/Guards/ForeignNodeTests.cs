@@ -76,7 +76,9 @@ public sealed class ForeignNodeTests : IAsyncLifetime
             target.SendSystemMessage(new Terminate());
             target.SendSystemMessage(new Suspend());
         }
-        remoteCoordinator.SendSystemMessage(new DeathWatchNotification(foreign.Provider.ResolveActorRef(workerPath), existenceConfirmed: true, addressTerminated: false));
+        // As if it had learned the worker actor's uid: a notification about another actor is ignored by Akka anyway.
+        var workerWithUid = foreign.Provider.ResolveActorRef($"{workerPath}#{worker.Path.Uid}");
+        remoteCoordinator.SendSystemMessage(new DeathWatchNotification(workerWithUid, existenceConfirmed: true, addressTerminated: false));
         var impostorMail = new ConcurrentQueue<object>();
         var impostor = foreign.ActorOf(Props.Create(() => new Recorder(impostorMail)), "impostor");
         // It is no cluster member: it finds the coordinator by selection (a trusted path) and asks to work.
