@@ -40,7 +40,6 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
         _journal = journal;
         _fault = fault;
         _loop = new TrainingLoop(plan, data, master, runId, TimeProvider.System, Perform);
-        Receive<RegisterWorker>(m => !IsClusterMember(Sender), m => DropFrom(Sender, m, "not a member of this cluster"));
         Receive<RegisterWorker>(m => _loop.Handle(new WorkerRegistered(IdOf(Sender), IdentityOf(Sender, m), Location(Sender), m)));
         Receive<ShardCompleted>(m => FromWorker(id => new ResultReceived(id, m)));
         Receive<ShardFailed>(m => FromWorker(id => new FailureReceived(id, m)));
@@ -171,19 +170,6 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
         ProgressReceived => nameof(ShardProgress),
         _ => e.GetType().Name,
     };
-
-    /// <summary>
-    /// A worker registers only once its node is a member of the cluster (it joins through this node, the seed, so
-    /// this node knows it first): a program that can reach the port but never joined is not a worker. Actors of this
-    /// process (in-process and local workers) are.
-    /// </summary>
-    private bool IsClusterMember(IActorRef sender)
-    {
-        // A node of ours with remoting is always a cluster node (NodeConfig.ClusterNode).
-        var address = sender.Path.Address;
-        return !address.HasGlobalScope
-            || Akka.Cluster.Cluster.Get(Context.System).State.Members.Any(m => m.Address.Equals(address) && m.Status != Akka.Cluster.MemberStatus.Removed);
-    }
 
     /// <summary>
     /// Who a registering worker is, across registrations: the identity its process made at start (kept when it
