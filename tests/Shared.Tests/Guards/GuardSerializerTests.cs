@@ -10,12 +10,18 @@ namespace AttnRnnCluster.Shared.Tests.Guards;
 /// peer may not send decodes to a <see cref="RefusedInboundMessage"/>, what a node needs decodes as Akka would, and
 /// nothing of ours can be sent with a refused serializer.
 /// </summary>
-public sealed class GuardSerializerTests : IDisposable
+public sealed class GuardSerializerTests(GuardSerializerTests.ClusterNodeSystem node) : IClassFixture<GuardSerializerTests.ClusterNodeSystem>
 {
-    private readonly ExtendedActorSystem _system = (ExtendedActorSystem)NodeConfig.Create(
-        NodeConfig.ClusterNode(new ClusterNodeConfig("worker", "127.0.0.1", 0, null, [])));
+    private readonly ExtendedActorSystem _system = node.System;
 
-    public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(20));
+    /// <summary>One actor system with a cluster node's config (on a free loopback port, never joined), shared by the class.</summary>
+    public sealed class ClusterNodeSystem : IDisposable
+    {
+        public ExtendedActorSystem System { get; } = (ExtendedActorSystem)NodeConfig.Create(
+            NodeConfig.ClusterNode(new ClusterNodeConfig("worker", "127.0.0.1", 0, null, [])));
+
+        public void Dispose() => System.Terminate().Wait(TimeSpan.FromSeconds(20));
+    }
 
     [Theory]
     [InlineData(1, null)]
