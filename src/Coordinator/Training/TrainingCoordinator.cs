@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Akka.Actor;
 using AttnRnnCluster.Hosting;
+using AttnRnnCluster.Hosting.Logging;
 using AttnRnnCluster.Model.Data;
 using AttnRnnCluster.Protocol.Messages;
 using AttnRnnCluster.Transport;
@@ -29,6 +30,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, WorkerId> _ids = [];
     private readonly Dictionary<WorkerId, IActorRef> _actors = [];
     private readonly List<IActorRef> _completionWaiters = [];
+    private readonly LogOncePerPeriod _unregisteredLog = new();
     private PayloadTransport _transport = null!;
     private long _lastId;
 
@@ -38,7 +40,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
         _journal = journal;
         _fault = fault;
         _loop = new TrainingLoop(plan, data, master, runId, TimeProvider.System, Perform);
-        Receive<RegisterWorker>(m => _loop.Handle(new WorkerRegistered(IdOf(Sender), Sender.Path.ToString(), Location(Sender), m)));
+        Receive<RegisterWorker>(m => _loop.Handle(new WorkerRegistered(IdOf(Sender), IdentityOf(Sender, m), Location(Sender), m)));
         Receive<ShardCompleted>(m => FromWorker(id => new ResultReceived(id, m)));
         Receive<ShardFailed>(m => FromWorker(id => new FailureReceived(id, m)));
         Receive<ShardProgress>(m => FromWorker(id => new ProgressReceived(id, m)));
@@ -160,12 +162,43 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
         _completionWaiters.Clear();
     }
 
-    /// <summary>A message from a worker this actor knows (one that registered); from anyone else it is dropped.</summary>
+    /// <summary>
+    /// A message from a worker this actor knows (one that registered and was neither refused nor excluded, which
+    /// forgets it); from anyone else it is dropped, and logged once per sender and minute.
+    /// </summary>
     private void FromWorker(Func<WorkerId, ITrainingEvent> @event)
     {
-        if (_ids.TryGetValue(Sender, out var id)) _loop.Handle(@event(id));
-        else _log.Debug("Dropped {Message} from {Sender}, which is not a registered worker", @event(default).GetType().Name, Sender.Path);
+        if (_ids.TryGetValue(Sender, out var id))
+        {
+            _loop.Handle(@event(id));
+            return;
+        }
+        DropFrom(Sender, @event(default), "not a registered worker");
     }
+
+    private void DropFrom(IActorRef sender, object message, string why)
+    {
+        string from = sender.Path.ToString();
+        if (_unregisteredLog.ShouldLog(from, out int suppressed))
+            _log.Warning("Dropped {Message} from {Sender}, which is {Why}{More}", message is ITrainingEvent e ? EventMessage(e) : message.GetType().Name, from, why,
+                suppressed > 0 ? $"; {suppressed} more from it dropped since the last such line" : "");
+    }
+
+    private static string EventMessage(ITrainingEvent e) => e switch
+    {
+        ResultReceived => nameof(ShardCompleted),
+        FailureReceived => nameof(ShardFailed),
+        ProgressReceived => nameof(ShardProgress),
+        _ => e.GetType().Name,
+    };
+
+    /// <summary>
+    /// Who a registering worker is, across registrations: the identity its process made at start (kept when it
+    /// rejoins from a new port or actor system) and the host it runs on, so an excluded worker stays excluded. It
+    /// names a process and proves nothing: whoever may join (holds the join secret) can make new ones.
+    /// </summary>
+    public static string IdentityOf(IActorRef worker, RegisterWorker registration) =>
+        $"{registration.WorkerIdentity}@{worker.Path.Address.Host ?? "in-process"}";
 
     /// <summary>The id of a registering worker: the one it had, or a new one.</summary>
     private WorkerId IdOf(IActorRef actor)

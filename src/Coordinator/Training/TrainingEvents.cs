@@ -6,10 +6,11 @@ namespace AttnRnnCluster.Coordinator.Training;
 public interface ITrainingEvent;
 
 /// <summary>
-/// A worker asked to take part. <paramref name="Path"/> identifies it across registrations (exclusion is by path);
-/// <paramref name="Location"/> is where it runs, for the log.
+/// A worker asked to take part. <paramref name="Identity"/> identifies it across registrations, whatever port or actor
+/// it comes from (exclusion is by identity: see <see cref="TrainingCoordinator.IdentityOf"/>); <paramref name="Location"/>
+/// is where it runs, for the log.
 /// </summary>
-public sealed record WorkerRegistered(WorkerId Worker, string Path, string Location, RegisterWorker Registration) : ITrainingEvent;
+public sealed record WorkerRegistered(WorkerId Worker, string Identity, string Location, RegisterWorker Registration) : ITrainingEvent;
 
 /// <summary>A worker is gone (its actor or process ended, or its node was downed).</summary>
 public sealed record WorkerLost(WorkerId Worker, string Why) : ITrainingEvent;

@@ -72,15 +72,16 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
             Do(new Send(joined.Worker, new WorkerRefused(reason)));
             return;
         }
-        if (_workers.IsExcluded(joined.Path))
+        if (_workers.IsExcluded(joined.Identity))
         {
+            Do(Note.Warn($"Refused worker {m.WorkerName} at {joined.Location}: its identity {joined.Identity} was excluded after repeated bad results"));
             Do(new Send(joined.Worker, new WorkerRefused("excluded after repeated bad results")));
             return;
         }
         var worker = _workers.Find(joined.Worker);
         if (worker == null)
         {
-            worker = _workers.Add(joined.Worker, m.WorkerName, joined.Path, joined.Location, m.Capacity, Now);
+            worker = _workers.Add(joined.Worker, m.WorkerName, joined.Identity, joined.Location, m.Capacity, Now);
             Do(Note.Info($"Worker {worker.Describe()} joined (TorchSharp {m.TorchSharpVersion}, libtorch {m.LibTorchVersion}, {m.Threads} thread(s), window {worker.Capacity}); {_workers.Count} active"));
         }
         Heard(worker.Id);

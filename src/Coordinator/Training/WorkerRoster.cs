@@ -3,12 +3,12 @@ using AttnRnnCluster.Protocol.Messages;
 namespace AttnRnnCluster.Coordinator.Training;
 
 /// <summary>One registered worker as the training loop sees it.</summary>
-public sealed class WorkerEntry(WorkerId id, string name, string path, string location, int capacity, long joinedAt)
+public sealed class WorkerEntry(WorkerId id, string name, string identity, string location, int capacity, long joinedAt)
 {
     public WorkerId Id { get; } = id;
     public string Name { get; } = name;
-    /// <summary>Its actor's path: what identifies it across registrations (an excluded worker may not come back).</summary>
-    public string Path { get; } = path;
+    /// <summary>What identifies it across registrations, from any port (an excluded worker may not come back).</summary>
+    public string Identity { get; } = identity;
     /// <summary>Where it runs, for the log: its node's address, or "in-process".</summary>
     public string Location { get; } = location;
     /// <summary>Its pull window: how many shards it is given at once (one computing, the rest queued).</summary>
@@ -53,21 +53,21 @@ public sealed class WorkerRoster
 
     public WorkerEntry? Find(WorkerId id) => _workers.Find(w => w.Id == id);
 
-    public WorkerEntry Add(WorkerId id, string name, string path, string location, int capacity, long now)
+    public WorkerEntry Add(WorkerId id, string name, string identity, string location, int capacity, long now)
     {
-        var entry = new WorkerEntry(id, name, path, location, Math.Clamp(capacity, 1, MaxWindow), now);
+        var entry = new WorkerEntry(id, name, identity, location, Math.Clamp(capacity, 1, MaxWindow), now);
         _workers.Add(entry);
         return entry;
     }
 
     public void Remove(WorkerId id) => _workers.RemoveAll(w => w.Id == id);
 
-    /// <summary>An excluded worker (too many bad results) may not register again from the same actor path.</summary>
+    /// <summary>An excluded worker (too many bad results) may not register again with the same identity, from any port.</summary>
     public void Exclude(WorkerEntry worker)
     {
-        _excluded.Add(worker.Path);
+        _excluded.Add(worker.Identity);
         Remove(worker.Id);
     }
 
-    public bool IsExcluded(string path) => _excluded.Contains(path);
+    public bool IsExcluded(string identity) => _excluded.Contains(identity);
 }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Configuration;
+using AttnRnnCluster.Hosting.Guards;
 using AttnRnnCluster.Hosting.Logging;
 using AttnRnnCluster.Protocol;
 using AttnRnnCluster.Protocol.Formats;
@@ -32,9 +33,12 @@ public static class NodeConfig
     public static Config InProcess(string? extraHocon = null) =>
         Shared(ConfigurationFactory.ParseString(extraHocon ?? "").WithFallback(ConfigurationFactory.ParseString("akka.actor.provider = local")));
 
-    /// <summary>A node of a cluster; weights and gradients travel in <paramref name="precision"/>.</summary>
+    /// <summary>
+    /// A node of a cluster; weights and gradients travel in <paramref name="precision"/>. What other nodes may send it
+    /// is guarded (<see cref="InboundGuards"/>): untrusted mode, and only the serializers it needs read the network.
+    /// </summary>
     public static Config ClusterNode(ClusterNodeConfig node, WirePrecision precision = WirePrecision.F32) =>
-        Shared(node.ToConfig(), precision);
+        Shared(node.ToConfig().WithFallback(ConfigurationFactory.ParseString(InboundGuards.Hocon)), precision);
 
     /// <summary>The serializers and the transport alone (no dispatchers, no logging): for tests and benchmarks of the wire.</summary>
     public static Config Wire(WirePrecision precision = WirePrecision.F32, TransferSettings? transfer = null) =>

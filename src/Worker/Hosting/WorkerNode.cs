@@ -3,6 +3,7 @@ using Akka.Configuration;
 using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Model.Network;
 using AttnRnnCluster.Protocol;
+using AttnRnnCluster.Protocol.Messages;
 using AttnRnnCluster.Transport.Security;
 using AttnRnnCluster.Worker.Options;
 using AttnRnnCluster.Worker.Training;
@@ -29,9 +30,12 @@ public static class WorkerNode
         var seedNodes = options.SeedNodes.Select(s => ClusterTls.SeedAddress(s, tls != null)).ToList();
         var seeds = seedNodes.Select(Address.Parse).ToList();
         var deadline = DateTime.UtcNow + options.CoordinatorTimeout;
+        // One identity for the process's lifetime: a worker that rejoins from a fresh actor system (a new port) is
+        // still the same worker to the coordinator, so an exclusion holds.
+        string identity = RegisterWorker.NewWorkerIdentity();
         while (true)
         {
-            var outcome = await RunOneMembershipAsync(options, seedNodes, seeds, tls, cancel);
+            var outcome = await RunOneMembershipAsync(options, seedNodes, seeds, tls, identity, cancel);
             switch (outcome)
             {
                 case TrainingWorker.WorkerStopped { Refused: false } done:
@@ -65,7 +69,7 @@ public static class WorkerNode
 
     /// <summary>One actor system's life: returns why it ended (null: the node was downed or the process is stopping).</summary>
     private static async Task<object?> RunOneMembershipAsync(WorkerOptions options, IReadOnlyList<string> seedNodes, IReadOnlyList<Address> seeds,
-        ClusterTls? tls, CancellationToken cancel)
+        ClusterTls? tls, string identity, CancellationToken cancel)
     {
         var system = NodeConfig.Create(SystemConfig(options, seedNodes), tls);
         var ended = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -75,7 +79,7 @@ public static class WorkerNode
         _ = system.WhenTerminated.ContinueWith(_ => ended.TrySetResult(null));
         await using var stop = cancel.Register(() => ended.TrySetResult(null));
         system.ActorOf(MembershipLogger.Props(), MembershipLogger.Name);
-        var settings = new WorkerSettings(options.DisplayName, options.Threads, InjectedDelay: options.InjectDelay, InjectedFault: options.InjectFault);
+        var settings = new WorkerSettings(options.DisplayName, options.Threads, InjectedDelay: options.InjectDelay, InjectedFault: options.InjectFault, Identity: identity);
         var worker = system.ActorOf(TrainingWorker.Props(settings, GradientEngines.Create), "worker");
         // Register for work only once this node is a cluster member: a worker that trained while still joining
         // would be invisible to the split-brain resolver, so a partition could not down it and make it rejoin.

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using AttnRnnCluster.Hosting;
+using AttnRnnCluster.Hosting.Logging;
 using AttnRnnCluster.Model;
 using AttnRnnCluster.Model.Training;
 using AttnRnnCluster.Protocol.Messages;
@@ -14,6 +15,8 @@ namespace AttnRnnCluster.Worker.Training;
 /// assignments into results. An assignment for weights it does not have yet waits for them; one for older
 /// weights is answered at once as stale, so the coordinator's accounting of its window stays right.
 /// Computation blocks this actor, so it runs on a dedicated thread (see <see cref="NodeDispatchers"/>).
+/// It obeys only the coordinator it registered with: what steers it (acceptance, refusal, weights, shards, the end of
+/// the run) from any other sender is dropped, and logged once per sender and minute.
 /// </summary>
 public sealed class TrainingWorker : ReceiveActor
 {
@@ -21,6 +24,9 @@ public sealed class TrainingWorker : ReceiveActor
     private readonly Func<ModelConfig, IGradientEngine> _engineFactory;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<ShardAssignment> _waitingForWeights = [];
+    private readonly LogOncePerPeriod _ignoredLog = new();
+    private readonly string _identity;
+    /// <summary>The coordinator this worker registered with: the only sender it obeys.</summary>
     private IActorRef? _coordinator;
     private IGradientEngine? _engine;
     private long _version = -1;
@@ -35,7 +41,9 @@ public sealed class TrainingWorker : ReceiveActor
         _engineFactory = engineFactory;
         _coordinator = coordinator;
         _faults = new FaultInjector(settings.InjectedFault);
+        _identity = settings.Identity ?? RegisterWorker.NewWorkerIdentity();
         Receive<ConnectTo>(m => Register(m.Coordinator));
+        Receive<IProtocolMessage>(_ => !FromCoordinator(), Ignore);
         Receive<WorkerAccepted>(Accepted);
         Receive<WorkerRefused>(m =>
         {
@@ -75,7 +83,22 @@ public sealed class TrainingWorker : ReceiveActor
         _coordinator = coordinator;
         _transport.Tell(coordinator, new RegisterWorker(_settings.Name, ProtocolRevision.Current,
             Model.Runtime.TorchRuntime.TorchSharpVersion, Model.Runtime.TorchRuntime.LibTorchVersion,
-            _settings.Threads, _settings.Capacity), Self);
+            _settings.Threads, _settings.Capacity, _identity), Self);
+    }
+
+    /// <summary>
+    /// Whether the message comes from the coordinator this worker registered with (by actor path: the same actor at
+    /// the same address, whichever way it travelled, Akka.Remote or a message lane).
+    /// </summary>
+    private bool FromCoordinator() => _coordinator != null && Sender.Path.Equals(_coordinator.Path);
+
+    private void Ignore(IProtocolMessage message)
+    {
+        string sender = Sender.Path.ToString();
+        if (!_ignoredLog.ShouldLog(sender, out int suppressed)) return;
+        _log.Warning("Ignored {0} from {1}: this worker obeys only the coordinator it registered with ({2}){3}",
+            message.GetType().Name, sender, _coordinator?.Path.ToString() ?? "none yet",
+            suppressed > 0 ? $"; {suppressed} more from it ignored since the last such line" : "");
     }
 
     private void Accepted(WorkerAccepted accepted)
@@ -125,7 +148,7 @@ public sealed class TrainingWorker : ReceiveActor
             _waitingForWeights.Add(assignment);
             return;
         }
-        var replyTo = _coordinator ?? Sender;
+        var replyTo = _coordinator!;
         if (assignment.Version < _version)
         {
             _transport.Tell(replyTo, new ShardFailed(assignment.Version, assignment.Kind, assignment.ShardIndex, "stale: newer weights already applied"), Self);

@@ -37,7 +37,7 @@ public sealed class CoordinatorFaultTests : TestKit, IDisposable
         var (coordinator, _) = StartCoordinator(steps: 1, minWorkers: 1);
         var worker = CreateTestProbe();
 
-        coordinator.Tell(new RegisterWorker("old", ProtocolRevision.Current + 1, "0.107.0", "2.10.0", 1, 2), worker.Ref);
+        coordinator.Tell(new RegisterWorker("old", ProtocolRevision.Current + 1, "0.107.0", "2.10.0", 1, 2, RegisterWorker.NewWorkerIdentity()), worker.Ref);
 
         var refused = worker.ExpectMsg<WorkerRefused>();
         Assert.Contains($"protocol revision {ProtocolRevision.Current + 1}", refused.Reason);
@@ -49,7 +49,7 @@ public sealed class CoordinatorFaultTests : TestKit, IDisposable
     {
         var (coordinator, setup) = StartCoordinator(steps: 4, minWorkers: 2);
         var bad = CreateTestProbe();
-        coordinator.Tell(new RegisterWorker("nan-sender", ProtocolRevision.Current, "0.107.0", "2.10.0", 1, 2), bad.Ref);
+        coordinator.Tell(new RegisterWorker("nan-sender", ProtocolRevision.Current, "0.107.0", "2.10.0", 1, 2, RegisterWorker.NewWorkerIdentity()), bad.Ref);
         Sys.ActorOf(TrainingWorker.Props(new WorkerSettings("honest"), GradientEngines.Create, coordinator), "honest");
 
         int poisoned = 0;

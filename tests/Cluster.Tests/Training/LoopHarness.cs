@@ -38,17 +38,20 @@ public sealed class LoopHarness
     public TrainingLoop Loop { get; }
     public int Parameters => Setup.Master.Layout.TotalSize;
 
-    /// <summary>A worker named <paramref name="name"/> registers (again, if it did before: same id and actor path).</summary>
+    /// <summary>A worker named <paramref name="name"/> registers (again, if it did before: same id and identity).</summary>
     public WorkerId Join(string name, int window = 2, int revision = ProtocolRevision.Current)
     {
         if (!_names.TryGetValue(name, out var id)) _names[name] = id = new WorkerId(100 + _names.Count);
         return JoinAs(id, name, window, revision);
     }
 
-    /// <summary>A worker at the actor path of <paramref name="name"/> registers under <paramref name="id"/> (a restarted actor has a new one).</summary>
-    public WorkerId JoinAs(WorkerId id, string name, int window = 2, int revision = ProtocolRevision.Current)
+    /// <summary>
+    /// The worker process of <paramref name="name"/> (its identity) registers under <paramref name="id"/>, from
+    /// <paramref name="location"/>: an actor on a new port or in a fresh actor system has a new id.
+    /// </summary>
+    public WorkerId JoinAs(WorkerId id, string name, int window = 2, int revision = ProtocolRevision.Current, string location = "in-process")
     {
-        Loop.Handle(new WorkerRegistered(id, $"akka://attnrnn/user/{name}", "in-process", new RegisterWorker(name, revision, "0.107.0", "2.10.0", 1, window)));
+        Loop.Handle(new WorkerRegistered(id, $"{name}-identity@in-process", location, new RegisterWorker(name, revision, "0.107.0", "2.10.0", 1, window, $"{name}-identity")));
         return id;
     }
 

@@ -190,6 +190,26 @@ public sealed class TrainingLoopTests
     }
 
     [Fact]
+    public void An_excluded_worker_that_comes_back_from_a_new_port_with_the_same_identity_is_refused()
+    {
+        var loop = new LoopHarness(steps: 4, minWorkers: 2);
+        var bad = loop.JoinAs(new WorkerId(1), "nan-sender", location: "akka.tcp://attnrnn@10.0.0.7:40001");
+        loop.Join("honest");
+        var poison = Enumerable.Repeat(float.NaN, loop.Parameters).ToArray();
+        while (loop.SentTo<WorkerRefused>(bad).Count == 0) loop.AnswerWith(bad, loop.Pending(bad, version: 0).First(), poison);
+
+        // The same worker process rejoins from a fresh actor system: a new port, a new actor, the same identity.
+        var back = loop.JoinAs(new WorkerId(2), "nan-sender", location: "akka.tcp://attnrnn@10.0.0.7:40002");
+        var stranger = loop.JoinAs(new WorkerId(3), "another-process", location: "akka.tcp://attnrnn@10.0.0.7:40003");
+
+        Assert.Equal("excluded after repeated bad results", Assert.Single(loop.SentTo<WorkerRefused>(back)).Reason);
+        Assert.Empty(loop.SentTo<WorkerAccepted>(back));
+        Assert.Empty(loop.NewAssignments(back));
+        Assert.Contains(loop.Notes(LogEventLevel.Warning), note => note.StartsWith("Refused worker nan-sender at akka.tcp://attnrnn@10.0.0.7:40002: its identity nan-sender-identity@in-process was excluded", StringComparison.Ordinal));
+        Assert.Single(loop.SentTo<WorkerAccepted>(stranger));
+    }
+
+    [Fact]
     public void A_worker_of_another_protocol_revision_is_refused_with_the_reason()
     {
         var loop = new LoopHarness(steps: 1, minWorkers: 1);

@@ -33,7 +33,7 @@ public sealed class WorkerLossTests : TestKit, IDisposable
     private (IActorRef Coordinator, TrainingSetup Setup) StartCoordinator(int steps, int minWorkers) =>
         InProcessTraining.StartCoordinator(Sys, Path.Combine(_dir, "run"), steps, minWorkers);
 
-    private static RegisterWorker Registration(string name, int window) => new(name, ProtocolRevision.Current, "0.107.0", "2.10.0", 1, window);
+    private static RegisterWorker Registration(string name, int window) => new(name, ProtocolRevision.Current, "0.107.0", "2.10.0", 1, window, RegisterWorker.NewWorkerIdentity());
 
     [Fact]
     public async Task A_worker_that_dies_holding_the_next_steps_shards_changes_nothing()

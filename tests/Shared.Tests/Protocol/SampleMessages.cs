@@ -20,8 +20,8 @@ public static class SampleMessages
 
     public static IReadOnlyList<(string Name, object Message)> All(IActorRef someActor) =>
     [
-        ("RegisterWorker", new RegisterWorker("worker-1 ✓ ünïcode", 7, "0.107.0", "2.10.0", 3, 2)),
-        ("RegisterWorker empty strings", new RegisterWorker("", 0, "", "", 0, 0)),
+        ("RegisterWorker", new RegisterWorker("worker-1 ✓ ünïcode", 7, "0.107.0", "2.10.0", 3, 2, "0123456789abcdef0123456789abcdef")),
+        ("RegisterWorker empty strings", new RegisterWorker("", 0, "", "", 0, 0, "w")),
         ("WorkerAccepted", new WorkerAccepted("run-42", """{"hidden":64,"kind":"adding"}""", 123_456, 15_000)),
         ("WorkerRefused", new WorkerRefused("protocol revision 2, this coordinator speaks 1")),
         ("TrainingFinished", new TrainingFinished("reached 100 steps")),

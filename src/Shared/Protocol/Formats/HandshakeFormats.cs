@@ -6,7 +6,11 @@ namespace AttnRnnCluster.Protocol.Formats;
 /// <summary>Layouts of the registration and lifecycle messages: small, string-heavy, rare.</summary>
 internal static class HandshakeFormats
 {
-    public static readonly MessageFormat RegisterWorker = MessageFormat.Of<RegisterWorker>("rw", 1,
+    /// <summary>
+    /// Version 2 (revision 5): the worker's identity, and every string bounded. Version 1 is still read, so that a
+    /// worker of revision 4 or older is refused with the reason instead of never being answered.
+    /// </summary>
+    public static readonly MessageFormat RegisterWorker = MessageFormat.Of<RegisterWorker>("rw", 2,
         static (w, m, _) =>
         {
             w.WriteString(m.WorkerName, nameof(m.WorkerName));
@@ -15,14 +19,44 @@ internal static class HandshakeFormats
             w.WriteString(m.LibTorchVersion, nameof(m.LibTorchVersion));
             w.WriteInt32(m.Threads);
             w.WriteInt32(m.Capacity);
+            w.WriteString(m.WorkerIdentity, nameof(m.WorkerIdentity));
         },
         static r => new RegisterWorker(
-            WorkerName: r.ReadString(nameof(Messages.RegisterWorker.WorkerName)),
+            WorkerName: ReadBounded(r, nameof(Messages.RegisterWorker.WorkerName)),
             ProtocolRevision: r.ReadInt32(nameof(Messages.RegisterWorker.ProtocolRevision)),
-            TorchSharpVersion: r.ReadString(nameof(Messages.RegisterWorker.TorchSharpVersion)),
-            LibTorchVersion: r.ReadString(nameof(Messages.RegisterWorker.LibTorchVersion)),
+            TorchSharpVersion: ReadBounded(r, nameof(Messages.RegisterWorker.TorchSharpVersion)),
+            LibTorchVersion: ReadBounded(r, nameof(Messages.RegisterWorker.LibTorchVersion)),
             Threads: r.ReadInt32(nameof(Messages.RegisterWorker.Threads)),
-            Capacity: r.ReadInt32(nameof(Messages.RegisterWorker.Capacity))));
+            Capacity: r.ReadInt32(nameof(Messages.RegisterWorker.Capacity)),
+            WorkerIdentity: ReadIdentity(r)))
+        .AlsoReading(1, static r => new RegisterWorker(
+            WorkerName: ReadBounded(r, nameof(Messages.RegisterWorker.WorkerName)),
+            // Only an older worker writes this layout: it carries no identity, and is refused for its revision.
+            ProtocolRevision: r.ReadInt32(nameof(Messages.RegisterWorker.ProtocolRevision), int.MinValue, LastRevisionWithoutIdentity),
+            TorchSharpVersion: ReadBounded(r, nameof(Messages.RegisterWorker.TorchSharpVersion)),
+            LibTorchVersion: ReadBounded(r, nameof(Messages.RegisterWorker.LibTorchVersion)),
+            Threads: r.ReadInt32(nameof(Messages.RegisterWorker.Threads)),
+            Capacity: r.ReadInt32(nameof(Messages.RegisterWorker.Capacity)),
+            WorkerIdentity: ""));
+
+    /// <summary>The last protocol revision whose workers sent no identity (format 1 of RegisterWorker).</summary>
+    private const int LastRevisionWithoutIdentity = 4;
+
+    private static string ReadBounded(WireReader r, string field)
+    {
+        string value = r.ReadString(field);
+        if (System.Text.Encoding.UTF8.GetByteCount(value) > Messages.RegisterWorker.MaxNameBytes)
+            throw r.Malformed(field, $"is longer than {Messages.RegisterWorker.MaxNameBytes} bytes");
+        return value;
+    }
+
+    private static string ReadIdentity(WireReader r)
+    {
+        string identity = r.ReadString(nameof(Messages.RegisterWorker.WorkerIdentity));
+        return Messages.RegisterWorker.IdentityProblem(identity) is { } problem
+            ? throw r.Malformed(nameof(Messages.RegisterWorker.WorkerIdentity), problem)
+            : identity;
+    }
 
     /// <summary>Version 2: the progress interval (revision 4).</summary>
     public static readonly MessageFormat WorkerAccepted = MessageFormat.Of<WorkerAccepted>("wa", 2,

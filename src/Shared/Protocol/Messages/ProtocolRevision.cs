@@ -8,8 +8,10 @@ namespace AttnRnnCluster.Protocol.Messages;
 /// not decode here, so it falls back to Akka and is refused at registration); workers send <see cref="ShardProgress"/>
 /// while they compute, at the interval <see cref="WorkerAccepted"/> gives them. From 4 on, a change of the transport
 /// changes only the transport's own format versions, never this number.
+/// 5: <see cref="RegisterWorker"/> carries the worker's identity (format 2), by which an excluded worker stays excluded
+/// when it comes back from another port; a revision-4 registration (format 1) is still read, and refused.
 /// </summary>
 public static class ProtocolRevision
 {
-    public const int Current = 4;
+    public const int Current = 5;
 }

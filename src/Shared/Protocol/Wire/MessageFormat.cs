@@ -9,20 +9,29 @@ public sealed class MessageFormat
 {
     private readonly Action<WireWriter, object, WirePrecision> _write;
     private readonly Func<WireReader, object> _read;
+    private readonly (byte Version, Func<WireReader, object> Read)? _older;
 
     private MessageFormat(string manifest, Type type, byte version,
-        Action<WireWriter, object, WirePrecision> write, Func<WireReader, object> read)
+        Action<WireWriter, object, WirePrecision> write, Func<WireReader, object> read, (byte, Func<WireReader, object>)? older = null)
     {
         Manifest = manifest;
         Type = type;
         Version = version;
         _write = write;
         _read = read;
+        _older = older;
     }
 
     public static MessageFormat Of<T>(string manifest, byte version,
         Action<WireWriter, T, WirePrecision> write, Func<WireReader, T> read) where T : class =>
         new(manifest, typeof(T), version, (writer, message, precision) => write(writer, (T)message, precision), read);
+
+    /// <summary>
+    /// This format, also reading the layout of an older <paramref name="version"/> (never writing it): for a handshake
+    /// that must still reach the point where it refuses an older node with the reason, instead of failing to decode.
+    /// </summary>
+    public MessageFormat AlsoReading<T>(byte version, Func<WireReader, T> read) where T : class =>
+        new(Manifest, Type, Version, _write, _read, (version, read));
 
     public string Manifest { get; }
 
@@ -44,9 +53,10 @@ public sealed class MessageFormat
     public object Read(WireReader reader)
     {
         var version = reader.ReadByte("(format version)");
-        if (version != Version)
-            throw reader.Malformed("(format version)", $"is {version}; this node reads version {Version} only");
-        var message = _read(reader);
+        var read = version == Version ? _read
+            : _older is { } older && older.Version == version ? older.Read
+            : throw reader.Malformed("(format version)", $"is {version}; this node reads version {Version}{(_older is { } o ? $" and {o.Version}" : "")} only");
+        var message = read(reader);
         reader.ExpectEnd();
         return message;
     }
