@@ -3,7 +3,7 @@ using AttnRnnCluster.Protocol;
 namespace AttnRnnCluster.Hosting.Guards;
 
 /// <summary>
-/// The config of a cluster node against what other nodes may send it (docs/reliability-guards.md):
+/// The config of a cluster node against what other nodes may send it (docs/reliability.md):
 /// <list type="bullet">
 /// <item>Akka.Remote's untrusted mode: nothing reaches the remote daemon (no remote deployment), possibly harmful
 /// messages (PoisonPill, a refused message) are dropped, and actor selections from other nodes reach only
