@@ -78,6 +78,27 @@ public sealed class TrainingWorker : ReceiveActor
 
     protected override void PostStop() => _engine?.Dispose();
 
+    /// <summary>
+    /// A failure outside a shard's computation (which answers <see cref="ShardFailed"/> instead) stops this worker with
+    /// the reason, and its process exits 1; the coordinator sees it gone and hands its shards to the others. Akka's
+    /// default restart would leave an actor without model, weights or coordinator that nobody notices.
+    /// </summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (Exception e)
+        {
+            string reason = $"failed while handling {message.GetType().Name}: {e.Message}";
+            _log.Error(e, "Leaving the run: this worker {0}", reason);
+            Context.System.EventStream.Publish(new WorkerStopped(reason, Refused: true));
+            Context.Stop(Self);
+            return true;
+        }
+    }
+
     private void Register(IActorRef coordinator)
     {
         _coordinator = coordinator;

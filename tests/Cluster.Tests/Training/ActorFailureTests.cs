@@ -64,6 +64,24 @@ public sealed class ActorFailureTests : TestKit, IDisposable
     }
 
     [Fact]
+    public async Task A_worker_that_fails_outside_a_shard_says_why_and_leaves_and_the_run_finishes_with_the_others_bits()
+    {
+        var (coordinator, setup) = InProcessTraining.StartCoordinator(Sys, Path.Combine(_dir, "run"), steps: 4, minWorkers: 1);
+        var stopped = CreateTestProbe();
+        Sys.EventStream.Subscribe(stopped.Ref, typeof(TrainingWorker.WorkerStopped));
+        Sys.ActorOf(TrainingWorker.Props(new WorkerSettings("broken"), config => new RefusesWeights(GradientEngines.Create(config)), coordinator), "broken");
+        var left = stopped.ExpectMsg<TrainingWorker.WorkerStopped>(TimeSpan.FromMinutes(1));
+        Assert.Equal("failed while handling WeightsUpdate: weights cannot be set (test)", left.Reason);
+
+        Sys.ActorOf(TrainingWorker.Props(new WorkerSettings("able"), GradientEngines.Create, coordinator), "able");
+
+        var summary = await coordinator.Ask<RunSummary>(new TrainingCoordinator.AwaitCompletion(), TimeSpan.FromMinutes(2));
+        Assert.False(summary.Failed, summary.Reason);
+        var reference = await InProcessTraining.RunAsync(InProcessTraining.SmallAdding(Path.Combine(_dir, "reference"), 4), workers: 1);
+        Assert.Equal(reference.Weights, setup.Master.Weights);
+    }
+
+    [Fact]
     public async Task A_coordinator_that_fails_stops_with_the_reason_in_its_journal_and_the_wait_for_the_run_ends_without_a_summary()
     {
         var options = InProcessTraining.SmallAdding(Path.Combine(_dir, "run"), 6);
@@ -92,6 +110,18 @@ public sealed class ActorFailureTests : TestKit, IDisposable
         public void Checkpoint(long step, bool isBest) { }
         public void Finished(RunSummary summary) { }
         public void Failed(string doing, Exception error) => Failures.Add($"{doing}: {error.Message}");
+    }
+
+    /// <summary>The real engine, except that setting weights throws, as a bug outside a shard's computation would.</summary>
+    private sealed class RefusesWeights(IGradientEngine inner) : IGradientEngine
+    {
+        public ModelConfig Config => inner.Config;
+        public ParameterLayout Layout => inner.Layout;
+        public void SetWeights(ReadOnlySpan<float> flat) => throw new InvalidOperationException("weights cannot be set (test)");
+        public ShardResult ComputeGradient(Batch shard) => inner.ComputeGradient(shard);
+        public (double LossSum, long Count) Evaluate(Batch shard) => inner.Evaluate(shard);
+        public float[] Forward(Batch batch) => inner.Forward(batch);
+        public void Dispose() => inner.Dispose();
     }
 
     /// <summary>The real engine, except that its second gradient throws, as a libtorch error would.</summary>
