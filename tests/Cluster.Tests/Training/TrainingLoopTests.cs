@@ -195,7 +195,8 @@ public sealed class TrainingLoopTests
         var loop = new LoopHarness(steps: 4, minWorkers: 2);
         var bad = loop.JoinAs(new WorkerId(1), "nan-sender", location: "akka.tcp://attnrnn@10.0.0.7:40001");
         loop.Join("honest");
-        var poison = Enumerable.Repeat(float.NaN, loop.Parameters).ToArray();
+        // Mis-sized: a bad result at once (a NaN would first be checked by another worker).
+        var poison = new float[loop.Parameters + 1];
         while (loop.SentTo<WorkerRefused>(bad).Count == 0) loop.AnswerWith(bad, loop.Pending(bad, version: 0).First(), poison);
 
         // The same worker process rejoins from a fresh actor system: a new port, a new actor, the same identity.
