@@ -108,5 +108,8 @@ public sealed record TrainingRun(int SeqLen, int Hidden, int Batch, int MicroBat
         public void Finished(RunSummary summary)
         {
         }
+
+        /// <summary>A benchmark run that fails has no figure: say why, loudly.</summary>
+        public void Failed(string doing, Exception error) => Console.Error.WriteLine($"the benchmark run failed while {doing}: {error}");
     }
 }
