@@ -42,10 +42,10 @@ public sealed record TrainingRun(int SeqLen, int Hidden, int Batch, int MicroBat
     }
 
     /// <summary>
-    /// Plain connections, as docs/performance.md measured them before the join token became the default; the
-    /// cost of the token's TLS is a separate question (docs/tls.md).
+    /// How the cluster's nodes secure their connections: plain (`--insecure`) by default, as docs/performance.md
+    /// measured them before the join token became the default; the security figure sets the token's options.
     /// </summary>
-    private static readonly string[] Security = ["--insecure"];
+    public IReadOnlyList<string> Security { get; init; } = ["--insecure"];
 
     /// <summary>The coordinator executable as a cluster seed with no local worker, and <paramref name="workers"/> worker processes on loopback.</summary>
     public async Task<StepMetrics> ClusterAsync(int workers)
