@@ -38,11 +38,14 @@ public static class WorkerNode
             var outcome = await RunOneMembershipAsync(options, seedNodes, seeds, tls, identity, cancel);
             switch (outcome)
             {
-                case TrainingWorker.WorkerStopped { Refused: false } done:
+                case TrainingWorker.WorkerStopped { Kind: WorkerStopKind.Finished } done:
                     Log.Information("Worker {Name} done: {Reason}", options.DisplayName, done.Reason);
                     return ExitCodes.Ok;
-                case TrainingWorker.WorkerStopped refused:
+                case TrainingWorker.WorkerStopped { Kind: WorkerStopKind.Refused } refused:
                     Log.Error("Worker {Name} was refused by the coordinator: {Reason}", options.DisplayName, refused.Reason);
+                    return ExitCodes.RunFailed;
+                case TrainingWorker.WorkerStopped failed:
+                    Log.Error("Worker {Name} stops: it {Reason}", options.DisplayName, failed.Reason);
                     return ExitCodes.RunFailed;
                 case CoordinatorLocator.CoordinatorLost lost:
                     Log.Error("Worker {Name} stops: {Reason}. Start the coordinator (or check --seed-nodes and the network), then start this worker again", options.DisplayName, lost.Reason);

@@ -48,7 +48,7 @@ public sealed class TrainingWorker : ReceiveActor
         Receive<WorkerRefused>(m =>
         {
             _log.Error("Coordinator {0} refused this worker: {1}", Sender.Path, m.Reason);
-            Context.System.EventStream.Publish(new WorkerStopped(m.Reason, Refused: true));
+            Context.System.EventStream.Publish(new WorkerStopped(m.Reason, WorkerStopKind.Refused));
             Context.Stop(Self);
         });
         Receive<WeightsUpdate>(ApplyWeights);
@@ -56,7 +56,7 @@ public sealed class TrainingWorker : ReceiveActor
         Receive<TrainingFinished>(m =>
         {
             _log.Info("Training finished: {0}", m.Reason);
-            Context.System.EventStream.Publish(new WorkerStopped(m.Reason, Refused: false));
+            Context.System.EventStream.Publish(new WorkerStopped(m.Reason, WorkerStopKind.Finished));
             Context.Stop(Self);
         });
     }
@@ -68,7 +68,7 @@ public sealed class TrainingWorker : ReceiveActor
     public sealed record ConnectTo(IActorRef Coordinator) : INoSerializationVerificationNeeded;
 
     /// <summary>Published on the event stream when this worker stops, and why (the worker process exits on it).</summary>
-    public sealed record WorkerStopped(string Reason, bool Refused) : INoSerializationVerificationNeeded;
+    public sealed record WorkerStopped(string Reason, WorkerStopKind Kind) : INoSerializationVerificationNeeded;
 
     protected override void PreStart()
     {
@@ -93,7 +93,7 @@ public sealed class TrainingWorker : ReceiveActor
         {
             string reason = $"failed while handling {message.GetType().Name}: {e.Message}";
             _log.Error(e, "Leaving the run: this worker {0}", reason);
-            Context.System.EventStream.Publish(new WorkerStopped(reason, Refused: true));
+            Context.System.EventStream.Publish(new WorkerStopped(reason, WorkerStopKind.Failed));
             Context.Stop(Self);
             return true;
         }
@@ -135,7 +135,7 @@ public sealed class TrainingWorker : ReceiveActor
             // Registering again would be refused the same way: this worker leaves, and the run goes on with the others.
             string reason = $"cannot build the model of run {accepted.RunId}: {e.Message}";
             _log.Error("Leaving the run: this worker {0}", reason);
-            Context.System.EventStream.Publish(new WorkerStopped(reason, Refused: true));
+            Context.System.EventStream.Publish(new WorkerStopped(reason, WorkerStopKind.Failed));
             Context.Stop(Self);
             return;
         }

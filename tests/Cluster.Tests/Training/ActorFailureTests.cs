@@ -39,7 +39,7 @@ public sealed class ActorFailureTests : TestKit, IDisposable
         Sys.ActorOf(TrainingWorker.Props(new WorkerSettings("unable"),
             _ => throw new InvalidOperationException("not enough memory for the model (test)"), coordinator), "unable");
         var left = stopped.ExpectMsg<TrainingWorker.WorkerStopped>(TimeSpan.FromMinutes(1));
-        Assert.True(left.Refused);
+        Assert.Equal(WorkerStopKind.Failed, left.Kind);
         Assert.Equal("cannot build the model of run test-run: not enough memory for the model (test)", left.Reason);
 
         Sys.ActorOf(TrainingWorker.Props(new WorkerSettings("able"), GradientEngines.Create, coordinator), "able");
@@ -71,7 +71,7 @@ public sealed class ActorFailureTests : TestKit, IDisposable
         Sys.EventStream.Subscribe(stopped.Ref, typeof(TrainingWorker.WorkerStopped));
         Sys.ActorOf(TrainingWorker.Props(new WorkerSettings("broken"), config => new RefusesWeights(GradientEngines.Create(config)), coordinator), "broken");
         var left = stopped.ExpectMsg<TrainingWorker.WorkerStopped>(TimeSpan.FromMinutes(1));
-        Assert.Equal("failed while handling WeightsUpdate: weights cannot be set (test)", left.Reason);
+        Assert.Equal(("failed while handling WeightsUpdate: weights cannot be set (test)", WorkerStopKind.Failed), (left.Reason, left.Kind));
 
         Sys.ActorOf(TrainingWorker.Props(new WorkerSettings("able"), GradientEngines.Create, coordinator), "able");
 

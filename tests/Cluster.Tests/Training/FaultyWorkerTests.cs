@@ -46,7 +46,7 @@ public sealed class FaultyWorkerTests : TestKit, IDisposable
         (await InProcessTraining.RunAsync(InProcessTraining.SmallAdding(Path.Combine(_dir, "reference"), Steps), workers: 1)).Weights;
 
     private void ExpectOneRefused() =>
-        FishForMessage(m => m is TrainingWorker.WorkerStopped { Refused: true }, Patience);
+        FishForMessage(m => m is TrainingWorker.WorkerStopped { Kind: WorkerStopKind.Refused }, Patience);
 
     [Fact]
     public async Task A_worker_that_sends_1e30_gradients_changes_nothing_in_the_weights()
