@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Akka.Actor;
 using AttnRnnCluster.Hosting;
-using AttnRnnCluster.Hosting.Logging;
 using AttnRnnCluster.Model.Data;
 using AttnRnnCluster.Protocol.Messages;
 using AttnRnnCluster.Transport;
@@ -30,7 +29,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, WorkerId> _ids = [];
     private readonly Dictionary<WorkerId, IActorRef> _actors = [];
     private readonly List<IActorRef> _completionWaiters = [];
-    private readonly LogOncePerPeriod _unregisteredLog = new();
+    private readonly OncePerKey _unregisteredLog = new();
     private PayloadTransport _transport = null!;
     private long _lastId;
 
@@ -179,7 +178,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
     private void DropFrom(IActorRef sender, object message, string why)
     {
         string from = sender.Path.ToString();
-        if (_unregisteredLog.ShouldLog(from, out int suppressed))
+        if (_unregisteredLog.TryPass(from, out int suppressed))
             _log.Warning("Dropped {Message} from {Sender}, which is {Why}{More}", message is ITrainingEvent e ? EventMessage(e) : message.GetType().Name, from, why,
                 suppressed > 0 ? $"; {suppressed} more from it dropped since the last such line" : "");
     }

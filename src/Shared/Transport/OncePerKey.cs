@@ -1,13 +1,14 @@
 namespace AttnRnnCluster.Transport;
 
 /// <summary>
-/// Lets one log line through per key (a peer's address) and <paramref name="interval"/>; the lines in between are
-/// counted, and the next one that passes says how many were left out. A peer that opens a thousand connections of
-/// garbage costs one line a minute, not a thousand. Keys are forgotten once their interval has passed, so a flood from
-/// many addresses holds at most a few thousand keys. Time is passed in (milliseconds on any monotonic clock)
-/// so the rule is testable without waiting. Thread-safe.
+/// Lets one log line through per key (a peer's address, a sender) and <paramref name="interval"/>; the lines in between
+/// are counted, and the next one that passes says how many were left out. Whoever can reach a port can send the same
+/// unwanted thing a thousand times a second: the log says so once a minute instead of filling the disk. Keys are
+/// forgotten once their interval has passed, so a flood from many addresses holds at most a few thousand keys. Time
+/// comes from a <see cref="TimeProvider"/> (the system's by default), so tests use a fake clock. Thread-safe:
+/// serializers and the bulk server call it from their own threads. Every "once per peer and minute" line uses it.
 /// </summary>
-public sealed class OncePerKey(TimeSpan interval)
+public sealed class OncePerKey(TimeSpan interval, TimeProvider? time = null)
 {
     public static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
@@ -15,20 +16,26 @@ public sealed class OncePerKey(TimeSpan interval)
     private const int SweepAbove = 1024;
 
     /// <summary>Keys held at most: lines for new keys beyond these are left out until some expire.</summary>
-    private const int MaxKeys = 4096;
+    public const int MaxKeys = 4096;
 
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Dictionary<string, Window> _windows = [];
     private readonly Lock _lock = new();
+
+    public OncePerKey() : this(Minute)
+    {
+    }
 
     /// <summary>
     /// True when a line for <paramref name="key"/> may be logged now; <paramref name="suppressed"/> is how many were
     /// held back since the last one that was.
     /// </summary>
-    public bool TryPass(string key, long nowMilliseconds, out int suppressed)
+    public bool TryPass(string key, out int suppressed)
     {
+        long now = _time.GetTimestamp();
         lock (_lock)
         {
-            if (_windows.TryGetValue(key, out var window) && nowMilliseconds - window.Start < interval.TotalMilliseconds)
+            if (_windows.TryGetValue(key, out var window) && !Expired(window, now))
             {
                 window.Suppressed++;
                 suppressed = 0;
@@ -37,18 +44,20 @@ public sealed class OncePerKey(TimeSpan interval)
             suppressed = window?.Suppressed ?? 0;
             if (window == null && _windows.Count >= SweepAbove)
             {
-                Sweep(nowMilliseconds);
+                Sweep(now);
                 if (_windows.Count >= MaxKeys)
                     return false;
             }
-            _windows[key] = new Window(nowMilliseconds);
+            _windows[key] = new Window(now);
             return true;
         }
     }
 
-    private void Sweep(long nowMilliseconds)
+    private bool Expired(Window window, long now) => _time.GetElapsedTime(window.Start, now) >= interval;
+
+    private void Sweep(long now)
     {
-        foreach (var key in _windows.Where(w => nowMilliseconds - w.Value.Start >= interval.TotalMilliseconds).Select(w => w.Key).ToList())
+        foreach (var key in _windows.Where(w => Expired(w.Value, now)).Select(w => w.Key).ToList())
             _windows.Remove(key);
     }
 

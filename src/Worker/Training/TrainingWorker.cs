@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using AttnRnnCluster.Hosting;
-using AttnRnnCluster.Hosting.Logging;
 using AttnRnnCluster.Model;
 using AttnRnnCluster.Model.Training;
 using AttnRnnCluster.Protocol.Messages;
@@ -24,7 +23,7 @@ public sealed class TrainingWorker : ReceiveActor
     private readonly Func<ModelConfig, IGradientEngine> _engineFactory;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<ShardAssignment> _waitingForWeights = [];
-    private readonly LogOncePerPeriod _ignoredLog = new();
+    private readonly OncePerKey _ignoredLog = new();
     private readonly string _identity;
     /// <summary>The coordinator this worker registered with: the only sender it obeys.</summary>
     private IActorRef? _coordinator;
@@ -116,7 +115,7 @@ public sealed class TrainingWorker : ReceiveActor
     private void Ignore(IProtocolMessage message)
     {
         string sender = Sender.Path.ToString();
-        if (!_ignoredLog.ShouldLog(sender, out int suppressed)) return;
+        if (!_ignoredLog.TryPass(sender, out int suppressed)) return;
         _log.Warning("Ignored {0} from {1}: this worker obeys only the coordinator it registered with ({2}){3}",
             message.GetType().Name, sender, _coordinator?.Path.ToString() ?? "none yet",
             suppressed > 0 ? $"; {suppressed} more from it ignored since the last such line" : "");

@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
-using AttnRnnCluster.Hosting.Logging;
+using AttnRnnCluster.Transport;
 
 namespace AttnRnnCluster.Hosting.Guards;
 
@@ -13,14 +13,14 @@ public sealed class InboundRefusals(ExtendedActorSystem system, string guard)
 {
     // Made at the first refusal: serializers are built while the actor system is, before it can log.
     private readonly Lazy<ILoggingAdapter> _log = new(() => Akka.Event.Logging.GetLogger(system, guard));
-    private readonly LogOncePerPeriod _limit = new();
+    private readonly OncePerKey _limit = new();
 
     public RefusedInboundMessage Refuse(int serializerId, string? manifest, string why)
     {
         // Akka.Remote passes null for a frame without a manifest (Akka's JSON writes none).
         manifest ??= "";
         string peer = InboundPeer.Current()?.ToString() ?? "an unknown peer";
-        if (_limit.ShouldLog(peer, out int suppressed))
+        if (_limit.TryPass(peer, out int suppressed))
             _log.Value.Warning("Dropped an inbound message from {0} (serializer {1}, manifest '{2}'): {3}{4}", peer, serializerId, Printable(manifest), why,
                 suppressed > 0 ? $"; {suppressed} more from it dropped since the last such line" : "");
         return new RefusedInboundMessage(serializerId, manifest);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using AttnRnnCluster.Transport;
 using Serilog.Core;
@@ -18,8 +17,7 @@ internal sealed partial class ChannelErrorsOncePerPeer(Logger sinks) : ILogEvent
 
     // One per process, not per logger: the coordinator swaps its logger for a run's and back, and the console they
     // share must still get one line per address and minute.
-    private static readonly OncePerKey Once = new(OncePerKey.Minute);
-    private static readonly Stopwatch Clock = Stopwatch.StartNew();
+    private static readonly OncePerKey Once = new();
 
     public void Emit(LogEvent logEvent)
     {
@@ -33,7 +31,7 @@ internal sealed partial class ChannelErrorsOncePerPeer(Logger sinks) : ILogEvent
         var (address, endpoint) = remote.Success
             ? (remote.Groups["address"].Value, $"{remote.Groups["address"].Value}:{remote.Groups["port"].Value}")
             : ("an unknown address", channel);
-        if (!Once.TryPass(address, Clock.ElapsedMilliseconds, out var suppressed))
+        if (!Once.TryPass(address, out var suppressed))
             return;
         sinks.Warning("Cluster port: dropped a connection from {Endpoint}: {Problem} (logged once a minute per address{LeftOut})",
             endpoint, $"{error.GetType().Name}: {error.Message}", suppressed == 0 ? "" : $"; {suppressed} more from {address} were not logged");

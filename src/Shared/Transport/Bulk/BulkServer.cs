@@ -39,8 +39,7 @@ public sealed class BulkServer : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     /// <summary>Connections being served (not lanes): closed on dispose, which ends their blocking calls.</summary>
     private readonly ConcurrentDictionary<Socket, byte> _serving = new();
-    private readonly OncePerKey _warningsByAddress = new(OncePerKey.Minute);
-    private readonly long _startTimestamp = Environment.TickCount64;
+    private readonly OncePerKey _warningsByAddress = new();
     private int _connections;
     private long _connectionsAccepted;
 
@@ -237,7 +236,7 @@ public sealed class BulkServer : IDisposable
     /// </summary>
     private void Warn(string address, string format, string peer, object detail)
     {
-        if (!_warningsByAddress.TryPass(address, Environment.TickCount64 - _startTimestamp, out var suppressed))
+        if (!_warningsByAddress.TryPass(address, out var suppressed))
             return;
         _log.Warning(format, peer, detail,
             suppressed == 0 ? "" : $" ({suppressed} more such warnings about {address} in the last minute were not logged)");

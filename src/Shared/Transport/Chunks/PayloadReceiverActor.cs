@@ -21,7 +21,7 @@ public sealed class PayloadReceiverActor : ReceiveActor, IWithTimers
     private readonly ExtendedActorSystem _system = (ExtendedActorSystem)Context.System;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly OncePerKey _errorsByPeer = new(OncePerKey.Minute);
+    private readonly OncePerKey _errorsByPeer = new();
 
     private readonly TimeSpan _expiryInterval;
 
@@ -123,7 +123,7 @@ public sealed class PayloadReceiverActor : ReceiveActor, IWithTimers
     /// <summary>The node an actor is on: the key of its share of the budget and of its error lines.</summary>
     private static string PeerOf(IActorRef actor) => actor.Path.Address.ToString();
 
-    private bool PassesFor(string peer, out int suppressed) => _errorsByPeer.TryPass(peer, _clock.ElapsedMilliseconds, out suppressed);
+    private bool PassesFor(string peer, out int suppressed) => _errorsByPeer.TryPass(peer, out suppressed);
 
     private static string LeftOut(int suppressed) =>
         suppressed == 0 ? "" : $" ({suppressed} more such errors from that node in the last minute were not logged)";
