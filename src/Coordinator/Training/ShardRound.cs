@@ -42,6 +42,9 @@ public sealed class ShardRound
     /// <summary>Who sent each kept result, and whether it stands (see <see cref="IsConfirmed"/>).</summary>
     private readonly WorkerId?[] _keptFrom;
     private readonly bool[] _confirmed;
+    private readonly double[] _norms;
+    /// <summary>Each valid training result's gradient norm, measured once when it came in (held answers included).</summary>
+    private readonly Dictionary<ShardCompleted, double> _scannedNorms = new(ReferenceEqualityComparer.Instance);
     /// <summary>Workers that failed, lost or sent a bad result for a shard: it goes to someone else first.</summary>
     private readonly Dictionary<int, HashSet<WorkerId>> _triedBy = [];
     /// <summary>Audited shards (verified training) and, until settled, every answer each has had.</summary>
@@ -60,6 +63,7 @@ public sealed class ShardRound
         _results = new ShardCompleted?[shards.Count];
         _keptFrom = new WorkerId?[shards.Count];
         _confirmed = new bool[shards.Count];
+        _norms = new double[shards.Count];
         for (int i = 0; i < shards.Count; i++) _waiting.Add(i);
     }
 
@@ -199,7 +203,7 @@ public sealed class ShardRound
     {
         problem = null;
         if (result.Version != Version || result.Kind != Kind) return ResultVerdict.OtherRound;
-        problem = Validate(result);
+        problem = Validate(result, out bool finite);
         if (problem != null)
         {
             Release(from, result.ShardIndex, avoidNextTime: true);
@@ -211,12 +215,12 @@ public sealed class ShardRound
             Release(from, shard);
             return ResultVerdict.Duplicate;
         }
-        if (_audits.TryGetValue(shard, out var answers)) return OfferAudited(from, result, answers);
-        if (!IsFinite(result))
+        if (_audits.TryGetValue(shard, out var answers)) return OfferAudited(from, result, answers, finite);
+        if (!finite)
         {
             // Divergence, or a broken worker? Another worker's answer tells: see OfferAudited.
             _audits[shard] = answers = [];
-            return OfferAudited(from, result, answers);
+            return OfferAudited(from, result, answers, finite);
         }
         Keep(shard, result, from, confirmed: false);
         return ResultVerdict.Accepted;
@@ -229,7 +233,7 @@ public sealed class ShardRound
     /// settled by the next answer from another worker: a finite one is kept (the non-finite answers are its dissenters);
     /// a second non-finite one is kept too, as the model's (it has diverged: the step or the evaluation then fails the run).
     /// </summary>
-    private ResultVerdict OfferAudited(WorkerId from, ShardCompleted result, List<(WorkerId Worker, ShardCompleted Result)> answers)
+    private ResultVerdict OfferAudited(WorkerId from, ShardCompleted result, List<(WorkerId Worker, ShardCompleted Result)> answers, bool finite)
     {
         int shard = result.ShardIndex;
         if (answers.Exists(a => a.Worker == from))
@@ -240,7 +244,6 @@ public sealed class ShardRound
         answers.Add((from, result));
         if (!_seeded.Contains(shard))
         {
-            bool finite = IsFinite(result);
             if (finite || answers.Exists(a => a.Worker != from))
             {
                 bool twin = answers.Exists(a => a.Worker != from && SameBits(a.Result, result));
@@ -293,16 +296,13 @@ public sealed class ShardRound
     private void Keep(int shard, ShardCompleted result, WorkerId from, bool confirmed)
     {
         _results[shard] = result;
+        _norms[shard] = _scannedNorms.GetValueOrDefault(result);
         _keptFrom[shard] = from;
         _confirmed[shard] = confirmed;
         Completed++;
         _out.Remove(shard);
         _waiting.Remove(shard);
     }
-
-    /// <summary>A loss sum and a gradient of finite numbers (a diverged model's, or a broken worker's, are not).</summary>
-    public static bool IsFinite(ShardCompleted result) =>
-        double.IsFinite(result.LossSum) && (result.Gradient == null || Array.TrueForAll(result.Gradient, float.IsFinite));
 
     /// <summary>Bit for bit: a shard's result is a pure function of (weights, shard), so honest workers agree exactly.</summary>
     public static bool SameBits(ShardCompleted a, ShardCompleted b) =>
@@ -347,8 +347,20 @@ public sealed class ShardRound
         return _results!;
     }
 
-    private string? Validate(ShardCompleted result)
+    /// <summary>
+    /// The L2 norm of a kept training shard's gradient (0 for evaluation shards), measured when its result came in, in
+    /// the same pass as the checks of <see cref="Validate"/>: a result is read once, not once per rule.
+    /// </summary>
+    public double NormOf(int shard) => _norms[shard];
+
+    /// <summary>
+    /// Checks a result; <paramref name="finite"/> tells whether its loss sum and gradient are finite numbers (not finite
+    /// is not malformed: a diverged model's honest answer is not). The gradient is read in one pass, which also
+    /// measures its norm for <see cref="NormOf"/>.
+    /// </summary>
+    private string? Validate(ShardCompleted result, out bool finite)
     {
+        finite = double.IsFinite(result.LossSum);
         if (result.ShardIndex < 0 || result.ShardIndex >= _results.Length)
             return $"unknown shard {result.ShardIndex} (this round has {_results.Length})";
         if (result.Count != _expectedCounts[result.ShardIndex])
@@ -366,10 +378,34 @@ public sealed class ShardRound
         {
             if (result.Gradient == null || result.Gradient.Length != GradientLength)
                 return $"shard {result.ShardIndex} gradient has {result.Gradient?.Length ?? 0} values, expected {GradientLength}";
-            float limit = float.MaxValue / _results.Length;
-            int huge = Array.FindIndex(result.Gradient, v => float.IsFinite(v) && Math.Abs(v) > limit);
+            var (allFinite, huge, norm) = Scan(result.Gradient, float.MaxValue / _results.Length);
             if (huge >= 0) return $"shard {result.ShardIndex} gradient value {huge} is {result.Gradient[huge]}, which would overflow the step's sum";
+            finite &= allFinite;
+            _scannedNorms[result] = norm;
         }
         return null;
+    }
+
+    /// <summary>
+    /// One pass over a gradient: whether every value is finite, the first finite value beyond <paramref name="limit"/>
+    /// (or -1), and the L2 norm of the finite values.
+    /// </summary>
+    private static (bool Finite, int FirstHuge, double Norm) Scan(float[] gradient, float limit)
+    {
+        bool finite = true;
+        int firstHuge = -1;
+        double sumOfSquares = 0;
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            float v = gradient[i];
+            if (!float.IsFinite(v))
+            {
+                finite = false;
+                continue;
+            }
+            if (firstHuge < 0 && Math.Abs(v) > limit) firstHuge = i;
+            sumOfSquares += (double)v * v;
+        }
+        return (finite, firstHuge, Math.Sqrt(sumOfSquares));
     }
 }

@@ -486,7 +486,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
     {
         var results = round.ResultsInShardOrder();
         if (results.Count < TrainingPlan.MinShardsForNormCheck) return false;
-        var norms = results.Select(r => Model.Training.GradientClipping.GlobalNorm(r.Gradient)).ToArray();
+        var norms = Enumerable.Range(0, results.Count).Select(round.NormOf).ToArray();
         double smallest = norms.Where(n => n > 0).DefaultIfEmpty(0).Min();
         if (smallest <= 0) return false;
         bool tookBack = false;
