@@ -30,54 +30,55 @@ public sealed class ActorFailureTests : TestKit, IDisposable
         Shutdown();
     }
 
+    private const int Steps = 4;
+
     [Fact]
     public async Task A_worker_that_cannot_build_the_model_says_why_and_leaves_and_the_run_finishes_with_the_others_bits()
     {
-        var (coordinator, setup) = InProcessTraining.StartCoordinator(Sys, Path.Combine(_dir, "run"), steps: 4, minWorkers: 1);
-        var stopped = CreateTestProbe();
-        Sys.EventStream.Subscribe(stopped.Ref, typeof(TrainingWorker.WorkerStopped));
-        Sys.ActorOf(TrainingWorker.Props(new WorkerSettings("unable"),
-            _ => throw new InvalidOperationException("not enough memory for the model (test)"), coordinator), "unable");
-        var left = stopped.ExpectMsg<TrainingWorker.WorkerStopped>(TimeSpan.FromMinutes(1));
-        Assert.Equal(WorkerStopKind.Failed, left.Kind);
-        Assert.Equal("cannot build the model of run test-run: not enough memory for the model (test)", left.Reason);
+        var (coordinator, setup) = StartCoordinator();
+        var left = StartAndExpectToLeave(coordinator, _ => throw new InvalidOperationException("not enough memory for the model (test)"));
 
-        Sys.ActorOf(TrainingWorker.Props(new WorkerSettings("able"), GradientEngines.Create, coordinator), "able");
-
-        var summary = await coordinator.Ask<RunSummary>(new TrainingCoordinator.AwaitCompletion(), TimeSpan.FromMinutes(2));
-        Assert.False(summary.Failed, summary.Reason);
-        var reference = await InProcessTraining.RunAsync(InProcessTraining.SmallAdding(Path.Combine(_dir, "reference"), 4), workers: 1);
-        Assert.Equal(reference.Weights, setup.Master.Weights);
+        Assert.Equal(("cannot build the model of run test-run: not enough memory for the model (test)", WorkerStopKind.Failed), (left.Reason, left.Kind));
+        await FinishesWithTheFaultFreeBits(coordinator, setup, "able");
     }
 
     [Fact]
     public async Task A_worker_whose_engine_throws_on_a_shard_answers_that_the_shard_failed_and_keeps_its_model()
     {
-        var (coordinator, setup) = InProcessTraining.StartCoordinator(Sys, Path.Combine(_dir, "run"), steps: 4, minWorkers: 1);
-        Sys.ActorOf(TrainingWorker.Props(new WorkerSettings("flaky"), config => new ThrowsOnce(GradientEngines.Create(config)), coordinator), "flaky");
+        var (coordinator, setup) = StartCoordinator();
 
-        var summary = await coordinator.Ask<RunSummary>(new TrainingCoordinator.AwaitCompletion(), TimeSpan.FromMinutes(2));
-
-        Assert.False(summary.Failed, summary.Reason);
-        var reference = await InProcessTraining.RunAsync(InProcessTraining.SmallAdding(Path.Combine(_dir, "reference"), 4), workers: 1);
-        Assert.Equal(reference.Weights, setup.Master.Weights);
+        await FinishesWithTheFaultFreeBits(coordinator, setup, "flaky", config => new FailingEngine(GradientEngines.Create(config), failingGradient: 2));
     }
 
     [Fact]
     public async Task A_worker_that_fails_outside_a_shard_says_why_and_leaves_and_the_run_finishes_with_the_others_bits()
     {
-        var (coordinator, setup) = InProcessTraining.StartCoordinator(Sys, Path.Combine(_dir, "run"), steps: 4, minWorkers: 1);
+        var (coordinator, setup) = StartCoordinator();
+        var left = StartAndExpectToLeave(coordinator, config => new FailingEngine(GradientEngines.Create(config), failsSettingWeights: true));
+
+        Assert.Equal(("failed while handling WeightsUpdate: weights cannot be set (test)", WorkerStopKind.Failed), (left.Reason, left.Kind));
+        await FinishesWithTheFaultFreeBits(coordinator, setup, "able");
+    }
+
+    private (IActorRef Coordinator, TrainingSetup Setup) StartCoordinator() =>
+        InProcessTraining.StartCoordinator(Sys, Path.Combine(_dir, "run"), Steps, minWorkers: 1);
+
+    /// <summary>Starts a worker with <paramref name="engines"/> and waits for it to stop by itself.</summary>
+    private TrainingWorker.WorkerStopped StartAndExpectToLeave(IActorRef coordinator, Func<ModelConfig, IGradientEngine> engines)
+    {
         var stopped = CreateTestProbe();
         Sys.EventStream.Subscribe(stopped.Ref, typeof(TrainingWorker.WorkerStopped));
-        Sys.ActorOf(TrainingWorker.Props(new WorkerSettings("broken"), config => new RefusesWeights(GradientEngines.Create(config)), coordinator), "broken");
-        var left = stopped.ExpectMsg<TrainingWorker.WorkerStopped>(TimeSpan.FromMinutes(1));
-        Assert.Equal(("failed while handling WeightsUpdate: weights cannot be set (test)", WorkerStopKind.Failed), (left.Reason, left.Kind));
+        Sys.ActorOf(TrainingWorker.Props(new WorkerSettings("leaving"), engines, coordinator), "leaving");
+        return stopped.ExpectMsg<TrainingWorker.WorkerStopped>(TimeSpan.FromMinutes(1));
+    }
 
-        Sys.ActorOf(TrainingWorker.Props(new WorkerSettings("able"), GradientEngines.Create, coordinator), "able");
-
+    /// <summary>A worker (the real engine unless <paramref name="engines"/> says otherwise) finishes the run, with the bits of a fault-free one.</summary>
+    private async Task FinishesWithTheFaultFreeBits(IActorRef coordinator, TrainingSetup setup, string worker, Func<ModelConfig, IGradientEngine>? engines = null)
+    {
+        Sys.ActorOf(TrainingWorker.Props(new WorkerSettings(worker), engines ?? GradientEngines.Create, coordinator), worker);
         var summary = await coordinator.Ask<RunSummary>(new TrainingCoordinator.AwaitCompletion(), TimeSpan.FromMinutes(2));
         Assert.False(summary.Failed, summary.Reason);
-        var reference = await InProcessTraining.RunAsync(InProcessTraining.SmallAdding(Path.Combine(_dir, "reference"), 4), workers: 1);
+        var reference = await InProcessTraining.RunAsync(InProcessTraining.SmallAdding(Path.Combine(_dir, "reference"), Steps), workers: 1);
         Assert.Equal(reference.Weights, setup.Master.Weights);
     }
 
@@ -112,27 +113,22 @@ public sealed class ActorFailureTests : TestKit, IDisposable
         public void Failed(string doing, Exception error) => Failures.Add($"{doing}: {error.Message}");
     }
 
-    /// <summary>The real engine, except that setting weights throws, as a bug outside a shard's computation would.</summary>
-    private sealed class RefusesWeights(IGradientEngine inner) : IGradientEngine
+    /// <summary>
+    /// The real engine, except that its <paramref name="failingGradient"/>-th gradient throws (as a libtorch error would),
+    /// or that setting weights throws (a bug outside a shard's computation).
+    /// </summary>
+    private sealed class FailingEngine(IGradientEngine inner, int failingGradient = 0, bool failsSettingWeights = false) : IGradientEngine
     {
+        private int _gradients;
         public ModelConfig Config => inner.Config;
         public ParameterLayout Layout => inner.Layout;
-        public void SetWeights(ReadOnlySpan<float> flat) => throw new InvalidOperationException("weights cannot be set (test)");
-        public ShardResult ComputeGradient(Batch shard) => inner.ComputeGradient(shard);
-        public (double LossSum, long Count) Evaluate(Batch shard) => inner.Evaluate(shard);
-        public float[] Forward(Batch batch) => inner.Forward(batch);
-        public void Dispose() => inner.Dispose();
-    }
-
-    /// <summary>The real engine, except that its second gradient throws, as a libtorch error would.</summary>
-    private sealed class ThrowsOnce(IGradientEngine inner) : IGradientEngine
-    {
-        private int _calls;
-        public ModelConfig Config => inner.Config;
-        public ParameterLayout Layout => inner.Layout;
-        public void SetWeights(ReadOnlySpan<float> flat) => inner.SetWeights(flat);
+        public void SetWeights(ReadOnlySpan<float> flat)
+        {
+            if (failsSettingWeights) throw new InvalidOperationException("weights cannot be set (test)");
+            inner.SetWeights(flat);
+        }
         public ShardResult ComputeGradient(Batch shard) =>
-            ++_calls == 2 ? throw new InvalidOperationException("a libtorch error (test)") : inner.ComputeGradient(shard);
+            ++_gradients == failingGradient ? throw new InvalidOperationException("a libtorch error (test)") : inner.ComputeGradient(shard);
         public (double LossSum, long Count) Evaluate(Batch shard) => inner.Evaluate(shard);
         public float[] Forward(Batch batch) => inner.Forward(batch);
         public void Dispose() => inner.Dispose();
