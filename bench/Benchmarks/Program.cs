@@ -1,17 +1,20 @@
 using AttnRnnCluster.Benchmarks;
 using AttnRnnCluster.Benchmarks.Figures;
 using AttnRnnCluster.Benchmarks.Micro;
+using AttnRnnCluster.Benchmarks.Quality;
 using AttnRnnCluster.Model.Runtime;
 
 // Issue 7's figures (and issue 4's in-process one), each beside its PyTorch peer measured in the same run.
-// Usage: dotnet run -c Release --project bench/Benchmarks -- [all|model|engines|inprocess|cluster|wire|growth|micro|verify|security]
+// Usage: dotnet run -c Release --project bench/Benchmarks -- [all|model|engines|inprocess|cluster|wire|growth|micro|verify|security|quality-adding|quality-text]
 if (args.Length > 0 && args[0] == BareParameterServer.WorkerVerb) return BareParameterServer.RunWorker(args);
 
 string[] figures = ["model", "engines", "inprocess", "cluster", "wire", "growth", "micro", "verify", "security"];
+// Whole training runs, minutes to an hour each: never part of `all`.
+string[] qualityFigures = ["quality-adding", "quality-text"];
 string chosen = args.Length == 0 ? "all" : args[0];
-if (args.Length > 1 || (chosen != "all" && !figures.Contains(chosen)))
+if (args.Length > 1 || (chosen != "all" && !figures.Contains(chosen) && !qualityFigures.Contains(chosen)))
 {
-    Console.Error.WriteLine($"usage: dotnet run -c Release --project bench/Benchmarks -- [all|{string.Join("|", figures)}] (got: {string.Join(" ", args)})");
+    Console.Error.WriteLine($"usage: dotnet run -c Release --project bench/Benchmarks -- [all|{string.Join("|", figures.Concat(qualityFigures))}] (got: {string.Join(" ", args)})");
     return 2;
 }
 
@@ -45,6 +48,8 @@ foreach (string figure in chosen == "all" ? figures : [chosen])
         case "micro": MicroBenchmarks.Run(); break;
         case "verify": await VerifyFigure.RunAsync(); break;
         case "security": await SecurityFigure.RunAsync(); break;
+        case "quality-adding": await QualityFigure.AddingAsync(); break;
+        case "quality-text": await QualityFigure.TextAsync(); break;
     }
 }
 Console.WriteLine($"{Environment.NewLine}done in {(DateTime.Now - started).TotalMinutes:F1} min; load average now {Machine.LoadAverage()}");
