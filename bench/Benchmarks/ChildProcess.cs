@@ -59,6 +59,42 @@ public sealed class ChildProcess : IDisposable
             throw new InvalidOperationException($"`{_commandLine}` exited with code {_process.ExitCode}. Its output:{Environment.NewLine}{Output}");
     }
 
+    /// <summary>
+    /// Lets it run for <paramref name="budget"/>, then asks it to stop as an operator would (SIGTERM: the coordinator
+    /// checkpoints and exits 143) and waits up to <paramref name="grace"/> for that; a run that ended by itself
+    /// within the budget must have succeeded. Returns true if the budget stopped it.
+    /// </summary>
+    public async Task<bool> StopAfterAsync(TimeSpan budget, TimeSpan grace)
+    {
+        using (var deadline = new CancellationTokenSource(budget))
+        {
+            try
+            {
+                await _process.WaitForExitAsync(deadline.Token);
+                _process.WaitForExit();
+                if (_process.ExitCode != 0)
+                    throw new InvalidOperationException($"`{_commandLine}` exited with code {_process.ExitCode}. Its output:{Environment.NewLine}{Output}");
+                return false;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        using (var terminate = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await terminate.WaitForExitAsync();
+        using var graceDeadline = new CancellationTokenSource(grace);
+        try
+        {
+            await _process.WaitForExitAsync(graceDeadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"`{_commandLine}` did not stop within {grace.TotalSeconds:F0} s of SIGTERM. Its output:{Environment.NewLine}{Output}");
+        }
+        _process.WaitForExit();
+        return true;
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);

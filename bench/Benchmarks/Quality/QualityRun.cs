@@ -12,13 +12,18 @@ public sealed record CurvePoint(long Step, double HeldOutLoss, double ElapsedSec
 /// </summary>
 public sealed record QualityRun(string Name, IReadOnlyList<string> Options)
 {
-    /// <summary>Runs it to the end in a run folder of its own under artifacts/bench/quality and returns its curve.</summary>
-    public async Task<IReadOnlyList<CurvePoint>> RunAsync(TimeSpan timeout)
+    /// <summary>
+    /// Runs it in a run folder of its own under artifacts/bench/quality, to its step cap or until
+    /// <paramref name="budget"/> of wall time has passed (then it is stopped with SIGTERM, as an operator would),
+    /// and returns its curve.
+    /// </summary>
+    public async Task<IReadOnlyList<CurvePoint>> RunAsync(TimeSpan budget)
     {
         string folder = Path.Combine(Repository.Scratch, "quality", Name);
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         using var coordinator = ChildProcess.StartApp("AttnRnnCluster.Coordinator", ["train", .. Options, "--out", folder, "--log-level", "warning"]);
-        await coordinator.WaitAsync(timeout);
+        if (await coordinator.StopAfterAsync(budget, grace: TimeSpan.FromMinutes(2)))
+            Report.Line($"{Name}: stopped after its budget of {budget.TotalMinutes:F0} min");
         return Curve(Path.Combine(folder, "metrics.jsonl"));
     }
 
