@@ -7,7 +7,7 @@ using AttnRnnCluster.Model.Runtime;
 // Usage: dotnet run -c Release --project bench/Benchmarks -- [all|model|engines|inprocess|cluster|wire|growth|micro|verify|security]
 if (args.Length > 0 && args[0] == BareParameterServer.WorkerVerb) return BareParameterServer.RunWorker(args);
 
-string[] figures = ["model", "engines", "inprocess", "cluster", "wire", "growth", "micro", "verify", "security"];
+string[] figures = ["model", "engines", "inprocess", "cluster", "wire", "growth", "micro", "verify", "security", "bf16wire"];
 string chosen = args.Length == 0 ? "all" : args[0];
 if (args.Length > 1 || (chosen != "all" && !figures.Contains(chosen)))
 {
@@ -45,6 +45,7 @@ foreach (string figure in chosen == "all" ? figures : [chosen])
         case "micro": MicroBenchmarks.Run(); break;
         case "verify": await VerifyFigure.RunAsync(); break;
         case "security": await SecurityFigure.RunAsync(); break;
+        case "bf16wire": await Bf16WireFigure.RunAsync(); break;
     }
 }
 Console.WriteLine($"{Environment.NewLine}done in {(DateTime.Now - started).TotalMinutes:F1} min; load average now {Machine.LoadAverage()}");
