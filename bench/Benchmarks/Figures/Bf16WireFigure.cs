@@ -9,18 +9,24 @@ namespace AttnRnnCluster.Benchmarks.Figures;
 
 /// <summary>
 /// Issue 18 item 3: --wire-precision f32 against bf16 with the coordinator and 2 worker processes on loopback, at a
-/// model size where the bytes matter (H=512). Bytes per step are the encoded messages of one step (each worker's
+/// model sizes where the bytes matter (H=512 and H=1024, about 0.27M and 1.05M parameters). Bytes per step are the encoded messages of one step (each worker's
 /// weights, each shard's gradient) from the serializer; the loopback interface's byte count over each run, per step,
 /// is the measured cross-check (it also carries whatever else uses loopback meanwhile). Runs alternate f32 and bf16.
 /// </summary>
 public static class Bf16WireFigure
 {
-    private const int SeqLen = 50, Hidden = 512, Batch = 32, MicroBatch = 8, Steps = 25, Rounds = 2, Workers = 2;
+    private const int SeqLen = 50, Batch = 32, MicroBatch = 8, Steps = 25, Rounds = 2, Workers = 2;
+    private static readonly int[] Hiddens = [512, 1024];
 
     public static async Task RunAsync()
     {
-        int parameters = ParameterLayout.For(AddingModel.Config(Hidden)).TotalSize;
-        Report.Heading($"bf16 on the wire: coordinator + {Workers} worker processes (1 thread each) on loopback, adding T={SeqLen} H={Hidden} " +
+        foreach (int hidden in Hiddens) await RunAsync(hidden);
+    }
+
+    private static async Task RunAsync(int hidden)
+    {
+        int parameters = ParameterLayout.For(AddingModel.Config(hidden)).TotalSize;
+        Report.Heading($"bf16 on the wire: coordinator + {Workers} worker processes (1 thread each) on loopback, adding T={SeqLen} H={hidden} " +
                        $"({parameters:N0} parameters) batch {Batch} micro-batch {MicroBatch}");
         var precisions = new[] { WirePrecision.F32, WirePrecision.Bf16 };
         foreach (var precision in precisions)
@@ -34,7 +40,7 @@ public static class Bf16WireFigure
             foreach (var precision in precisions)
             {
                 long before = LoopbackBytes();
-                var metrics = await new TrainingRun(SeqLen, Hidden, Batch, MicroBatch, Steps) { Extra = ["--wire-precision", precision.Name()] }
+                var metrics = await new TrainingRun(SeqLen, hidden, Batch, MicroBatch, Steps) { Extra = ["--wire-precision", precision.Name()] }
                     .ClusterAsync(Workers);
                 loopback[precision].Add((LoopbackBytes() - before) / 1e6 / Steps);
                 rates[precision].Add(metrics.MedianExamplesPerSecond);
