@@ -81,9 +81,10 @@ public static class WireFigure
     private static void SerializerRates(WeightsUpdate update)
     {
         using var system = ActorSystem.Create("bench-serializer", NodeConfig.Wire().WithFallback(QuietNodes));
+        var serializer = new ProtocolSerializer((ExtendedActorSystem)system);
         foreach (var precision in new[] { WirePrecision.F32, WirePrecision.Bf16 })
         {
-            var serializer = new ProtocolSerializer((ExtendedActorSystem)system, precision);
+            update = update with { Precision = precision };
             var bytes = serializer.ToBinary(update);
             string manifest = serializer.Manifest(update);
             WarmUp(serializer, manifest);

@@ -5,7 +5,6 @@ using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Model.Training;
 using AttnRnnCluster.Protocol.Formats;
 using AttnRnnCluster.Protocol.Messages;
-using AttnRnnCluster.Protocol.Wire;
 using BenchmarkDotNet.Attributes;
 
 namespace AttnRnnCluster.Benchmarks.Micro;
@@ -29,7 +28,7 @@ public class SerializerBenchmarks
     public void Setup()
     {
         _system = ActorSystem.Create("micro-serializer", NodeConfig.Wire().WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING")));
-        _serializer = new ProtocolSerializer((ExtendedActorSystem)_system, WirePrecision.F32);
+        _serializer = new ProtocolSerializer((ExtendedActorSystem)_system);
         var values = new float[Parameters];
         for (int i = 0; i < values.Length; i++) values[i] = MathF.Sin(i);
         _update = new WeightsUpdate(1, new ParameterBuffer([new TensorSlot("all", [Parameters], 0)], values));

@@ -66,7 +66,8 @@ public sealed record TrainingSetup(TrainingPlan Plan, IDataSource Data, MasterSt
             MaxBadResults: cluster.MaxBadResults,
             EvalMicroBatch: TrainingPlan.EvalMicroBatchFor(opt.MicroBatch),
             WorkerWait: cluster.WorkerWait,
-            VerifyFraction: cluster.VerifyFraction);
+            VerifyFraction: cluster.VerifyFraction,
+            WirePrecision: cluster.WirePrecision);
         return new TrainingSetup(plan, data, master, resume != null ? options.Run.Resume : null);
     }
 

@@ -27,7 +27,7 @@ public static class ClusterRun
         string advertised = cluster.PublicHostname ?? cluster.Hostname;
         string self = ClusterTls.SeedAddress($"akka.tcp://{ActorNames.System}@{advertised}:{cluster.Port.ToString(CultureInfo.InvariantCulture)}", tls != null);
         var node = new ClusterNodeConfig(ClusterRoles.Coordinator, cluster.Hostname, cluster.Port, cluster.PublicHostname, [self]) { BulkPort = cluster.BulkPort, MaxIncomingMib = cluster.MaxIncomingMib };
-        var system = NodeConfig.Create(NodeConfig.ClusterNode(node, cluster.WirePrecision), tls);
+        var system = NodeConfig.Create(NodeConfig.ClusterNode(node), tls);
         try
         {
             system.ActorOf(MembershipLogger.Props(), MembershipLogger.Name);

@@ -86,7 +86,7 @@ public sealed class ClusterOptionGroup
         "verified training: this fraction of training micro-shards (seeded) is recomputed by a second worker and compared bit for bit; a worker whose result differs is excluded");
 
     public LayeredOption<WirePrecision> WirePrecision { get; } = new("wire-precision", ChoiceKind.Of<WirePrecision>(), Defaults.WirePrecision,
-        "precision of the weights the coordinator broadcasts: f32 (exact) or bf16 (half the bytes, rounded); workers send f32 gradients whatever it says; cluster only");
+        "precision of the weights the coordinator broadcasts and of the gradients workers send back: f32 (exact) or bf16 (half the bytes; each rounded to bf16 by its sender, master weights and optimizer stay f32; the same bits in one process as in a cluster)");
 
     public TlsOptionGroup Tls { get; } = new();
 

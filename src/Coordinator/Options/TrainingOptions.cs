@@ -1,7 +1,6 @@
 using AttnRnnCluster.Hosting.Logging;
 using AttnRnnCluster.Hosting.Options;
 using AttnRnnCluster.Model.Training;
-using AttnRnnCluster.Protocol.Wire;
 
 namespace AttnRnnCluster.Coordinator.Options;
 
@@ -83,8 +82,6 @@ public sealed record TrainingOptions : ICoordinatorCommand
                 yield return $"{origins["local-workers"]} = 0 and no cluster (--port 0): nobody would compute; give --local-workers 1 or more, or a --port for remote workers";
             foreach (string name in ClusterOptions.ClusterOnly.Where(origins.IsSet))
                 yield return $"{origins[name]}: only means something in a cluster; give --port to start one";
-            if (Cluster.WirePrecision == WirePrecision.Bf16)
-                yield return $"{origins["wire-precision"]} = bf16: nothing goes over a wire without a cluster; give --port to start one";
         }
     }
 }

@@ -3,6 +3,7 @@ using AttnRnnCluster.Model.Checkpoints;
 using AttnRnnCluster.Model.Network;
 using AttnRnnCluster.Model.Training;
 using AttnRnnCluster.Protocol.Messages;
+using AttnRnnCluster.Protocol.Wire;
 using AttnRnnCluster.Worker.Training;
 
 namespace AttnRnnCluster.Coordinator.Training;
@@ -37,8 +38,17 @@ public sealed class MasterState(ModelConfig config, float[] weights, long versio
     /// <summary>The loss users see: the mean per item (per item and output for regression).</summary>
     public double ReportedLoss(double lossSum, long items) => Losses.ReportedMean(lossSum, items, Config);
 
-    /// <summary>A broadcast of the current weights (a copy: the message may be read while the next step updates).</summary>
-    public WeightsUpdate WeightsMessage() => new(Version, new ParameterBuffer(Layout.ToSlots(), (float[])Weights.Clone()));
+    /// <summary>
+    /// A broadcast of the current weights in <paramref name="precision"/> (a copy: the message may be read while the next
+    /// step updates). With bf16 the copy is rounded here, once, so that every worker, in this process or not, computes
+    /// on the same values; the master weights stay float32.
+    /// </summary>
+    public WeightsUpdate WeightsMessage(WirePrecision precision = WirePrecision.F32)
+    {
+        var values = (float[])Weights.Clone();
+        if (precision == WirePrecision.Bf16) BFloat16.Round(values);
+        return new WeightsUpdate(Version, new ParameterBuffer(Layout.ToSlots(), values), precision);
+    }
 
     /// <summary>Writes the weights and the optimizer state (atomically) as a resumable checkpoint.</summary>
     public void Save(string path, ulong seed, IReadOnlyList<string>? vocabulary) =>

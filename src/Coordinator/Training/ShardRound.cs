@@ -1,5 +1,6 @@
 using AttnRnnCluster.Model.Data;
 using AttnRnnCluster.Protocol.Messages;
+using AttnRnnCluster.Protocol.Wire;
 using AttnRnnCluster.Worker.Training;
 
 namespace AttnRnnCluster.Coordinator.Training;
@@ -71,7 +72,8 @@ public sealed class ShardRound
     /// The round of <paramref name="batch"/> split into shards of <paramref name="shardSize"/> sequences (the last
     /// may be smaller), each expected to report its own count of loss items.
     /// </summary>
-    public static ShardRound Split(long version, WorkKind kind, Batch batch, int shardSize, int gradientLength)
+    public static ShardRound Split(long version, WorkKind kind, Batch batch, int shardSize, int gradientLength,
+        WirePrecision gradientPrecision = WirePrecision.F32)
     {
         var shards = new List<SequenceBatch>();
         var counts = new List<long>();
@@ -85,6 +87,7 @@ public sealed class ShardRound
         {
             Examples = batch.Count,
             Tokens = batch.Tokens != null ? batch.LossItems : null,
+            GradientPrecision = gradientPrecision,
         };
     }
 
@@ -98,6 +101,8 @@ public sealed class ShardRound
     /// <summary>Sequences in the round, and the tokens they predict (text), for the step line's rates.</summary>
     public long Examples { get; init; }
     public long? Tokens { get; init; }
+    /// <summary>The precision the run's gradients travel in: a gradient in another one would change the step's bits.</summary>
+    public WirePrecision GradientPrecision { get; init; }
     public int Completed { get; private set; }
     public bool IsComplete => Completed == _results.Length;
     public bool HasWaiting => _waiting.Count > 0;
@@ -378,6 +383,8 @@ public sealed class ShardRound
         {
             if (result.Gradient == null || result.Gradient.Length != GradientLength)
                 return $"shard {result.ShardIndex} gradient has {result.Gradient?.Length ?? 0} values, expected {GradientLength}";
+            if (result.GradientPrecision != GradientPrecision)
+                return $"shard {result.ShardIndex} gradient came in {result.GradientPrecision.Name()}, this run's is {GradientPrecision.Name()}";
             var (allFinite, huge, norm) = Scan(result.Gradient, float.MaxValue / _results.Length);
             if (huge >= 0) return $"shard {result.ShardIndex} gradient value {huge} is {result.Gradient[huge]}, which would overflow the step's sum";
             finite &= allFinite;

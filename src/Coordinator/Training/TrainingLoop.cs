@@ -85,8 +85,8 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
             Do(Note.Info($"Worker {worker.Describe()} joined (TorchSharp {m.TorchSharpVersion}, libtorch {m.LibTorchVersion}, {m.Threads} thread(s), window {worker.Capacity}); {_workers.Count} active"));
         }
         Heard(worker.Id);
-        Do(new Send(worker.Id, new WorkerAccepted(runId, ModelConfigJson.Serialize(master.Config), master.Layout.TotalSize, (int)plan.ProgressInterval.TotalMilliseconds)));
-        Do(new Send(worker.Id, master.WeightsMessage()));
+        Do(new Send(worker.Id, new WorkerAccepted(runId, ModelConfigJson.Serialize(master.Config), master.Layout.TotalSize, (int)plan.ProgressInterval.TotalMilliseconds, plan.WirePrecision)));
+        Do(new Send(worker.Id, master.WeightsMessage(plan.WirePrecision)));
         if (_started)
             Dispatch();
         else if (_workers.Count >= plan.MinWorkers)
@@ -121,7 +121,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
 
     private ShardRound PrepareStep(long step)
     {
-        var round = ShardRound.Split(step - 1, WorkKind.Train, data.TrainBatch(step - 1, plan.GlobalBatch), plan.MicroBatch, master.Layout.TotalSize);
+        var round = ShardRound.Split(step - 1, WorkKind.Train, data.TrainBatch(step - 1, plan.GlobalBatch), plan.MicroBatch, master.Layout.TotalSize, plan.WirePrecision);
         for (int shard = 0; shard < round.Shards.Count; shard++)
             if (plan.Audits(round.Version, shard)) round.Audit(shard);
         return round;
@@ -465,7 +465,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
         }
         double reduceMs = time.GetElapsedTime(reducing).TotalMilliseconds;
         long broadcasting = Now;
-        Do(new Broadcast(_workers.All.Select(w => w.Id).ToList(), master.WeightsMessage()));
+        Do(new Broadcast(_workers.All.Select(w => w.Id).ToList(), master.WeightsMessage(plan.WirePrecision)));
         double broadcastMs = time.GetElapsedTime(broadcasting).TotalMilliseconds;
         _lastTrainLoss = update.Loss;
         var report = _clock.Report(step, update, reduceMs, broadcastMs, _workers.Count);

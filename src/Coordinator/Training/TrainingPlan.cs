@@ -1,8 +1,12 @@
+using AttnRnnCluster.Protocol.Wire;
+
 namespace AttnRnnCluster.Coordinator.Training;
 
 /// <summary>
 /// Everything the training loop needs to know about the run, resolved from the options: the schedule of steps,
-/// evaluation and checkpoints, and the fault-handling limits.
+/// evaluation and checkpoints, the fault-handling limits, and the precision weights and gradients travel in
+/// (<see cref="WirePrecision"/>: with bf16 the broadcast weights and every shard's gradient are rounded to bf16 by
+/// their sender, whether they cross a wire or not, so the bits do not depend on where workers run).
 /// </summary>
 public sealed record TrainingPlan(
     ulong Seed,
@@ -20,7 +24,8 @@ public sealed record TrainingPlan(
     int MaxBadResults,
     int EvalMicroBatch,
     TimeSpan WorkerWait,
-    double VerifyFraction)
+    double VerifyFraction,
+    WirePrecision WirePrecision = WirePrecision.F32)
 {
     /// <summary>
     /// A gradient whose norm is more than this many times the smallest non-zero norm of its step's shards is doubted:

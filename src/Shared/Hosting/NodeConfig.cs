@@ -4,7 +4,6 @@ using AttnRnnCluster.Hosting.Guards;
 using AttnRnnCluster.Hosting.Logging;
 using AttnRnnCluster.Protocol;
 using AttnRnnCluster.Protocol.Formats;
-using AttnRnnCluster.Protocol.Wire;
 using AttnRnnCluster.Transport;
 using AttnRnnCluster.Transport.Security;
 
@@ -34,15 +33,15 @@ public static class NodeConfig
         Shared(ConfigurationFactory.ParseString(extraHocon ?? "").WithFallback(ConfigurationFactory.ParseString("akka.actor.provider = local")));
 
     /// <summary>
-    /// A node of a cluster; weights and gradients travel in <paramref name="precision"/>. What other nodes may send it
-    /// is guarded (<see cref="InboundGuards"/>): untrusted mode, and only the serializers it needs read the network.
+    /// A node of a cluster. What other nodes may send it is guarded (<see cref="InboundGuards"/>): untrusted mode, and
+    /// only the serializers it needs read the network.
     /// </summary>
-    public static Config ClusterNode(ClusterNodeConfig node, WirePrecision precision = WirePrecision.F32) =>
-        Shared(node.ToConfig().WithFallback(ConfigurationFactory.ParseString(InboundGuards.Hocon)), precision);
+    public static Config ClusterNode(ClusterNodeConfig node) =>
+        Shared(node.ToConfig().WithFallback(ConfigurationFactory.ParseString(InboundGuards.Hocon)));
 
     /// <summary>The serializers and the transport alone (no dispatchers, no logging): for tests and benchmarks of the wire.</summary>
-    public static Config Wire(WirePrecision precision = WirePrecision.F32, TransferSettings? transfer = null) =>
-        ConfigurationFactory.ParseString(ProtocolSerializer.Hocon(precision)).WithFallback(TransportConfig.Create(transfer));
+    public static Config Wire(TransferSettings? transfer = null) =>
+        ConfigurationFactory.ParseString(ProtocolSerializer.Hocon).WithFallback(TransportConfig.Create(transfer));
 
     /// <summary>The actor system of a node: with mutual TLS for all its traffic when <paramref name="tls"/> is given.</summary>
     public static ActorSystem Create(Config config, ClusterTls? tls = null) => ClusterTls.CreateSystem(ActorNames.System, config, tls);
@@ -54,10 +53,10 @@ public static class NodeConfig
     /// </summary>
     private const string ProcessOwnsShutdown = "akka.coordinated-shutdown { exit-clr = off, run-by-clr-shutdown-hook = off }";
 
-    private static Config Shared(Config specific, WirePrecision precision = WirePrecision.F32) =>
+    private static Config Shared(Config specific) =>
         specific
             .WithFallback(ConfigurationFactory.ParseString(ProcessOwnsShutdown))
-            .WithFallback(Wire(precision))
+            .WithFallback(Wire())
             .WithFallback(ConfigurationFactory.ParseString(NodeDispatchers.Hocon))
             .WithFallback(ConfigurationFactory.ParseString(LogSetup.AkkaLoggingHocon));
 }

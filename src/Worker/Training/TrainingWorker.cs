@@ -5,6 +5,7 @@ using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Model;
 using AttnRnnCluster.Model.Training;
 using AttnRnnCluster.Protocol.Messages;
+using AttnRnnCluster.Protocol.Wire;
 using AttnRnnCluster.Transport;
 
 namespace AttnRnnCluster.Worker.Training;
@@ -31,6 +32,8 @@ public sealed class TrainingWorker : ReceiveActor
     private long _version = -1;
     private const int MinProgressIntervalMs = 100, MaxProgressIntervalMs = 60_000;
     private TimeSpan _progressInterval = TimeSpan.FromSeconds(1);
+    /// <summary>The precision the coordinator asked for this run's gradients (<see cref="WorkerAccepted.GradientPrecision"/>).</summary>
+    private WirePrecision _gradientPrecision = WirePrecision.F32;
     private PayloadTransport _transport = null!;
     private readonly FaultInjector _faults;
 
@@ -141,7 +144,8 @@ public sealed class TrainingWorker : ReceiveActor
         _version = -1;
         // Within bounds whatever the coordinator says: a beat per millisecond would only flood the link.
         _progressInterval = TimeSpan.FromMilliseconds(Math.Clamp(accepted.ProgressIntervalMs, MinProgressIntervalMs, MaxProgressIntervalMs));
-        _log.Info("Registered with {0} for run {1}: {2} parameters", Sender.Path, accepted.RunId, _engine.Layout.TotalSize);
+        _gradientPrecision = accepted.GradientPrecision;
+        _log.Info("Registered with {0} for run {1}: {2} parameters, gradients sent in {3}", Sender.Path, accepted.RunId, _engine.Layout.TotalSize, _gradientPrecision.Name());
     }
 
     private void ApplyWeights(WeightsUpdate update)
@@ -190,7 +194,11 @@ public sealed class TrainingWorker : ReceiveActor
             if (assignment.Kind == WorkKind.Train)
             {
                 var shard = _engine.ComputeGradient(batch);
-                result = new ShardCompleted(assignment.Version, assignment.Kind, assignment.ShardIndex, _faults.Corrupt(shard.Gradient), shard.LossSum, shard.Count, 0);
+                // Rounded here, not only by the encoder: a coordinator in this process gets the array itself, and must
+                // sum the same values as from a remote worker. Every path then carries them exactly (lanes, bulk, chunks).
+                if (_gradientPrecision == WirePrecision.Bf16) BFloat16.Round(shard.Gradient);
+                result = new ShardCompleted(assignment.Version, assignment.Kind, assignment.ShardIndex, _faults.Corrupt(shard.Gradient, _gradientPrecision),
+                    shard.LossSum, shard.Count, 0, _gradientPrecision);
             }
             else
             {

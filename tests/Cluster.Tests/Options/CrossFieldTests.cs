@@ -1,3 +1,4 @@
+using AttnRnnCluster.Protocol.Wire;
 using static AttnRnnCluster.Cluster.Tests.Options.Parsing;
 
 namespace AttnRnnCluster.Cluster.Tests.Options;
@@ -55,8 +56,6 @@ public sealed class CrossFieldTests : IDisposable
     [Fact]
     public void Cluster_options_without_a_port_are_refused()
     {
-        Assert.Equal("--wire-precision = bf16: nothing goes over a wire without a cluster; give --port to start one",
-            CoordinatorError("--wire-precision", "bf16"));
         Assert.Equal("--min-workers: only means something in a cluster; give --port to start one", CoordinatorError("--min-workers", "3"));
         Assert.StartsWith("--local-workers = 0 and no cluster (--port 0): nobody would compute", CoordinatorError("--local-workers", "0"));
 
@@ -65,6 +64,12 @@ public sealed class CrossFieldTests : IDisposable
         var cluster = Train("--port", "4053", "--bulk-port", "4054", "--local-workers", "0", "--min-workers", "3", "--wire-precision", "bf16", "--hostname", "0.0.0.0");
         Assert.True(cluster.Cluster.Enabled);
         Assert.Equal((4053, 4054, 3, "0.0.0.0"), (cluster.Cluster.Port, cluster.Cluster.BulkPort, cluster.Cluster.MinWorkers, cluster.Cluster.Hostname));
+    }
+
+    [Fact]
+    public void Bf16_is_accepted_without_a_cluster_where_it_rounds_as_a_cluster_does()
+    {
+        Assert.Equal(WirePrecision.Bf16, Train("--wire-precision", "bf16").Cluster.WirePrecision);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using AttnRnnCluster.Cluster.Tests.Training;
 using AttnRnnCluster.Model.Checkpoints;
+using AttnRnnCluster.Protocol.Wire;
 using Xunit.Abstractions;
 
 namespace AttnRnnCluster.Cluster.Tests.Processes;
@@ -55,6 +56,28 @@ public sealed class ProcessClusterTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("Worker worker-a", log);
         Assert.Contains("Worker worker-b", log);
         Assert.Equal(await InProcessWeights(8), ClusterWeights());
+    }
+
+    [Fact]
+    public async Task With_bf16_on_the_wire_two_worker_processes_reproduce_the_one_process_bf16_run_bitwise()
+    {
+        int port = NodeProcess.FreePort();
+        var coordinator = StartCoordinator(port, steps: 8, minWorkers: 2, "--wire-precision", "bf16");
+        var a = StartWorker(port, "worker-a");
+        var b = StartWorker(port, "worker-b");
+
+        Assert.Equal(0, await coordinator.ExitCodeAsync(RunLimit));
+        Assert.Equal(0, await a.ExitCodeAsync(TimeSpan.FromMinutes(1)));
+        Assert.Equal(0, await b.ExitCodeAsync(TimeSpan.FromMinutes(1)));
+
+        // Each worker was told to round its gradients; no result was refused for its precision.
+        Assert.Contains("gradients sent in bf16", a.Output());
+        Assert.Contains("gradients sent in bf16", b.Output());
+        Assert.DoesNotContain("this run's is bf16", coordinator.Output());
+        var options = InProcessTraining.SmallAdding(_scratch.PathOf("reference-bf16"), steps: 8);
+        var oneWorker = await InProcessTraining.RunAsync(options with { Cluster = options.Cluster with { WirePrecision = WirePrecision.Bf16 } }, workers: 1);
+        Assert.Equal(oneWorker.Weights, ClusterWeights());
+        Assert.NotEqual(await InProcessWeights(8), ClusterWeights());
     }
 
     [Fact]

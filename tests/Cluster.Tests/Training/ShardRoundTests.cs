@@ -1,5 +1,6 @@
 using AttnRnnCluster.Coordinator.Training;
 using AttnRnnCluster.Protocol.Messages;
+using AttnRnnCluster.Protocol.Wire;
 
 namespace AttnRnnCluster.Cluster.Tests.Training;
 
@@ -122,6 +123,37 @@ public sealed class ShardRoundTests
         Assert.Equal(ResultVerdict.Accepted, round.Offer(honest, Result(shard), out _));
         Assert.Equal([broken], round.DissentersOf(shard));
         Assert.Equal(honest, round.KeptFrom(shard));
+    }
+
+    [Theory]
+    [InlineData(WirePrecision.F32, WirePrecision.Bf16)]
+    [InlineData(WirePrecision.Bf16, WirePrecision.F32)]
+    public void A_gradient_in_another_precision_than_the_runs_is_invalid(WirePrecision run, WirePrecision sent)
+    {
+        var round = new ShardRound(version: 4, WorkKind.Train, [Shard], [1L], gradientLength: 2) { GradientPrecision = run };
+        round.TryTakeWaiting(out int shard);
+        round.MarkSent(shard, Worker, now: 0);
+
+        var verdict = round.Offer(Worker, Result(shard, [1, 2]) with { GradientPrecision = sent }, out string? problem);
+
+        Assert.Equal(ResultVerdict.Invalid, verdict);
+        Assert.Equal($"shard 0 gradient came in {sent.Name()}, this run's is {run.Name()}", problem);
+        Assert.Equal(ResultVerdict.Accepted, round.Offer(Worker, Result(shard, [1, 2]) with { GradientPrecision = run }, out _));
+    }
+
+    [Fact]
+    public void A_bf16_gradient_that_overflowed_to_infinity_is_not_finite_and_waits_for_another_worker()
+    {
+        // A worker's gradient value above bf16's largest (3.39e38) becomes infinity when the worker rounds it.
+        float[] gradient = [3.4e38f, 1];
+        BFloat16.Round(gradient);
+        var round = new ShardRound(version: 4, WorkKind.Train, [Shard], [1L], gradientLength: 2) { GradientPrecision = WirePrecision.Bf16 };
+
+        var verdict = round.Offer(Worker, Result(0, gradient) with { GradientPrecision = WirePrecision.Bf16 }, out string? problem);
+
+        Assert.Null(problem);
+        Assert.Equal(ResultVerdict.Held, verdict);
+        Assert.False(round.IsComplete);
     }
 
     [Fact]

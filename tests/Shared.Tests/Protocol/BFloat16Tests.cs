@@ -43,4 +43,39 @@ public sealed class BFloat16Tests
             Assert.Equal(BitConverter.SingleToUInt32Bits(BFloat16.ToSingle(expected)), BitConverter.SingleToUInt32Bits(widened[i]));
         }
     }
+
+    [Fact]
+    public void Rounding_in_place_gives_what_narrowing_then_widening_gives()
+    {
+        // The same spread of bit patterns (NaNs, infinities, ties, subnormals among them), an odd count for the scalar tail.
+        var values = Enumerable.Range(0, 1_000_003).Select(i => BitConverter.UInt32BitsToSingle((uint)(i * 4294.967291))).ToArray();
+        var bytes = new byte[values.Length * 2];
+        BFloat16.Narrow(values, bytes);
+        var widened = new float[values.Length];
+        BFloat16.Widen(bytes, widened);
+
+        BFloat16.Round(values);
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            Assert.Equal(BitConverter.SingleToUInt32Bits(widened[i]), BitConverter.SingleToUInt32Bits(values[i]));
+            Assert.True(BFloat16.IsExact(values[i]));
+        }
+    }
+
+    [Theory]
+    [InlineData(3.3895314e38f, 3.3895314e38f)]            // bf16's largest finite value stays
+    [InlineData(3.4e38f, float.PositiveInfinity)]          // above it, round to nearest gives infinity
+    [InlineData(-float.MaxValue, float.NegativeInfinity)]
+    [InlineData(1.00390625f, 1f)]                          // 1 + 2^-8, a tie, rounds to even
+    [InlineData(1.01171875f, 1.015625f)]                   // 1 + 3·2^-8, a tie, rounds up to even
+    public void Rounding_in_place_keeps_bf16_values_and_overflows_to_infinity(float value, float expected)
+    {
+        // Eight copies reach the vector loop, the ninth the scalar tail: both must agree.
+        var values = Enumerable.Repeat(value, 9).ToArray();
+
+        BFloat16.Round(values);
+
+        Assert.All(values, v => Assert.Equal(expected, v));
+    }
 }

@@ -11,7 +11,7 @@ namespace AttnRnnCluster.Shared.Tests.Protocol;
 /// <summary>A worker's bytes can be wrong: every defect must be a SerializationException naming message and field.</summary>
 public sealed class MalformedInputTests(WireSystemFixture fixture) : IClassFixture<WireSystemFixture>
 {
-    private readonly ProtocolSerializer _serializer = fixture.Serializer(WirePrecision.F32);
+    private readonly ProtocolSerializer _serializer = fixture.Serializer();
 
     private static readonly WeightsUpdate Update = new(5, SampleMessages.Parameters([1, 2, 3, 4, 5, 6, 7, 8]));
 

@@ -32,7 +32,7 @@ public sealed class ProtocolSerializerTests(WireSystemFixture fixture) : IClassF
         // 5,000,003 floats (20 MB, not a whole number of pages) are copied in pieces side by side both ways.
         var values = SampleMessages.ScrambledFloats(5_000_003);
         var message = new WeightsUpdate(3, new ParameterBuffer([new TensorSlot("all", [values.Length], 0)], values));
-        var serializer = fixture.Serializer(WirePrecision.F32);
+        var serializer = fixture.Serializer();
 
         var decoded = (WeightsUpdate)serializer.FromBinary(serializer.ToBinary(message), serializer.Manifest(message));
 
@@ -92,7 +92,7 @@ public sealed class ProtocolSerializerTests(WireSystemFixture fixture) : IClassF
     public void Float_arrays_are_raw_little_endian_float32_after_count_and_encoding_byte()
     {
         var gradient = new[] { 1f, -2.5f };
-        var bytes = fixture.Serializer(WirePrecision.F32).ToBinary(new ShardCompleted(0, WorkKind.Train, 0, gradient, 0, 0, 0));
+        var bytes = fixture.Serializer().ToBinary(new ShardCompleted(0, WorkKind.Train, 0, gradient, 0, 0, 0));
 
         var arrayStart = 1 + 8 + 1 + 4; // version, Version, Kind, ShardIndex
         Assert.Equal(new byte[] { 2, 0, 0, 0, (byte)FloatEncoding.Float32, 0, 0, 0x80, 0x3F, 0, 0, 0x20, 0xC0 },
@@ -103,16 +103,18 @@ public sealed class ProtocolSerializerTests(WireSystemFixture fixture) : IClassF
     public void Bf16_rounds_weights_and_gradients_to_nearest_even_and_halves_their_bytes()
     {
         var values = Enumerable.Range(0, 1000).Select(i => MathF.Sin(i * 0.37f) * MathF.Pow(10, i % 7 - 3)).ToArray();
-        var update = new WeightsUpdate(3, SampleMessages.Parameters(values));
-        var f32 = fixture.Serializer(WirePrecision.F32);
-        var bf16 = fixture.Serializer(WirePrecision.Bf16);
+        var f32 = new WeightsUpdate(3, SampleMessages.Parameters(values));
+        var bf16 = f32 with { Precision = WirePrecision.Bf16 };
+        var serializer = fixture.Serializer();
 
-        var bytes = bf16.ToBinary(update);
-        // An f32 node reads a bf16 message: the array says how it is stored.
-        var decoded = (WeightsUpdate)f32.FromBinary(bytes, "wu");
+        var bytes = serializer.ToBinary(bf16);
+        var decoded = (WeightsUpdate)serializer.FromBinary(bytes, "wu");
 
-        Assert.Equal(f32.ToBinary(update).Length - 2 * values.Length, bytes.Length);
-        Assert.Equal(update.Weights.Slots.Select(WireDescription.Of), decoded.Weights.Slots.Select(WireDescription.Of));
+        Assert.Equal(serializer.ToBinary(f32).Length - 2 * values.Length, bytes.Length);
+        // The array's encoding byte says how it travelled: the reader needs no setting of its own.
+        Assert.Equal(WirePrecision.Bf16, decoded.Precision);
+        Assert.Equal(WirePrecision.F32, ((WeightsUpdate)serializer.FromBinary(serializer.ToBinary(f32), "wu")).Precision);
+        Assert.Equal(f32.Weights.Slots.Select(WireDescription.Of), decoded.Weights.Slots.Select(WireDescription.Of));
         for (var i = 0; i < values.Length; i++)
         {
             Assert.Equal(BFloat16.ToSingle(BFloat16.FromSingle(values[i])), decoded.Weights.Values[i]);
@@ -122,26 +124,90 @@ public sealed class ProtocolSerializerTests(WireSystemFixture fixture) : IClassF
     }
 
     [Fact]
-    public void Bf16_applies_to_gradients_but_never_to_batches()
+    public void A_gradient_travels_in_its_messages_precision_which_the_decoded_message_carries()
     {
-        var serializer = fixture.Serializer(WirePrecision.Bf16);
+        var fine = new[] { 1.0001f, 3.3333333f, -7.77777f, 1e-30f, float.NaN, float.MaxValue };
+        var serializer = fixture.Serializer();
+        var f32 = new ShardCompleted(1, WorkKind.Train, 0, fine, 1, 1, 1);
+        var bf16 = f32 with { GradientPrecision = WirePrecision.Bf16 };
+
+        var f32Bytes = serializer.ToBinary(f32);
+        var bf16Bytes = serializer.ToBinary(bf16);
+        var fromF32 = (ShardCompleted)serializer.FromBinary(f32Bytes, "sc");
+        var fromBf16 = (ShardCompleted)serializer.FromBinary(bf16Bytes, "sc");
+
+        Assert.Equal(f32Bytes.Length - 2 * fine.Length, bf16Bytes.Length);
+        Assert.Equal(WirePrecision.F32, fromF32.GradientPrecision);
+        Assert.Equal(WireDescription.Of(fine), WireDescription.Of(fromF32.Gradient));
+        Assert.Equal(WirePrecision.Bf16, fromBf16.GradientPrecision);
+        Assert.Equal(fine.Select(v => BFloat16.ToSingle(BFloat16.FromSingle(v))), fromBf16.Gradient!);
+        Assert.All(fromBf16.Gradient!, v => Assert.True(BFloat16.IsExact(v), $"{v} is not a bf16 value"));
+        // Above bf16's largest finite value (3.39e38) a float32 rounds to infinity; NaN stays NaN.
+        Assert.Equal(float.PositiveInfinity, fromBf16.Gradient![5]);
+        Assert.True(float.IsNaN(fromBf16.Gradient![4]));
+        // Evaluation results carry no gradient: null stays null in either precision.
+        var evaluation = (ShardCompleted)serializer.FromBinary(serializer.ToBinary(bf16 with { Kind = WorkKind.Evaluate, Gradient = null }), "sc");
+        Assert.Null(evaluation.Gradient);
+    }
+
+    [Fact]
+    public void A_gradient_rounded_by_its_sender_crosses_the_wire_unchanged()
+    {
+        var gradient = Enumerable.Range(0, 1003).Select(i => MathF.Cos(i * 0.91f) * MathF.Pow(10, i % 9 - 4)).ToArray();
+        BFloat16.Round(gradient);
+        var serializer = fixture.Serializer();
+
+        var decoded = (ShardCompleted)serializer.FromBinary(
+            serializer.ToBinary(new ShardCompleted(2, WorkKind.Train, 1, gradient, 1, 1, 1, WirePrecision.Bf16)), "sc");
+
+        Assert.Equal(WireDescription.Of(gradient), WireDescription.Of(decoded.Gradient));
+    }
+
+    [Fact]
+    public void Bf16_never_applies_to_batches()
+    {
+        var serializer = fixture.Serializer();
         var fine = new[] { 1.0001f, 3.3333333f, -7.77777f };
         var assignment = new ShardAssignment(1, WorkKind.Train, 0, new SequenceBatch(1, 3, 1, 1, [3], fine, null, fine, null, null));
-        var completed = new ShardCompleted(1, WorkKind.Train, 0, fine, 1, 1, 1);
 
         var batch = ((ShardAssignment)serializer.FromBinary(serializer.ToBinary(assignment), "sa")).Batch;
-        var gradient = ((ShardCompleted)serializer.FromBinary(serializer.ToBinary(completed), "sc")).Gradient!;
 
         Assert.Equal(WireDescription.Of(fine), WireDescription.Of(batch.Features));
         Assert.Equal(WireDescription.Of(fine), WireDescription.Of(batch.RegressionTargets));
-        Assert.Equal(fine.Select(v => BFloat16.ToSingle(BFloat16.FromSingle(v))), gradient);
-        Assert.NotEqual(fine, gradient);
+    }
+
+    [Theory]
+    [InlineData(WirePrecision.F32)]
+    [InlineData(WirePrecision.Bf16)]
+    public void WorkerAccepted_carries_the_precision_of_the_workers_gradients(WirePrecision precision)
+    {
+        var serializer = fixture.Serializer();
+        var accepted = new WorkerAccepted("run", "{}", 42, 250, precision);
+
+        var bytes = serializer.ToBinary(accepted);
+        var decoded = (WorkerAccepted)serializer.FromBinary(bytes, "wa");
+
+        Assert.Equal(3, bytes[0]);
+        Assert.Equal((byte)precision.Encoding(), bytes[^1]);
+        Assert.Equal(accepted, decoded);
+    }
+
+    [Fact]
+    public void A_WorkerAccepted_with_an_unknown_precision_is_refused_naming_the_field()
+    {
+        var serializer = fixture.Serializer();
+        var bytes = serializer.ToBinary(new WorkerAccepted("run", "{}", 42, 250, WirePrecision.Bf16));
+        bytes[^1] = 7;
+
+        var error = Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, "wa"));
+
+        Assert.Contains("field 'GradientPrecision' is 7, not a FloatEncoding", error.Message);
     }
 
     [Fact]
     public void A_null_required_field_is_refused_when_encoding_naming_the_field()
     {
-        var serializer = fixture.Serializer(WirePrecision.F32);
+        var serializer = fixture.Serializer();
 
         var error = Assert.Throws<SerializationException>(() =>
             serializer.ToBinary(new WeightsUpdate(1, new ParameterBuffer([new TensorSlot("w", null!, 0)], [1f]))));
@@ -153,7 +219,7 @@ public sealed class ProtocolSerializerTests(WireSystemFixture fixture) : IClassF
     [Fact]
     public void A_type_without_a_format_is_refused_by_name()
     {
-        var error = Assert.Throws<SerializationException>(() => fixture.Serializer(WirePrecision.F32).Manifest(new NotAProtocolMessage()));
+        var error = Assert.Throws<SerializationException>(() => fixture.Serializer().Manifest(new NotAProtocolMessage()));
 
         Assert.Contains(nameof(NotAProtocolMessage), error.Message);
     }

@@ -1,7 +1,6 @@
 using System.Runtime.Serialization;
 using AttnRnnCluster.Protocol.Formats;
 using AttnRnnCluster.Protocol.Messages;
-using AttnRnnCluster.Protocol.Wire;
 
 namespace AttnRnnCluster.Shared.Tests.Protocol;
 
@@ -11,7 +10,7 @@ namespace AttnRnnCluster.Shared.Tests.Protocol;
 /// </summary>
 public sealed class RegistrationFormatTests(WireSystemFixture fixture) : IClassFixture<WireSystemFixture>
 {
-    private readonly ProtocolSerializer _serializer = fixture.Serializer(WirePrecision.F32);
+    private readonly ProtocolSerializer _serializer = fixture.Serializer();
 
     private static readonly RegisterWorker Registration = new("w1", ProtocolRevision.Current, "0.107.0", "2.10.0", 2, 2, RegisterWorker.NewWorkerIdentity());
 
@@ -29,7 +28,7 @@ public sealed class RegistrationFormatTests(WireSystemFixture fixture) : IClassF
     {
         var error = Assert.Throws<SerializationException>(() => _serializer.FromBinary(FormatOne(revision: ProtocolRevision.Current), "rw"));
 
-        Assert.Contains("field 'ProtocolRevision' is 5, expected", error.Message);
+        Assert.Contains($"field 'ProtocolRevision' is {ProtocolRevision.Current}, expected", error.Message);
     }
 
     [Theory]

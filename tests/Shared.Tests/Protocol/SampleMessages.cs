@@ -1,6 +1,7 @@
 using Akka.Actor;
 using AttnRnnCluster.Protocol.Formats;
 using AttnRnnCluster.Protocol.Messages;
+using AttnRnnCluster.Protocol.Wire;
 using AttnRnnCluster.Transport;
 
 namespace AttnRnnCluster.Shared.Tests.Protocol;
@@ -22,7 +23,7 @@ public static class SampleMessages
     [
         ("RegisterWorker", new RegisterWorker("worker-1 ✓ ünïcode", 7, "0.107.0", "2.10.0", 3, 2, "0123456789abcdef0123456789abcdef")),
         ("RegisterWorker empty strings", new RegisterWorker("", 0, "", "", 0, 0, "w")),
-        ("WorkerAccepted", new WorkerAccepted("run-42", """{"hidden":64,"kind":"adding"}""", 123_456, 15_000)),
+        ("WorkerAccepted", new WorkerAccepted("run-42", """{"hidden":64,"kind":"adding"}""", 123_456, 15_000, WirePrecision.Bf16)),
         ("WorkerRefused", new WorkerRefused("protocol revision 2, this coordinator speaks 1")),
         ("TrainingFinished", new TrainingFinished("reached 100 steps")),
         ("WeightsUpdate", new WeightsUpdate(long.MaxValue - 3, Parameters(SpecialFloats))),

@@ -4,7 +4,6 @@ using Akka.Configuration;
 using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Protocol.Formats;
 using AttnRnnCluster.Protocol.Messages;
-using AttnRnnCluster.Protocol.Wire;
 using AttnRnnCluster.Transport;
 
 namespace AttnRnnCluster.Shared.Tests.Protocol;
@@ -18,14 +17,14 @@ public sealed class WireConfigTests
         """);
 
     [Fact]
-    public void Protocol_messages_go_to_the_protocol_serializer_with_its_identifier_and_configured_precision()
+    public void Protocol_messages_go_to_the_protocol_serializer_with_its_identifier()
     {
-        using var system = ActorSystem.Create("wire-config", NodeConfig.Wire(WirePrecision.Bf16).WithFallback(RemoteOnLoopback));
+        using var system = ActorSystem.Create("wire-config", NodeConfig.Wire().WithFallback(RemoteOnLoopback));
 
         var serializer = system.Serialization.FindSerializerFor(new WorkerRefused("x"));
 
         Assert.Equal(ProtocolSerializer.SerializerId, serializer.Identifier);
-        Assert.Equal(WirePrecision.Bf16, Assert.IsType<ProtocolSerializer>(serializer).Precision);
+        Assert.IsType<ProtocolSerializer>(serializer);
     }
 
     [Fact]
@@ -53,26 +52,10 @@ public sealed class WireConfigTests
     }
 
     [Fact]
-    public void An_unknown_precision_fails_startup_naming_the_option()
-    {
-        var config = ConfigurationFactory.ParseString("attnrnn.wire-precision = fp8")
-            .WithFallback(NodeConfig.Wire()).WithFallback(RemoteOnLoopback);
-
-        var error = Record.Exception(() =>
-        {
-            using var system = ActorSystem.Create("wire-config", config);
-            system.Serialization.FindSerializerFor(new WorkerRefused("x"));
-        });
-
-        Assert.NotNull(error);
-        Assert.Contains("attnrnn.wire-precision = 'fp8': expected f32 or bf16", Flatten(error));
-    }
-
-    [Fact]
     public void A_frame_too_small_for_the_chunks_fails_startup_naming_both_options()
     {
         var config = ConfigurationFactory.ParseString("akka.remote.dot-netty.tcp.maximum-frame-size = 128000b")
-            .WithFallback(NodeConfig.Wire(WirePrecision.F32, TransferSettings.Default with { ChunkSize = 256 * 1024 }))
+            .WithFallback(NodeConfig.Wire(TransferSettings.Default with { ChunkSize = 256 * 1024 }))
             .WithFallback(RemoteOnLoopback);
 
         var error = Record.Exception(() =>

@@ -21,7 +21,7 @@ public sealed class WireSystemFixture : IDisposable
     /// <summary>A live actor for messages that carry references.</summary>
     public IActorRef SomeActor { get; }
 
-    public ProtocolSerializer Serializer(WirePrecision precision) => new(System, precision);
+    public ProtocolSerializer Serializer() => new(System);
 
     /// <summary>The serializer the system binds <paramref name="message"/> to: the protocol's or the transport's.</summary>
     public FormatSerializer SerializerFor(object message) => (FormatSerializer)System.Serialization.FindSerializerFor(message);

@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
 using Akka.Event;
-using AttnRnnCluster.Protocol.Wire;
 using AttnRnnCluster.Transport;
 
 namespace AttnRnnCluster.Shared.Tests.Transport;
@@ -15,7 +14,7 @@ public static class TestNodes
 
     public static Config NodeConfig(string provider, TransferSettings transfer, string extraHocon = "") =>
         ConfigurationFactory.ParseString(extraHocon)
-            .WithFallback(Hosting.NodeConfig.Wire(WirePrecision.F32, transfer))
+            .WithFallback(Hosting.NodeConfig.Wire(transfer))
             .WithFallback(ConfigurationFactory.ParseString($$"""
                 akka.loglevel = WARNING
                 akka.actor.provider = {{provider}}

@@ -11,7 +11,7 @@ internal static class HandshakeFormats
     /// worker of revision 4 or older is refused with the reason instead of never being answered.
     /// </summary>
     public static readonly MessageFormat RegisterWorker = MessageFormat.Of<RegisterWorker>("rw", 2,
-        static (w, m, _) =>
+        static (w, m) =>
         {
             w.WriteString(m.WorkerName, nameof(m.WorkerName));
             w.WriteInt32(m.ProtocolRevision);
@@ -58,26 +58,32 @@ internal static class HandshakeFormats
             : identity;
     }
 
-    /// <summary>Version 2: the progress interval (revision 4).</summary>
-    public static readonly MessageFormat WorkerAccepted = MessageFormat.Of<WorkerAccepted>("wa", 2,
-        static (w, m, _) =>
+    /// <summary>
+    /// Version 3: the precision of the worker's gradients (revision 6), as a <see cref="FloatEncoding"/> byte. Version 2
+    /// (revision 4) added the progress interval. Only the coordinator writes this message, and a worker of another
+    /// revision is refused before it is sent, so older versions need not be read.
+    /// </summary>
+    public static readonly MessageFormat WorkerAccepted = MessageFormat.Of<WorkerAccepted>("wa", 3,
+        static (w, m) =>
         {
             w.WriteString(m.RunId, nameof(m.RunId));
             w.WriteString(m.ModelConfigJson, nameof(m.ModelConfigJson));
             w.WriteInt32(m.ParameterCount);
             w.WriteInt32(m.ProgressIntervalMs);
+            w.WriteByte((byte)m.GradientPrecision.Encoding());
         },
         static r => new WorkerAccepted(
             RunId: r.ReadString(nameof(Messages.WorkerAccepted.RunId)),
             ModelConfigJson: r.ReadString(nameof(Messages.WorkerAccepted.ModelConfigJson)),
             ParameterCount: r.ReadInt32(nameof(Messages.WorkerAccepted.ParameterCount)),
-            ProgressIntervalMs: r.ReadInt32(nameof(Messages.WorkerAccepted.ProgressIntervalMs), 1, int.MaxValue)));
+            ProgressIntervalMs: r.ReadInt32(nameof(Messages.WorkerAccepted.ProgressIntervalMs), 1, int.MaxValue),
+            GradientPrecision: r.ReadEnum<FloatEncoding>(nameof(Messages.WorkerAccepted.GradientPrecision)).Precision()));
 
     public static readonly MessageFormat WorkerRefused = MessageFormat.Of<WorkerRefused>("wr", 1,
-        static (w, m, _) => w.WriteString(m.Reason, nameof(m.Reason)),
+        static (w, m) => w.WriteString(m.Reason, nameof(m.Reason)),
         static r => new WorkerRefused(r.ReadString(nameof(Messages.WorkerRefused.Reason))));
 
     public static readonly MessageFormat TrainingFinished = MessageFormat.Of<TrainingFinished>("tf", 1,
-        static (w, m, _) => w.WriteString(m.Reason, nameof(m.Reason)),
+        static (w, m) => w.WriteString(m.Reason, nameof(m.Reason)),
         static r => new TrainingFinished(r.ReadString(nameof(Messages.TrainingFinished.Reason))));
 }

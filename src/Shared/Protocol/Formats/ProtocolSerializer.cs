@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Configuration;
 using AttnRnnCluster.Protocol.Messages;
 using AttnRnnCluster.Protocol.Wire;
 
@@ -7,8 +6,9 @@ namespace AttnRnnCluster.Protocol.Formats;
 
 /// <summary>
 /// The only serializer of the training protocol's messages (<see cref="IProtocolMessage"/>). Weights and gradients
-/// travel in <see cref="FormatSerializer.Precision"/>, read from <c>attnrnn.wire-precision</c>. Its config:
-/// <see cref="Hocon"/>.
+/// travel in the precision their message names (<see cref="WeightsUpdate.Precision"/>,
+/// <see cref="ShardCompleted.GradientPrecision"/>): a property of the message, set by its sender, not of the node. Its
+/// config: <see cref="Hocon"/>.
 /// </summary>
 public sealed class ProtocolSerializer : FormatSerializer
 {
@@ -16,8 +16,6 @@ public sealed class ProtocolSerializer : FormatSerializer
     public const int SerializerId = 4711;
 
     public const string Name = "attnrnn-protocol";
-
-    public const string PrecisionOption = "attnrnn.wire-precision";
 
     /// <summary>Every protocol message, by manifest. A new message needs a new, never reused, manifest here.</summary>
     public static readonly IReadOnlyList<MessageFormat> Formats =
@@ -33,23 +31,18 @@ public sealed class ProtocolSerializer : FormatSerializer
         ShardFormats.ShardProgress,
     ];
 
-    /// <summary>Called by Akka: the precision comes from <see cref="PrecisionOption"/> (f32 when absent).</summary>
-    public ProtocolSerializer(ExtendedActorSystem system)
-        : this(system, ReadPrecision(system.Settings.Config))
-    {
-    }
-
-    public ProtocolSerializer(ExtendedActorSystem system, WirePrecision precision) : base(system, "protocol", Formats, precision)
+    /// <summary>Called by Akka.</summary>
+    public ProtocolSerializer(ExtendedActorSystem system) : base(system, "protocol", Formats)
     {
     }
 
     public override int Identifier => SerializerId;
 
     /// <summary>
-    /// The serializer bound to <see cref="IProtocolMessage"/>, the precision of weights and gradients, and no fallback to
-    /// Akka's JSON serializer for anything unbound (Akka's own messages keep their built-in serializers).
+    /// The serializer bound to <see cref="IProtocolMessage"/>, and no fallback to Akka's JSON serializer for anything
+    /// unbound (Akka's own messages keep their built-in serializers).
     /// </summary>
-    public static string Hocon(WirePrecision precision) => $$"""
+    public static readonly string Hocon = $$"""
         akka.actor {
           serializers {
             {{Name}} = "{{TypeName(typeof(ProtocolSerializer))}}"
@@ -61,9 +54,5 @@ public sealed class ProtocolSerializer : FormatSerializer
           # System.Object (Newtonsoft JSON) serializer.
           serialization-settings.allow-unregistered-types = false
         }
-        {{PrecisionOption}} = {{precision.Name()}}
         """;
-
-    private static WirePrecision ReadPrecision(Config config) =>
-        WirePrecisionNames.Parse(config.GetString(PrecisionOption, "f32"), PrecisionOption);
 }

@@ -5,12 +5,13 @@ namespace AttnRnnCluster.Protocol.Formats;
 
 /// <summary>
 /// Layouts of the work messages. Batches always travel as exact float32 (inputs are data, not weights);
-/// a gradient follows the serializer's tensor precision.
+/// a gradient travels in its message's <see cref="Messages.ShardCompleted.GradientPrecision"/>, which its encoding
+/// byte carries (so the layout did not change when the field came).
 /// </summary>
 internal static class ShardFormats
 {
     public static readonly MessageFormat ShardAssignment = MessageFormat.Of<ShardAssignment>("sa", 1,
-        static (w, m, _) =>
+        static (w, m) =>
         {
             WriteShardId(w, m.Version, m.Kind, m.ShardIndex);
             WriteBatch(w, w.Required(m.Batch, nameof(m.Batch)));
@@ -22,10 +23,10 @@ internal static class ShardFormats
             Batch: ReadBatch(r)));
 
     public static readonly MessageFormat ShardCompleted = MessageFormat.Of<ShardCompleted>("sc", 1,
-        static (w, m, precision) =>
+        static (w, m) =>
         {
             WriteShardId(w, m.Version, m.Kind, m.ShardIndex);
-            w.WriteOptionalFloats(m.Gradient, precision);
+            w.WriteOptionalFloats(m.Gradient, m.GradientPrecision);
             w.WriteDouble(m.LossSum);
             w.WriteInt64(m.Count);
             w.WriteDouble(m.ComputeMilliseconds);
@@ -34,20 +35,21 @@ internal static class ShardFormats
             Version: r.ReadInt64(nameof(Messages.ShardCompleted.Version)),
             Kind: r.ReadEnum<WorkKind>(nameof(Messages.ShardCompleted.Kind)),
             ShardIndex: r.ReadInt32(nameof(Messages.ShardCompleted.ShardIndex)),
-            Gradient: r.ReadOptionalFloats(nameof(Messages.ShardCompleted.Gradient)),
+            Gradient: r.ReadOptionalFloats(nameof(Messages.ShardCompleted.Gradient), out var precision),
             LossSum: r.ReadDouble(nameof(Messages.ShardCompleted.LossSum)),
             Count: r.ReadInt64(nameof(Messages.ShardCompleted.Count)),
-            ComputeMilliseconds: r.ReadDouble(nameof(Messages.ShardCompleted.ComputeMilliseconds))));
+            ComputeMilliseconds: r.ReadDouble(nameof(Messages.ShardCompleted.ComputeMilliseconds)),
+            GradientPrecision: precision));
 
     public static readonly MessageFormat ShardProgress = MessageFormat.Of<ShardProgress>("sp", 1,
-        static (w, m, _) => WriteShardId(w, m.Version, m.Kind, m.ShardIndex),
+        static (w, m) => WriteShardId(w, m.Version, m.Kind, m.ShardIndex),
         static r => new ShardProgress(
             Version: r.ReadInt64(nameof(Messages.ShardProgress.Version)),
             Kind: r.ReadEnum<WorkKind>(nameof(Messages.ShardProgress.Kind)),
             ShardIndex: r.ReadInt32(nameof(Messages.ShardProgress.ShardIndex))));
 
     public static readonly MessageFormat ShardFailed = MessageFormat.Of<ShardFailed>("sf", 1,
-        static (w, m, _) =>
+        static (w, m) =>
         {
             WriteShardId(w, m.Version, m.Kind, m.ShardIndex);
             w.WriteString(m.Reason, nameof(m.Reason));

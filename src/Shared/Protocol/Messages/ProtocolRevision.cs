@@ -10,8 +10,10 @@ namespace AttnRnnCluster.Protocol.Messages;
 /// changes only the transport's own format versions, never this number.
 /// 5: <see cref="RegisterWorker"/> carries the worker's identity (format 2), by which an excluded worker stays excluded
 /// when it comes back from another port; a revision-4 registration (format 1) is still read, and refused.
+/// 6: <see cref="WorkerAccepted"/> tells the worker the precision of its gradients (format 3): a revision-5 worker
+/// would send f32 gradients in a bf16 run, so it is refused at registration.
 /// </summary>
 public static class ProtocolRevision
 {
-    public const int Current = 5;
+    public const int Current = 6;
 }

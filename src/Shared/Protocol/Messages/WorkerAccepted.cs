@@ -1,8 +1,11 @@
+using AttnRnnCluster.Protocol.Wire;
+
 namespace AttnRnnCluster.Protocol.Messages;
 
 /// <summary>
 /// Coordinator → worker: registration accepted. The model configuration travels as the same JSON that
 /// checkpoints store; the current weights follow in a <see cref="WeightsUpdate"/>. While it computes a shard, the
-/// worker sends a <see cref="ShardProgress"/> every <paramref name="ProgressIntervalMs"/> milliseconds.
+/// worker sends a <see cref="ShardProgress"/> every <paramref name="ProgressIntervalMs"/> milliseconds, and it sends
+/// its gradients in <paramref name="GradientPrecision"/> (the run's --wire-precision), rounded to it by the worker.
 /// </summary>
-public sealed record WorkerAccepted(string RunId, string ModelConfigJson, int ParameterCount, int ProgressIntervalMs) : IProtocolMessage;
+public sealed record WorkerAccepted(string RunId, string ModelConfigJson, int ParameterCount, int ProgressIntervalMs, WirePrecision GradientPrecision) : IProtocolMessage;

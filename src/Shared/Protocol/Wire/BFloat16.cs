@@ -66,6 +66,30 @@ public static class BFloat16
             destination[done] = ToSingle(BinaryPrimitives.ReadUInt16LittleEndian(source.Slice(done * 2)));
     }
 
+    /// <summary>
+    /// Rounds every value in place to the nearest bf16 (ties to even), kept as float32: exactly what <see cref="Narrow"/>
+    /// then <see cref="Widen"/> would give, without the bytes. A sender rounds what it sends this way, so that a recipient
+    /// in its own process (which gets the array itself, never encoded) sees the very values a remote one decodes.
+    /// </summary>
+    public static void Round(Span<float> values)
+    {
+        var bits = MemoryMarshal.Cast<float, uint>(values);
+        var done = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; done + Vector256<uint>.Count <= bits.Length; done += Vector256<uint>.Count)
+            {
+                var slice = bits.Slice(done, Vector256<uint>.Count);
+                Vector256.ShiftLeft(NarrowVector(Vector256.Create(slice)), 16).CopyTo(slice);
+            }
+        }
+        for (; done < values.Length; done++)
+            values[done] = ToSingle(FromSingle(values[done]));
+    }
+
+    /// <summary>Whether <paramref name="value"/> is a bf16 value (its lower 16 bits are zero): what <see cref="Round"/> leaves.</summary>
+    public static bool IsExact(float value) => (BitConverter.SingleToUInt32Bits(value) & 0xFFFF) == 0;
+
     /// <summary><see cref="FromSingle"/> on 8 lanes; the result's upper halves are zero so Narrow can pack them.</summary>
     private static Vector256<uint> NarrowVector(Vector256<uint> bits)
     {

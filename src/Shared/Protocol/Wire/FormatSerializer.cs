@@ -24,12 +24,11 @@ public abstract class FormatSerializer : SerializerWithStringManifest
     private readonly FrozenDictionary<Type, MessageFormat> _byType;
 
     /// <param name="what">How errors name what it serializes: "protocol", "transport".</param>
-    protected FormatSerializer(ExtendedActorSystem system, string what, IReadOnlyList<MessageFormat> formats, WirePrecision precision) : base(system)
+    protected FormatSerializer(ExtendedActorSystem system, string what, IReadOnlyList<MessageFormat> formats) : base(system)
     {
         _what = what;
         _byManifest = formats.ToFrozenDictionary(f => f.Manifest);
         _byType = formats.ToFrozenDictionary(f => f.Type);
-        Precision = precision;
         BySystem.GetOrCreateValue(system).TryAdd(Identifier, this);
     }
 
@@ -40,9 +39,6 @@ public abstract class FormatSerializer : SerializerWithStringManifest
     public static FormatSerializer? Find(ExtendedActorSystem system, int serializerId) =>
         BySystem.TryGetValue(system, out var serializers) && serializers.TryGetValue(serializerId, out var serializer) ? serializer : null;
 
-    /// <summary>How this node encodes float arrays marked as tensors (weights, gradients); decoding accepts either.</summary>
-    public WirePrecision Precision { get; }
-
     public override string Manifest(object o) => FormatOf(o).Manifest;
 
     public override byte[] ToBinary(object obj)
@@ -50,7 +46,7 @@ public abstract class FormatSerializer : SerializerWithStringManifest
         var format = FormatOf(obj);
         var buffer = GC.AllocateUninitializedArray<byte>(EncodedSize(format, obj));
         // Measured and written by the same code, so the buffer fits exactly.
-        format.Write(WireWriter.Into(buffer, format.Description), obj, Precision);
+        format.Write(WireWriter.Into(buffer, format.Description), obj);
         return buffer;
     }
 
@@ -63,7 +59,7 @@ public abstract class FormatSerializer : SerializerWithStringManifest
     {
         var format = FormatOf(message);
         var writer = WireWriter.Into(buffer, format.Description);
-        format.Write(writer, message, Precision);
+        format.Write(writer, message);
         if (writer.Position != buffer.Length)
             throw new ArgumentException($"{format.Description} takes {writer.Position} bytes, the buffer has {buffer.Length}", nameof(buffer));
     }
@@ -82,7 +78,7 @@ public abstract class FormatSerializer : SerializerWithStringManifest
     private int EncodedSize(MessageFormat format, object message)
     {
         var measuring = WireWriter.Measuring(format.Description);
-        format.Write(measuring, message, Precision);
+        format.Write(measuring, message);
         return measuring.Position;
     }
 

@@ -7,12 +7,12 @@ namespace AttnRnnCluster.Protocol.Wire;
 /// </summary>
 public sealed class MessageFormat
 {
-    private readonly Action<WireWriter, object, WirePrecision> _write;
+    private readonly Action<WireWriter, object> _write;
     private readonly Func<WireReader, object> _read;
     private readonly (byte Version, Func<WireReader, object> Read)? _older;
 
     private MessageFormat(string manifest, Type type, byte version,
-        Action<WireWriter, object, WirePrecision> write, Func<WireReader, object> read, (byte, Func<WireReader, object>)? older = null)
+        Action<WireWriter, object> write, Func<WireReader, object> read, (byte, Func<WireReader, object>)? older = null)
     {
         Manifest = manifest;
         Type = type;
@@ -23,8 +23,8 @@ public sealed class MessageFormat
     }
 
     public static MessageFormat Of<T>(string manifest, byte version,
-        Action<WireWriter, T, WirePrecision> write, Func<WireReader, T> read) where T : class =>
-        new(manifest, typeof(T), version, (writer, message, precision) => write(writer, (T)message, precision), read);
+        Action<WireWriter, T> write, Func<WireReader, T> read) where T : class =>
+        new(manifest, typeof(T), version, (writer, message) => write(writer, (T)message), read);
 
     /// <summary>
     /// This format, also reading the layout of an older <paramref name="version"/> (never writing it): for a handshake
@@ -43,10 +43,10 @@ public sealed class MessageFormat
     public string Description => $"{Type.Name} (manifest '{Manifest}')";
 
     /// <summary>The version byte, then the fields.</summary>
-    public void Write(WireWriter writer, object message, WirePrecision tensorPrecision)
+    public void Write(WireWriter writer, object message)
     {
         writer.WriteByte(Version);
-        _write(writer, message, tensorPrecision);
+        _write(writer, message);
     }
 
     /// <summary>Checks the version byte, reads the fields and insists every byte was used.</summary>

@@ -126,12 +126,20 @@ public sealed class WireReader
     }
 
     // A float array's size check waits for its encoding byte, which sets the element size.
-    public float[] ReadFloats(string field) => ReadFloatValues(field, ReadCount(field, elementSize: 0));
+    public float[] ReadFloats(string field) => ReadFloats(field, out _);
 
-    public float[]? ReadOptionalFloats(string field)
+    /// <summary>A float array, and the precision it travelled in (its encoding byte).</summary>
+    public float[] ReadFloats(string field, out WirePrecision precision) =>
+        ReadFloatValues(field, ReadCount(field, elementSize: 0), out precision);
+
+    public float[]? ReadOptionalFloats(string field) => ReadOptionalFloats(field, out _);
+
+    /// <summary>An optional float array, and the precision it travelled in (f32 for null).</summary>
+    public float[]? ReadOptionalFloats(string field, out WirePrecision precision)
     {
+        precision = WirePrecision.F32;
         var count = ReadOptionalCount(field, elementSize: 0);
-        return count == WireWriter.NullCount ? null : ReadFloatValues(field, count);
+        return count == WireWriter.NullCount ? null : ReadFloatValues(field, count, out precision);
     }
 
     /// <summary>The message must have used every byte: trailing bytes mean the two sides disagree on the layout.</summary>
@@ -144,9 +152,10 @@ public sealed class WireReader
     public SerializationException Malformed(string field, string problem) =>
         new($"Malformed {MessageName}: field '{field}' {problem} (at byte {_position} of {_bytes.Length}).");
 
-    private float[] ReadFloatValues(string field, int count)
+    private float[] ReadFloatValues(string field, int count, out WirePrecision precision)
     {
         var encoding = ReadEnum<FloatEncoding>(field + ".encoding");
+        precision = encoding.Precision();
         var elementSize = encoding == FloatEncoding.BFloat16 ? sizeof(ushort) : sizeof(float);
         var bytes = TakeMemory(field, CheckedByteCount(field, count, elementSize));
         var values = GC.AllocateUninitializedArray<float>(count);

@@ -100,15 +100,14 @@ public sealed class WireWriter
 
     private void WriteFloatValues(float[] values, WirePrecision precision)
     {
+        WriteByte((byte)precision.Encoding());
         if (precision == WirePrecision.Bf16)
         {
-            WriteByte((byte)FloatEncoding.BFloat16);
             var bytes = Take(checked(values.Length * sizeof(ushort)));
             if (_buffer != null)
                 BFloat16.Narrow(values, bytes);
             return;
         }
-        WriteByte((byte)FloatEncoding.Float32);
         WriteLittleEndian<float>(values, BinaryPrimitives.WriteSingleLittleEndian);
     }
 

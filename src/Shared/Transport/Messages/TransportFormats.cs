@@ -16,7 +16,7 @@ public static class TransportFormats
     ];
 
     public static readonly MessageFormat PayloadChunk = MessageFormat.Of<PayloadChunk>("pc", 2,
-        static (w, m, _) =>
+        static (w, m) =>
         {
             WriteHeader(w, w.Required(m.Header, nameof(m.Header)));
             w.WriteInt32(m.Index);
@@ -28,7 +28,7 @@ public static class TransportFormats
             r.ReadBytes(nameof(Transport.PayloadChunk.Bytes))));
 
     public static readonly MessageFormat PayloadChunkAck = MessageFormat.Of<PayloadChunkAck>("pk", 1,
-        static (w, m, _) =>
+        static (w, m) =>
         {
             w.WriteInt64(m.TransferId);
             w.WriteInt32(m.Index);
@@ -38,7 +38,7 @@ public static class TransportFormats
             Index: r.ReadInt32(nameof(Transport.PayloadChunkAck.Index))));
 
     public static readonly MessageFormat PayloadRejected = MessageFormat.Of<PayloadRejected>("pr", 1,
-        static (w, m, _) =>
+        static (w, m) =>
         {
             w.WriteInt64(m.TransferId);
             w.WriteString(m.Reason, nameof(m.Reason));
@@ -48,7 +48,7 @@ public static class TransportFormats
             Reason: r.ReadString(nameof(Transport.PayloadRejected.Reason))));
 
     public static readonly MessageFormat PayloadOffer = MessageFormat.Of<PayloadOffer>("po", 2,
-        static (w, m, _) =>
+        static (w, m) =>
         {
             WriteHeader(w, w.Required(m.Header, nameof(m.Header)));
             w.WriteString(m.Host, nameof(m.Host));
@@ -62,11 +62,11 @@ public static class TransportFormats
             Token: ReadToken(r, nameof(Transport.PayloadOffer.Token))));
 
     public static readonly MessageFormat PayloadOfferTaken = MessageFormat.Of<PayloadOfferTaken>("pt", 1,
-        static (w, m, _) => w.WriteInt64(m.TransferId),
+        static (w, m) => w.WriteInt64(m.TransferId),
         static r => new PayloadOfferTaken(r.ReadInt64(nameof(Transport.PayloadOfferTaken.TransferId))));
 
     public static readonly MessageFormat PayloadOfferFailed = MessageFormat.Of<PayloadOfferFailed>("pf", 1,
-        static (w, m, _) =>
+        static (w, m) =>
         {
             w.WriteInt64(m.TransferId);
             w.WriteString(m.Reason, nameof(m.Reason));
@@ -76,11 +76,11 @@ public static class TransportFormats
             Reason: r.ReadString(nameof(Transport.PayloadOfferFailed.Reason))));
 
     public static readonly MessageFormat LaneRequest = MessageFormat.Of<LaneRequest>("lq", 1,
-        static (w, m, _) => w.WriteInt64(m.Attempt),
+        static (w, m) => w.WriteInt64(m.Attempt),
         static r => new LaneRequest(r.ReadInt64(nameof(Transport.LaneRequest.Attempt))));
 
     public static readonly MessageFormat LaneInvitation = MessageFormat.Of<LaneInvitation>("li", 1,
-        static (w, m, _) =>
+        static (w, m) =>
         {
             w.WriteInt64(m.Attempt);
             w.WriteString(m.Host, nameof(m.Host));
@@ -94,7 +94,7 @@ public static class TransportFormats
             Token: ReadToken(r, nameof(Transport.LaneInvitation.Token))));
 
     public static readonly MessageFormat LaneDeclined = MessageFormat.Of<LaneDeclined>("ld", 1,
-        static (w, m, _) =>
+        static (w, m) =>
         {
             w.WriteInt64(m.Attempt);
             w.WriteString(m.Reason, nameof(m.Reason));

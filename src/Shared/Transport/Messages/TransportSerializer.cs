@@ -8,7 +8,7 @@ namespace AttnRnnCluster.Transport;
 /// protocol's: its own id and manifests, so either can change without the other. A change of a layout here bumps
 /// that message's format version (<see cref="TransportFormats"/>), not the training protocol's revision.
 /// </summary>
-public sealed class TransportSerializer(ExtendedActorSystem system) : FormatSerializer(system, "transport", TransportFormats.All, WirePrecision.F32)
+public sealed class TransportSerializer(ExtendedActorSystem system) : FormatSerializer(system, "transport", TransportFormats.All)
 {
     public const int SerializerId = 4712;
 
