@@ -4,10 +4,10 @@ using AttnRnnCluster.Benchmarks.Micro;
 using AttnRnnCluster.Model.Runtime;
 
 // Issue 7's figures (and issue 4's in-process one), each beside its PyTorch peer measured in the same run.
-// Usage: dotnet run -c Release --project bench/Benchmarks -- [all|model|engines|inprocess|cluster|wire|growth|micro|verify|security]
+// Usage: dotnet run -c Release --project bench/Benchmarks -- [all|model|engines|inprocess|cluster|wire|growth|micro|verify|security|serial]
 if (args.Length > 0 && args[0] == BareParameterServer.WorkerVerb) return BareParameterServer.RunWorker(args);
 
-string[] figures = ["model", "engines", "inprocess", "cluster", "wire", "growth", "micro", "verify", "security"];
+string[] figures = ["model", "engines", "inprocess", "cluster", "wire", "growth", "micro", "verify", "security", "serial"];
 string chosen = args.Length == 0 ? "all" : args[0];
 if (args.Length > 1 || (chosen != "all" && !figures.Contains(chosen)))
 {
@@ -45,6 +45,7 @@ foreach (string figure in chosen == "all" ? figures : [chosen])
         case "micro": MicroBenchmarks.Run(); break;
         case "verify": await VerifyFigure.RunAsync(); break;
         case "security": await SecurityFigure.RunAsync(); break;
+        case "serial": SerialFigure.Run(); break;
     }
 }
 Console.WriteLine($"{Environment.NewLine}done in {(DateTime.Now - started).TotalMinutes:F1} min; load average now {Machine.LoadAverage()}");
