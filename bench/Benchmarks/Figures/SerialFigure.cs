@@ -21,6 +21,8 @@ namespace AttnRnnCluster.Benchmarks.Figures;
 public static class SerialFigure
 {
     private const int Repeats = 15;
+    /// <summary>Steps not counted: the JIT's tiers, and the GC's heap growing to the steps' buffers (fresh pages fault).</summary>
+    private const int WarmUp = 5;
     private static readonly int[] TargetParameters = [100_000, 330_000, 1_000_000, 4_000_000];
     private static readonly int[] WorkerCounts = [1, 2, 4, 8];
     private const double GoalMs = 3;
@@ -50,43 +52,39 @@ public static class SerialFigure
                 }
             }
         }
-        PartsOfTheUpdate(ConfigNear(1_000_000));
+        foreach (int target in TargetParameters) PartsOfTheUpdate(ConfigNear(target));
         if (totalAtOneMillion is { } ms)
             Report.Line($"at ~1M parameters, arrival in shard order, the slowest worker count: {ms:F2} ms (goal <= {GoalMs} ms) -> {(ms <= GoalMs ? "met" : "NOT met")}");
     }
 
-    /// <summary>Where reduce_optimizer's time goes: each of its parts alone, on ~1M parameters and 4 shards.</summary>
+    /// <summary>Where reduce_optimizer's time goes: each of its passes alone.</summary>
     private static void PartsOfTheUpdate(ModelConfig config)
     {
         int size = ParameterLayout.For(config).TotalSize;
         var random = new Random(18);
-        var shards = Enumerable.Range(0, 4)
-            .Select(_ => new ShardResult(Enumerable.Range(0, size).Select(_ => (float)(random.NextDouble() - 0.5) * 1e-2f).ToArray(), 1.0, 16)).ToList();
+        var sum = Enumerable.Range(0, size).Select(_ => (float)(random.NextDouble() - 0.5) * 1e-2f).ToArray();
+        var addend = Enumerable.Range(0, size).Select(_ => (float)(random.NextDouble() - 0.5) * 1e-2f).ToArray();
         var weights = new float[size];
         var adam = new AdamOptimizer(size);
-        var gradient = new float[size];
-        var sum = new List<double>();
+        var add = new List<double>();
         var divide = new List<double>();
-        var clip = new List<double>();
         var step = new List<double>();
-        for (int repeat = 0; repeat < Repeats + 2; repeat++)
+        for (int repeat = 0; repeat < Repeats + WarmUp; repeat++)
         {
             var clock = Stopwatch.StartNew();
-            var summed = ShardResults.Sum(shards);
-            double sumMs = Lap(clock);
-            for (int i = 0; i < size; i++) gradient[i] = summed.Gradient[i] / 64f;
+            GradientSum.Add(sum, addend, sum);
+            double addMs = Lap(clock);
+            double norm = Math.Sqrt(SumOfSquares.OfQuotients(sum, 64f));
             double divideMs = Lap(clock);
-            GradientClipping.ClipByGlobalNorm(gradient, 1.0);
-            double clipMs = Lap(clock);
-            adam.Step(weights, gradient, 1e-3);
+            adam.Step(weights, sum, 1e-3, 64f, GradientClipping.ScaleFor(norm, 1e-3));
             double stepMs = Lap(clock);
-            if (repeat < 2) continue;
-            sum.Add(sumMs);
+
+            if (repeat < WarmUp) continue;
+            add.Add(addMs);
             divide.Add(divideMs);
-            clip.Add(clipMs);
             step.Add(stepMs);
         }
-        Report.Line($"reduce_optimizer's parts at {size:N0} parameters, 4 shards (ms): sum {Report.Runs(sum, "F2")}; divide by the count {Report.Runs(divide, "F2")}; norm and clip {Report.Runs(clip, "F2")}; Adam {Report.Runs(step, "F2")}");
+        Report.Line($"the passes at {size:N0} parameters (ms): adding one shard's gradient {Report.Runs(add, "F2")}; the norm of the mean gradient {Report.Runs(divide, "F2")}; dividing and clipping with Adam {Report.Runs(step, "F2")}");
     }
 
     /// <summary>The adding model (the figures' model) with the hidden width whose parameter count is nearest <paramref name="target"/>.</summary>
@@ -116,14 +114,15 @@ public static class SerialFigure
         if (worstOrder) order = [.. order.Skip(1), 0];
         byte[]? buffer = null;
         var parts = Enumerable.Range(0, 4).Select(_ => new List<double>()).ToArray();
-        for (int step = 0; step < Repeats + 2; step++)
+        for (int step = 0; step < Repeats + WarmUp; step++)
         {
             var round = new ShardRound(master.Version, WorkKind.Train, new SequenceBatch[workers], counts, size);
             foreach (int shard in order.SkipLast(1)) Offer(round, shard, master.Version, gradients[shard]);
             var clock = Stopwatch.StartNew();
             Offer(round, order[^1], master.Version, gradients[order[^1]]);
             double keep = Lap(clock);
-            master.Apply(round.ResultsInShardOrder());
+            master.Apply(round);
+            round.ReleaseGradientSum();
             double apply = Lap(clock);
             var message = master.WeightsMessage();
             double copy = Lap(clock);
@@ -131,7 +130,7 @@ public static class SerialFigure
             if (buffer?.Length != length) buffer = new byte[length];
             serializer.ToBinary(message, buffer);
             double encode = Lap(clock);
-            if (step < 2) continue; // warm-up: the JIT's tiers, the first touch of the buffers
+            if (step < WarmUp) continue; // warm-up: the JIT's tiers, the first touch of the buffers
             parts[0].Add(keep);
             parts[1].Add(apply);
             parts[2].Add(copy);
