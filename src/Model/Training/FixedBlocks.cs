@@ -16,7 +16,12 @@ internal static class FixedBlocks
 
     public static int Count(int length) => (length + Length - 1) / Length;
 
-    /// <summary>Runs <paramref name="body"/>(block, start, count) for every block of [0, <paramref name="length"/>).</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/>(block, start, count) for every block of [0, <paramref name="length"/>). The calling
+    /// thread and up to one helper per other core claim blocks one at a time; the caller waits only for blocks a helper
+    /// has claimed, never for a helper that has not started (on a busy machine a queued thread may wait milliseconds for
+    /// a core, and would find nothing left to do).
+    /// </summary>
     public static void ForEach(int length, Action<int, int, int> body)
     {
         int blocks = Count(length);
@@ -25,12 +30,51 @@ internal static class FixedBlocks
             for (int block = 0; block < blocks; block++) Run(block, length, body);
             return;
         }
-        Parallel.For(0, blocks, block => Run(block, length, body));
+        var work = new SharedWork(blocks, length, body);
+        for (int helper = 1; helper < Math.Min(Environment.ProcessorCount, blocks); helper++)
+            ThreadPool.UnsafeQueueUserWorkItem(static work => work.Claim(), work, preferLocal: false);
+        work.Claim();
+        work.WaitForClaimedBlocks();
     }
 
     private static void Run(int block, int length, Action<int, int, int> body)
     {
         int start = block * Length;
         body(block, start, Math.Min(Length, length - start));
+    }
+
+    /// <summary>The blocks of one <see cref="ForEach"/>: the next to claim, how many are done, the first failure.</summary>
+    private sealed class SharedWork(int blocks, int length, Action<int, int, int> body)
+    {
+        private readonly ManualResetEventSlim _allDone = new(false);
+        private int _next = -1;
+        private int _done;
+        private Exception? _failure;
+
+        public void Claim()
+        {
+            for (int block; (block = Interlocked.Increment(ref _next)) < blocks;)
+            {
+                try
+                {
+                    Run(block, length, body);
+                }
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref _failure, e, null);
+                }
+                finally
+                {
+                    if (Interlocked.Increment(ref _done) == blocks) _allDone.Set();
+                }
+            }
+        }
+
+        public void WaitForClaimedBlocks()
+        {
+            _allDone.Wait();
+            _allDone.Dispose();
+            if (_failure != null) throw new AggregateException(_failure);
+        }
     }
 }
