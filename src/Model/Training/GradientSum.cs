@@ -82,18 +82,39 @@ public sealed class GradientSum
         if (_released) throw new InvalidOperationException("the gradient sum was released");
     }
 
-    /// <summary>Adds the shards that follow the summed ones without a gap: shard 1 as g0 + g1 into the buffer, later ones into it.</summary>
+    /// <summary>
+    /// Adds the shards that follow the summed ones without a gap, all in one pass over the values: the running sum (or
+    /// shard 0) plus each of them in shard order, value by value. The same bits as one pass per shard, with the sum
+    /// written once: when shard 0 comes last, that is the whole sum in one pass instead of one per shard.
+    /// </summary>
     private void Advance()
     {
-        for (; _summed < _shards.Length && _shards[_summed] is { } next; _summed++)
+        int end = _summed;
+        while (end < _shards.Length && _shards[end] != null) end++;
+        if (end <= Math.Max(_summed, 1))
         {
-            if (_summed == 0) continue;
-            if (_summed == 1)
-            {
-                _buffer ??= ArrayPool<float>.Shared.Rent(_length);
-                Add(_shards[0]!, next, _buffer, _length);
-            }
-            else Add(_buffer!, next, _buffer!, _length);
+            _summed = Math.Max(_summed, end);
+            return;
+        }
+        // The first term: shard 0 itself while nothing else is summed, else the running sum.
+        var first = _summed <= 1 ? _shards[0]! : _buffer!;
+        var addends = _shards[Math.Max(_summed, 1)..end].Select(a => a!).ToArray();
+        _buffer ??= ArrayPool<float>.Shared.Rent(_length);
+        var sum = _buffer;
+        FixedBlocks.ForEach(_length, (_, start, count) => AddBlocks(first, addends, sum, start, count));
+        _summed = end;
+    }
+
+    /// <summary>sum = ((first + addends[0]) + addends[1]) + ... over one block, in strips that stay in the cache.</summary>
+    private static void AddBlocks(float[] first, float[][] addends, float[] sum, int start, int count)
+    {
+        const int strip = 1024;
+        for (int at = start; at < start + count; at += strip)
+        {
+            int length = Math.Min(strip, start + count - at);
+            AddBlock(first.AsSpan(at, length), addends[0].AsSpan(at, length), sum.AsSpan(at, length));
+            for (int k = 1; k < addends.Length; k++)
+                AddBlock(sum.AsSpan(at, length), addends[k].AsSpan(at, length), sum.AsSpan(at, length));
         }
     }
 
