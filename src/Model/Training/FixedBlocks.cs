@@ -72,8 +72,8 @@ internal static class FixedBlocks
 
         public void WaitForClaimedBlocks()
         {
+            // Not disposed: the helper that finished the last block may still be inside Set when Wait returns.
             _allDone.Wait();
-            _allDone.Dispose();
             if (_failure != null) throw new AggregateException(_failure);
         }
     }
