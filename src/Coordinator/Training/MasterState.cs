@@ -26,13 +26,23 @@ public sealed class MasterState(ModelConfig config, float[] weights, long versio
     /// <summary>Optimizer steps applied so far: the version stamped on broadcasts, and the 0-based index of the next step.</summary>
     public long Version { get; private set; } = version;
 
-    /// <summary>Applies step number <see cref="Version"/> (0-based) from results taken in shard order.</summary>
-    public StepUpdate Apply(IReadOnlyList<ShardCompleted> resultsInShardOrder)
+    /// <summary>
+    /// Applies step number <see cref="Version"/> (0-based) from a complete training round: its gradient sum (built in
+    /// shard order as the results came), and its loss sums and counts added in shard order.
+    /// </summary>
+    public StepUpdate Apply(ShardRound round)
     {
-        var summed = ShardResults.Sum(resultsInShardOrder.Select(r => new ShardResult(r.Gradient!, r.LossSum, r.Count)).ToList());
-        var report = rule.Apply(Version, Weights, summed, Optimizer);
+        var results = round.ResultsInShardOrder();
+        double lossSum = results[0].LossSum;
+        long count = results[0].Count;
+        for (int shard = 1; shard < results.Count; shard++)
+        {
+            lossSum += results[shard].LossSum;
+            count += results[shard].Count;
+        }
+        var report = rule.Apply(Version, Weights, round.SummedGradient(), lossSum, count, Optimizer);
         Version++;
-        return new StepUpdate(ReportedLoss(summed.LossSum, summed.Count), report.GradientNorm, report.LearningRate, summed.Count);
+        return new StepUpdate(ReportedLoss(lossSum, count), report.GradientNorm, report.LearningRate, count);
     }
 
     /// <summary>The loss users see: the mean per item (per item and output for regression).</summary>

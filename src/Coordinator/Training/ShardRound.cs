@@ -1,4 +1,5 @@
 using AttnRnnCluster.Model.Data;
+using AttnRnnCluster.Model.Training;
 using AttnRnnCluster.Protocol.Messages;
 using AttnRnnCluster.Protocol.Wire;
 using AttnRnnCluster.Worker.Training;
@@ -53,6 +54,8 @@ public sealed class ShardRound
     /// <summary>Audited because of (seed, step, shard): settled only by identical bits. Others were doubted for a non-finite answer.</summary>
     private readonly HashSet<int> _seeded = [];
     private readonly Dictionary<int, List<WorkerId>> _dissenters = [];
+    /// <summary>A training round's kept gradients, summed in shard order as they come in (null for evaluation).</summary>
+    private readonly GradientSum? _gradientSum;
 
     public ShardRound(long version, WorkKind kind, IReadOnlyList<SequenceBatch> shards, IReadOnlyList<long> expectedCounts, int gradientLength)
     {
@@ -66,6 +69,7 @@ public sealed class ShardRound
         _confirmed = new bool[shards.Count];
         _norms = new double[shards.Count];
         for (int i = 0; i < shards.Count; i++) _waiting.Add(i);
+        if (kind == WorkKind.Train && shards.Count > 0) _gradientSum = new GradientSum(shards.Count, gradientLength);
     }
 
     /// <summary>
@@ -292,6 +296,7 @@ public sealed class ShardRound
         _results[shard] = null;
         _keptFrom[shard] = null;
         _confirmed[shard] = false;
+        _gradientSum?.Remove(shard);
         Completed--;
         if (!_audits.TryGetValue(shard, out var answers)) _audits[shard] = answers = [];
         if (!answers.Exists(a => a.Worker == from)) answers.Add((from, kept));
@@ -301,6 +306,7 @@ public sealed class ShardRound
     private void Keep(int shard, ShardCompleted result, WorkerId from, bool confirmed)
     {
         _results[shard] = result;
+        if (result.Gradient != null) _gradientSum?.Add(shard, result.Gradient);
         _norms[shard] = _scannedNorms.GetValueOrDefault(result);
         _keptFrom[shard] = from;
         _confirmed[shard] = confirmed;
@@ -353,6 +359,19 @@ public sealed class ShardRound
     }
 
     /// <summary>
+    /// The kept gradients summed in shard order, ((g0 + g1) + g2) + ..., built as results came in (shard k is added once
+    /// shards 0..k-1 are in), so the bits do not depend on arrival order; only once the training round is complete.
+    /// </summary>
+    public ReadOnlyMemory<float> SummedGradient()
+    {
+        if (!IsComplete || _gradientSum == null) throw new InvalidOperationException($"round for version {Version} ({Kind}) has no complete gradient sum ({Completed} of {_results.Length} results)");
+        return _gradientSum.Sum;
+    }
+
+    /// <summary>The step is applied: the gradient sum's buffer goes back to the pool for a later round's sum.</summary>
+    public void ReleaseGradientSum() => _gradientSum?.Release();
+
+    /// <summary>
     /// The L2 norm of a kept training shard's gradient (0 for evaluation shards), measured when its result came in, in
     /// the same pass as the checks of <see cref="Validate"/>: a result is read once, not once per rule.
     /// </summary>
@@ -395,10 +414,14 @@ public sealed class ShardRound
 
     /// <summary>
     /// One pass over a gradient: whether every value is finite, the first finite value beyond <paramref name="limit"/>
-    /// (or -1), and the L2 norm of the finite values.
+    /// (or -1), and the L2 norm of the finite values. The pass is vectorized and spread over the cores (the last result of
+    /// a step is scanned on the step's critical path); only a gradient with a value that is not finite or is huge, which an
+    /// honest worker does not send, is looked at again value by value to say which.
     /// </summary>
     private static (bool Finite, int FirstHuge, double Norm) Scan(float[] gradient, float limit)
     {
+        double fastSumOfSquares = SumOfSquares.Of(gradient, limit, out bool allWithin);
+        if (allWithin) return (true, -1, Math.Sqrt(fastSumOfSquares));
         bool finite = true;
         int firstHuge = -1;
         double sumOfSquares = 0;

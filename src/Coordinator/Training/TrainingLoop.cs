@@ -455,7 +455,8 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
         StepUpdate update;
         try
         {
-            update = master.Apply(round.ResultsInShardOrder());
+            update = master.Apply(round);
+            round.ReleaseGradientSum();
         }
         catch (InvalidOperationException e)
         {

@@ -9,8 +9,14 @@ public interface IOptimizer
     /// <summary>The steps taken so far (PyTorch's <c>state["step"]</c>).</summary>
     long StepCount { get; }
 
-    /// <summary>One update of <paramref name="weights"/> in place from the (averaged, clipped) gradient.</summary>
-    void Step(Span<float> weights, ReadOnlySpan<float> gradient, double learningRate);
+    /// <summary>
+    /// One update of <paramref name="weights"/> in place from the averaged, clipped gradient. Averaging and clipping are
+    /// folded in: each gradient value is divided by <paramref name="gradientDivisor"/> (in float: the mean over the loss
+    /// items) and then, when <paramref name="gradientScale"/> is not 1, multiplied by it in double and rounded to float
+    /// (clipping) before the update reads it: the bits of storing the divided, then the clipped gradient first, without
+    /// those passes and copies.
+    /// </summary>
+    void Step(Memory<float> weights, ReadOnlyMemory<float> gradient, double learningRate, float gradientDivisor = 1, double gradientScale = 1);
 
     /// <summary>Everything needed to continue exactly: a copy of the moments and the step count.</summary>
     OptimizerState Export();

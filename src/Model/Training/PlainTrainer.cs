@@ -4,7 +4,7 @@ namespace AttnRnnCluster.Model.Training;
 
 /// <summary>
 /// Training in one process, the reference the distributed orchestrator must reproduce: for step s, the
-/// batch for s, its summed-loss gradient from the engine, then <see cref="UpdateRule.Apply"/>.
+/// batch for s, its summed-loss gradient from the engine, then <see cref="UpdateRule.Apply(long, Memory{float}, ShardResult, IOptimizer)"/>.
 /// </summary>
 public sealed class PlainTrainer
 {

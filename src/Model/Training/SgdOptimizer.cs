@@ -18,15 +18,19 @@ public sealed class SgdOptimizer : IOptimizer
 
     public long StepCount { get; private set; }
 
-    public void Step(Span<float> weights, ReadOnlySpan<float> gradient, double learningRate)
+    public void Step(Memory<float> weights, ReadOnlyMemory<float> gradient, double learningRate, float gradientDivisor = 1, double gradientScale = 1)
     {
         OptimizerChecks.Sizes(_buffer.Length, weights.Length, gradient.Length);
+        var w = weights.Span;
+        var g = gradient.Span;
         bool first = StepCount == 0;
         StepCount++;
-        for (int i = 0; i < weights.Length; i++)
+        for (int i = 0; i < w.Length; i++)
         {
-            double b = _buffer[i] = first ? gradient[i] : (float)(_momentum * _buffer[i] + gradient[i]);
-            weights[i] = (float)(weights[i] - learningRate * b);
+            float gi = g[i] / gradientDivisor;
+            if (gradientScale != 1) gi = (float)(gi * gradientScale);
+            double b = _buffer[i] = first ? gi : (float)(_momentum * _buffer[i] + gi);
+            w[i] = (float)(w[i] - learningRate * b);
         }
     }
 

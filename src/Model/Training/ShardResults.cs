@@ -10,13 +10,13 @@ public static class ShardResults
         var gradient = shards[0].Gradient.ToArray();
         double lossSum = shards[0].LossSum;
         long count = shards[0].Count;
-        foreach (var shard in shards.Skip(1))
+        for (int shard = 1; shard < shards.Count; shard++)
         {
-            if (shard.Gradient.Length != gradient.Length)
-                throw new ArgumentException($"shard gradients differ in size: {gradient.Length} and {shard.Gradient.Length}");
-            for (int i = 0; i < gradient.Length; i++) gradient[i] += shard.Gradient[i];
-            lossSum += shard.LossSum;
-            count += shard.Count;
+            if (shards[shard].Gradient.Length != shards[0].Gradient.Length)
+                throw new ArgumentException($"shard gradients differ in size: {shards[0].Gradient.Length} and {shards[shard].Gradient.Length}");
+            GradientSum.Add(gradient, shards[shard].Gradient, gradient);
+            lossSum += shards[shard].LossSum;
+            count += shards[shard].Count;
         }
         return new ShardResult(gradient, lossSum, count);
     }

@@ -3,22 +3,27 @@ namespace AttnRnnCluster.Model.Training;
 /// <summary>
 /// Turning a step's summed gradient into new weights, identically in the single-process trainer and in the
 /// distributed coordinator: divide by the loss-item count (the mean-loss gradient), clip by global norm,
-/// take the scheduled rate, step the optimizer.
+/// take the scheduled rate, step the optimizer. Two passes over the values and no copy: the norm of the quotients,
+/// then the optimizer's update, which divides and clips each value as it reads it (the same bits as storing the
+/// divided, then the clipped gradient first).
 /// </summary>
 public sealed record UpdateRule(LearningRateSchedule Schedule, double ClipNorm)
 {
     /// <summary>Updates <paramref name="weights"/> and the optimizer; on a non-finite gradient throws and changes neither.</summary>
-    public StepReport Apply(long step, Span<float> weights, ShardResult summed, IOptimizer optimizer)
+    public StepReport Apply(long step, Memory<float> weights, ShardResult summed, IOptimizer optimizer) =>
+        Apply(step, weights, summed.Gradient, summed.LossSum, summed.Count, optimizer);
+
+    /// <summary>As <see cref="Apply(long, Memory{float}, ShardResult, IOptimizer)"/>, from the parts of a summed result (the coordinator's gradient sum is a rented buffer).</summary>
+    public StepReport Apply(long step, Memory<float> weights, ReadOnlyMemory<float> gradientSum, double lossSum, long count, IOptimizer optimizer)
     {
-        if (summed.Count < 1) throw new ArgumentException($"step {step}: no loss items to average over");
-        var gradient = new float[summed.Gradient.Length];
-        float count = summed.Count;
-        for (int i = 0; i < gradient.Length; i++) gradient[i] = summed.Gradient[i] / count;
-        double norm = GradientClipping.ClipByGlobalNorm(gradient, ClipNorm);
-        if (!double.IsFinite(norm) || !double.IsFinite(summed.LossSum))
-            throw new InvalidOperationException($"step {step}: the loss ({summed.LossSum}) or gradient norm ({norm}) is not finite; the weights were left unchanged (lower the learning rate or enable clipping)");
+        if (count < 1) throw new ArgumentException($"step {step}: no loss items to average over");
+        float items = count;
+        double norm = Math.Sqrt(SumOfSquares.OfQuotients(gradientSum, items));
+        if (!double.IsFinite(norm) || !double.IsFinite(lossSum))
+            throw new InvalidOperationException($"step {step}: the loss ({lossSum}) or gradient norm ({norm}) is not finite; the weights were left unchanged (lower the learning rate or enable clipping)");
+        double scale = GradientClipping.ScaleFor(norm, ClipNorm);
         double rate = Schedule.At(step);
-        optimizer.Step(weights, gradient, rate);
-        return new StepReport(step, summed.LossSum, summed.Count, norm, rate);
+        optimizer.Step(weights, gradientSum, rate, items, scale);
+        return new StepReport(step, lossSum, count, norm, rate);
     }
 }

@@ -34,9 +34,9 @@ public sealed class OptimizerTests
     {
         var sgd = new SgdOptimizer(1, momentum: 0.9);
         float[] weights = [1f];
-        sgd.Step(weights, [2f], 0.1);
+        sgd.Step(weights, new[] { 2f }, 0.1);
         Assert.Equal(1 - 0.1 * 2, weights[0], 1e-6);
-        sgd.Step(weights, [-1f], 0.1);
+        sgd.Step(weights, new[] { -1f }, 0.1);
         Assert.Equal(0.8 - 0.1 * (0.9 * 2 - 1), weights[0], 1e-6);
     }
 
