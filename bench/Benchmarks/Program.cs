@@ -4,10 +4,10 @@ using AttnRnnCluster.Benchmarks.Micro;
 using AttnRnnCluster.Model.Runtime;
 
 // Issue 7's figures (and issue 4's in-process one), each beside its PyTorch peer measured in the same run.
-// Usage: dotnet run -c Release --project bench/Benchmarks -- [all|model|engines|inprocess|cluster|wire|growth|micro|verify|security]
+// Usage: dotnet run -c Release --project bench/Benchmarks -- [all|model|engines|scale|inprocess|cluster|wire|growth|micro|verify|security]
 if (args.Length > 0 && args[0] == BareParameterServer.WorkerVerb) return BareParameterServer.RunWorker(args);
 
-string[] figures = ["model", "engines", "inprocess", "cluster", "wire", "growth", "micro", "verify", "security"];
+string[] figures = ["model", "engines", "scale", "inprocess", "cluster", "wire", "growth", "micro", "verify", "security"];
 string chosen = args.Length == 0 ? "all" : args[0];
 if (args.Length > 1 || (chosen != "all" && !figures.Contains(chosen)))
 {
@@ -38,6 +38,7 @@ foreach (string figure in chosen == "all" ? figures : [chosen])
     {
         case "model": await ModelStepFigure.RunAsync(peer); break;
         case "engines": await EnginesFigure.RunAsync(peer); break;
+        case "scale": await ScaleFigure.RunAsync(peer); break;
         case "inprocess": await InProcessFigure.RunAsync(); break;
         case "cluster": await ClusterFigure.RunAsync(peer); break;
         case "wire": await WireFigure.RunAsync(); break;

@@ -131,6 +131,10 @@ public sealed class BatchedEngine<T> : IGradientEngine where T : unmanaged, IFlo
         int workers = Math.Min(Threads, groups);
         void Work(int worker)
         {
+            // OpenMP's thread count is a per-thread setting: a thread that did not set it (a pool thread, an actor's
+            // thread) would let libtorch split a GEMM over every core, and sum in another order. Each computing
+            // thread pins it to one before its first libtorch call.
+            torch.set_num_threads(1);
             for (int group = worker; group < groups; group += workers)
             {
                 int first = group * GroupSize;

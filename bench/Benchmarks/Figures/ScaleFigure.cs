@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using AttnRnnCluster.Model;
+using AttnRnnCluster.Model.Data;
+using AttnRnnCluster.Model.Network.Batched;
+using AttnRnnCluster.Model.Network.Fast;
+using AttnRnnCluster.Model.Training;
+
+namespace AttnRnnCluster.Benchmarks.Figures;
+
+/// <summary>
+/// Issue 18.1 (docs/performance.md, "Scale I"): the char LM at real sizes (T=128, embed 32, V=65, batch 32, attention
+/// on), the batched engine's ComputeGradient at 1 and 2 threads and the per-sequence fast engine against PyTorch
+/// (text_peer.py fast, one thread, real BLAS) and the machine's own sgemm (sgemm_probe.py 32 H H 1) as the limit,
+/// alternating in every round because the machine is shared. GFLOP/s counts 3 T (2H^2 + 2HV) per sequence.
+/// </summary>
+public static class ScaleFigure
+{
+    private const int Batch = 32, Embed = 32, Vocab = 65, Rounds = 3;
+    private static readonly (int Steps, int Hidden)[] Points = [(128, 256), (128, 512), (128, 1024), (512, 512)];
+
+    public static async Task RunAsync(PythonPeer? peer)
+    {
+        Report.Heading($"scale: the char LM, batch {Batch}, embed {Embed}, V={Vocab}, attention on; ComputeGradient seq/s " +
+                       $"(batched engine at 1 and 2 threads, groups of {BatchedEngine<float>.DefaultGroupSize}; fast engine at 1), " +
+                       $"text_peer.py fast and sgemm_probe.py 32 H H on 1 thread with OpenBLAS ({(PythonPeer.HasOpenBlas ? "installed" : "NOT installed: peer figures too low")}); {Rounds} rounds");
+        string text = Path.GetFullPath(Path.Combine(Repository.Root, "..", "shared", "data", "tinyshakespeare.txt"));
+        foreach (var (steps, hidden) in Points)
+        {
+            var config = new ModelConfig(InputKind.Tokens, Embed, hidden, Vocab, Attention: true, TargetKind.NextToken, VocabSize: Vocab);
+            var batch = RandomText(steps);
+            double flopsPerSequence = 3.0 * steps * (2.0 * hidden * hidden + 2.0 * hidden * Vocab);
+            List<double> one = [], two = [], fast = [], torch = [], sgemm = [];
+            for (int round = 0; round < Rounds; round++)
+            {
+                using (var engine = new BatchedEngine<float>(config, threads: 1)) one.Add(SequencesPerSecond(engine, batch));
+                using (var engine = new BatchedEngine<float>(config, threads: 2)) two.Add(SequencesPerSecond(engine, batch));
+                if (hidden <= 512 || round == 0)
+                    using (var engine = new FastEngine<float>(config)) fast.Add(SequencesPerSecond(engine, batch));
+                if (peer != null && File.Exists(text))
+                {
+                    torch.Add(await peer.TextAsync(text, steps: hidden >= 1024 || steps >= 512 ? 3 : 8, steps, hidden, Embed, Batch));
+                    sgemm.Add(await peer.SgemmAsync(32, hidden, hidden));
+                }
+                Report.Line($"T={steps} H={hidden}, round {round + 1} (load {Machine.LoadAverage()}): batched {one[^1]:F1} seq/s ({one[^1] * flopsPerSequence / 1e9:F1} GFLOP/s), " +
+                            $"2 threads {two[^1]:F1} seq/s; fast {fast[^1]:F1} seq/s" +
+                            (torch.Count > round ? $"; PyTorch {torch[^1]:F1} seq/s; sgemm 32x{hidden}x{hidden} {sgemm[^1]:F1} GFLOP/s" : ""));
+            }
+            double gflops = Report.Median(one) * flopsPerSequence / 1e9;
+            Report.Line($"T={steps} H={hidden}, medians: batched {Report.Median(one):F1} seq/s = {gflops:F1} GFLOP/s; 2 threads {Report.Median(two):F1} seq/s " +
+                        $"({Report.MedianRatio(two, one):F2}x); fast engine {Report.Median(fast):F1} seq/s (batched / fast {Report.Median(one) / Report.Median(fast):F1}x)");
+            if (torch.Count == 0) continue;
+            Report.Line($"  PyTorch {Report.Runs(torch)} seq/s; batched / PyTorch {Report.MedianRatio(one, torch):F1}x; sgemm {Report.Runs(sgemm)} GFLOP/s; " +
+                        $"batched at {100 * Report.MedianRatio(one.Select(s => s * flopsPerSequence / 1e9).ToList(), sgemm):F0} % of sgemm");
+        }
+    }
+
+    /// <summary>ComputeGradient's sequences per second: one warm-up gradient, then gradients for at least 2 s (at least 2).</summary>
+    private static double SequencesPerSecond(IGradientEngine engine, Batch batch)
+    {
+        engine.SetWeights(ModelInitializer.Initialize(engine.Config, seed: 1));
+        engine.ComputeGradient(batch);
+        var clock = Stopwatch.StartNew();
+        int gradients = 0;
+        while (gradients < 2 || clock.Elapsed.TotalSeconds < 2)
+        {
+            var result = engine.ComputeGradient(batch);
+            if (!double.IsFinite(result.LossSum)) throw new InvalidOperationException($"the loss is {result.LossSum}");
+            gradients++;
+        }
+        return gradients * batch.Count / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Uniform random characters: the engines' speed does not depend on which tokens they see.</summary>
+    private static Batch RandomText(int steps)
+    {
+        var random = new DeterministicRandom(7);
+        var tokens = Enumerable.Range(0, Batch * (steps + 1)).Select(_ => (long)random.NextInt(Vocab)).ToArray();
+        var inputs = new long[Batch * steps];
+        var targets = new long[Batch * steps];
+        for (int b = 0; b < Batch; b++)
+        for (int t = 0; t < steps; t++)
+        {
+            inputs[b * steps + t] = tokens[b * (steps + 1) + t];
+            targets[b * steps + t] = tokens[b * (steps + 1) + t + 1];
+        }
+        return new Batch(Batch, steps, 0, 1, Enumerable.Repeat(steps, Batch).ToArray(), tokens: inputs, tokenTargets: targets);
+    }
+}
