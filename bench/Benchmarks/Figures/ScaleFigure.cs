@@ -29,25 +29,29 @@ public static class ScaleFigure
             var config = new ModelConfig(InputKind.Tokens, Embed, hidden, Vocab, Attention: true, TargetKind.NextToken, VocabSize: Vocab);
             var batch = RandomText(steps);
             double flopsPerSequence = 3.0 * steps * (2.0 * hidden * hidden + 2.0 * hidden * Vocab);
-            List<double> one = [], two = [], fast = [], torch = [], sgemm = [];
+            List<double> one = [], oneCpu = [], two = [], fast = [], fastCpu = [], torch = [], sgemm = [];
             for (int round = 0; round < Rounds; round++)
             {
                 using (var engine = new BatchedEngine<float>(config, threads: 1)) one.Add(SequencesPerSecond(engine, batch));
+                oneCpu.Add(1 / CpuSecondsPerSequence);
                 using (var engine = new BatchedEngine<float>(config, threads: 2)) two.Add(SequencesPerSecond(engine, batch));
                 if (hidden <= 512 || round == 0)
+                {
                     using (var engine = new FastEngine<float>(config)) fast.Add(SequencesPerSecond(engine, batch));
+                    fastCpu.Add(1 / CpuSecondsPerSequence);
+                }
                 if (peer != null && File.Exists(text))
                 {
                     torch.Add(await peer.TextAsync(text, steps: hidden >= 1024 || steps >= 512 ? 3 : 8, steps, hidden, Embed, Batch));
                     sgemm.Add(await peer.SgemmAsync(32, hidden, hidden));
                 }
-                Report.Line($"T={steps} H={hidden}, round {round + 1} (load {Machine.LoadAverage()}): batched {one[^1]:F1} seq/s ({one[^1] * flopsPerSequence / 1e9:F1} GFLOP/s), " +
-                            $"2 threads {two[^1]:F1} seq/s; fast {fast[^1]:F1} seq/s" +
+                Report.Line($"T={steps} H={hidden}, round {round + 1} (load {Machine.LoadAverage()}): batched {one[^1]:F1} seq/s ({one[^1] * flopsPerSequence / 1e9:F1} GFLOP/s; by CPU time {oneCpu[^1]:F1} seq/s), " +
+                            $"2 threads {two[^1]:F1} seq/s; fast {fast[^1]:F1} seq/s (by CPU time {fastCpu[^1]:F1})" +
                             (torch.Count > round ? $"; PyTorch {torch[^1]:F1} seq/s; sgemm 32x{hidden}x{hidden} {sgemm[^1]:F1} GFLOP/s" : ""));
             }
             double gflops = Report.Median(one) * flopsPerSequence / 1e9;
             Report.Line($"T={steps} H={hidden}, medians: batched {Report.Median(one):F1} seq/s = {gflops:F1} GFLOP/s; 2 threads {Report.Median(two):F1} seq/s " +
-                        $"({Report.MedianRatio(two, one):F2}x); fast engine {Report.Median(fast):F1} seq/s (batched / fast {Report.Median(one) / Report.Median(fast):F1}x)");
+                        $"({Report.MedianRatio(two, one):F2}x); fast engine {Report.Median(fast):F1} seq/s (batched / fast {Report.Median(one) / Report.Median(fast):F1}x); by CPU time batched {Report.Median(oneCpu):F1}, fast {Report.Median(fastCpu):F1} seq/s");
             if (torch.Count == 0) continue;
             Report.Line($"  PyTorch {Report.Runs(torch)} seq/s; batched / PyTorch {Report.MedianRatio(one, torch):F1}x; sgemm {Report.Runs(sgemm)} GFLOP/s; " +
                         $"batched at {100 * Report.MedianRatio(one.Select(s => s * flopsPerSequence / 1e9).ToList(), sgemm):F0} % of sgemm");
@@ -59,6 +63,8 @@ public static class ScaleFigure
     {
         engine.SetWeights(ModelInitializer.Initialize(engine.Config, seed: 1));
         engine.ComputeGradient(batch);
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         int gradients = 0;
         while (gradients < 2 || clock.Elapsed.TotalSeconds < 2)
@@ -67,8 +73,14 @@ public static class ScaleFigure
             if (!double.IsFinite(result.LossSum)) throw new InvalidOperationException($"the loss is {result.LossSum}");
             gradients++;
         }
-        return gradients * batch.Count / clock.Elapsed.TotalSeconds;
+        double wall = clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        CpuSecondsPerSequence = (process.TotalProcessorTime - cpuBefore).TotalSeconds / (gradients * batch.Count);
+        return gradients * batch.Count / wall;
     }
+
+    /// <summary>The CPU time per sequence of the last <see cref="SequencesPerSecond"/> (all threads): on a shared machine less sensitive to the others' load than wall time.</summary>
+    private static double CpuSecondsPerSequence { get; set; }
 
     /// <summary>Uniform random characters: the engines' speed does not depend on which tokens they see.</summary>
     private static Batch RandomText(int steps)

@@ -15,7 +15,7 @@ namespace AttnRnnCluster.Model.Network;
 public static class GradientEngines
 {
     /// <summary>The smallest hidden width the batched engine is used for.</summary>
-    public const int BatchedFromHidden = 128;
+    public const int BatchedFromHidden = 256;
 
     public static IGradientEngine Create(ModelConfig config) => Create(config, threads: 1);
 

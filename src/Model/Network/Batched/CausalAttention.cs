@@ -6,7 +6,7 @@ namespace AttnRnnCluster.Model.Network.Batched;
 /// The per-sequence part of attention for one step of a group, on time-major [steps * group, D] row blocks (row
 /// t * group + b is sequence b at step t): scores of x_t against the keys of the earlier states, their softmax,
 /// and the context; and the way back. D is small (the input or embedding width), so this is a few thousand
-/// multiply-adds per sequence and step, done in plain loops in a fixed order; the products with W_a and W_v
+/// multiply-adds per sequence and step, done in SIMD loops in a fixed order; the products with W_a and W_v
 /// around it are GEMMs over the whole group.
 /// </summary>
 internal sealed class CausalAttention<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -85,15 +85,23 @@ internal sealed class CausalAttention<T> where T : unmanaged, IFloatingPointIeee
 
     private Span<T> RowOf(Span<T> block, int count, int t, int b) => block.Slice((t * count + b) * _d, _d);
 
+    /// <summary>sum_k a[k] b[k]: whole vectors (lane sums, then their fixed horizontal sum), then the tail in order.</summary>
     private static T Dot(ReadOnlySpan<T> a, ReadOnlySpan<T> b)
     {
-        T sum = T.Zero;
-        for (int k = 0; k < a.Length; k++) sum += a[k] * b[k];
+        int n = a.Length, w = Vector<T>.Count, k = 0;
+        var sums = Vector<T>.Zero;
+        for (; k + w <= n; k += w) sums += new Vector<T>(a.Slice(k, w)) * new Vector<T>(b.Slice(k, w));
+        T sum = Vector.Sum(sums);
+        for (; k < n; k++) sum += a[k] * b[k];
         return sum;
     }
 
+    /// <summary>y += s x, whole vectors then the tail.</summary>
     private static void AddScaled(Span<T> y, T s, ReadOnlySpan<T> x)
     {
-        for (int k = 0; k < y.Length; k++) y[k] += s * x[k];
+        int n = y.Length, w = Vector<T>.Count, k = 0;
+        var scale = new Vector<T>(s);
+        for (; k + w <= n; k += w) (new Vector<T>(y.Slice(k, w)) + scale * new Vector<T>(x.Slice(k, w))).CopyTo(y.Slice(k, w));
+        for (; k < n; k++) y[k] += s * x[k];
     }
 }
