@@ -40,9 +40,10 @@ public static class ScaleFigure
                     using (var engine = new FastEngine<float>(config)) fast.Add(SequencesPerSecond(engine, batch));
                     fastCpu.Add(1 / CpuSecondsPerSequence);
                 }
-                if (peer != null && File.Exists(text))
+                // The peer's T=512 step re-stacks a quadratic history and took over 5 minutes under load: that point is ours alone.
+                if (peer != null && File.Exists(text) && steps <= 128)
                 {
-                    torch.Add(await peer.TextAsync(text, steps: hidden >= 1024 || steps >= 512 ? 3 : 8, steps, hidden, Embed, Batch));
+                    torch.Add(await peer.TextAsync(text, steps: hidden >= 1024 ? 3 : 8, steps, hidden, Embed, Batch));
                     sgemm.Add(await peer.SgemmAsync(32, hidden, hidden));
                 }
                 Report.Line($"T={steps} H={hidden}, round {round + 1} (load {Machine.LoadAverage()}): batched {one[^1]:F1} seq/s ({one[^1] * flopsPerSequence / 1e9:F1} GFLOP/s; by CPU time {oneCpu[^1]:F1} seq/s), " +
@@ -51,10 +52,20 @@ public static class ScaleFigure
             }
             double gflops = Report.Median(one) * flopsPerSequence / 1e9;
             Report.Line($"T={steps} H={hidden}, medians: batched {Report.Median(one):F1} seq/s = {gflops:F1} GFLOP/s; 2 threads {Report.Median(two):F1} seq/s " +
-                        $"({Report.MedianRatio(two, one):F2}x); fast engine {Report.Median(fast):F1} seq/s (batched / fast {Report.Median(one) / Report.Median(fast):F1}x); by CPU time batched {Report.Median(oneCpu):F1}, fast {Report.Median(fastCpu):F1} seq/s");
+                        $"= {Report.Median(two) * flopsPerSequence / 1e9:F1} GFLOP/s ({Report.MedianRatio(two, one):F2}x); fast engine {Report.Median(fast):F1} seq/s (batched / fast {Report.Median(one) / Report.Median(fast):F1}x); by CPU time batched {Report.Median(oneCpu):F1}, fast {Report.Median(fastCpu):F1} seq/s");
+            if (hidden >= 512) Report.Goal($"T={steps} H={hidden}: 2 threads against 1", Report.MedianRatio(two, one), 1.7);
             if (torch.Count == 0) continue;
-            Report.Line($"  PyTorch {Report.Runs(torch)} seq/s; batched / PyTorch {Report.MedianRatio(one, torch):F1}x; sgemm {Report.Runs(sgemm)} GFLOP/s; " +
-                        $"batched at {100 * Report.MedianRatio(one.Select(s => s * flopsPerSequence / 1e9).ToList(), sgemm):F0} % of sgemm");
+            Report.Line($"  PyTorch {Report.Runs(torch)} seq/s; sgemm {Report.Runs(sgemm)} GFLOP/s");
+            double againstPeer = Report.MedianRatio(one, torch), ofLimit = Report.MedianRatio(one.Select(s => s * flopsPerSequence / 1e9).ToList(), sgemm);
+            if (steps == 128 && hidden == 1024)
+            {
+                Report.Goal($"T={steps} H={hidden}: batched / PyTorch", againstPeer, 3);
+                Report.Goal($"T={steps} H={hidden}: batched GFLOP/s / the same round's sgemm 32x{hidden}x{hidden}", ofLimit, 0.5);
+            }
+            else if (steps == 128 && hidden == 512)
+                Report.Goal($"T={steps} H={hidden}: batched / PyTorch", againstPeer, 5);
+            else
+                Report.Line($"  batched / PyTorch {againstPeer:F1}x; batched at {100 * ofLimit:F0} % of the same round's sgemm");
         }
     }
 
