@@ -153,13 +153,16 @@ public sealed class BatchedEngine<T> : IGradientEngine where T : unmanaged, IFlo
         if (!_weights.Loaded) throw new InvalidOperationException("the engine has no weights yet: call SetWeights first");
         BatchChecks.Validate(batch, Config);
         int groups = (batch.Count + GroupSize - 1) / GroupSize, workers = Math.Min(Threads, groups);
+        // Buffers grow to at least twice their old length, so a caller that lengthens its sequences one step at a time
+        // (sample) reallocates a logarithmic number of times; results never depend on the capacity.
         for (int i = 0; i < _passes.Count; i++)
             if (_passes[i].Capacity < batch.Steps)
             {
+                int capacity = Math.Max(batch.Steps, 2 * _passes[i].Capacity);
                 _passes[i].Dispose();
-                _passes[i] = new GroupPass<T>(Config, GroupSize, batch.Steps);
+                _passes[i] = new GroupPass<T>(Config, GroupSize, capacity);
             }
-        while (_passes.Count < workers) _passes.Add(new GroupPass<T>(Config, GroupSize, batch.Steps));
+        while (_passes.Count < workers) _passes.Add(new GroupPass<T>(Config, GroupSize, _passes.Count > 0 ? _passes[0].Capacity : batch.Steps));
         return groups;
     }
 
