@@ -1,4 +1,5 @@
 using System.Numerics;
+using AttnRnnCluster.Model.Network.Fast;
 
 namespace AttnRnnCluster.Model.Network.Batched;
 
@@ -30,6 +31,18 @@ internal sealed class CausalAttention<T> where T : unmanaged, IFloatingPointIeee
     {
         var x = Row(inputs, count, t, b);
         var alpha = _weights.AsSpan((t * count + b) * _capacity, t);
+        if (WholeVectors)
+        {
+            // The fast engine's kernels over sequence b's rows (count * D apart): four keys per pass for the scores,
+            // the context as a row times a matrix. Long histories (T = 512) spend most of attention's time here.
+            int stride = count * _d;
+            Kernels<T>.MultiplyRows(keys[(b * _d)..], stride, x, alpha);
+            Softmax(alpha);
+            var context = RowOf(contexts, count, t, b);
+            context.Clear();
+            Kernels<T>.AddRowTimesMatrix(alpha, inputs[(b * _d)..], stride, context);
+            return;
+        }
         T max = T.NegativeInfinity;
         for (int j = 0; j < t; j++)
         {
@@ -64,6 +77,19 @@ internal sealed class CausalAttention<T> where T : unmanaged, IFloatingPointIeee
         var dc = Row(contextGrads, count, t, b);
         var alpha = _weights.AsSpan((t * count + b) * _capacity, t);
         var ds = _scratch.AsSpan(0, t);
+        if (WholeVectors)
+        {
+            int stride = count * _d;
+            Kernels<T>.MultiplyRows(inputs[(b * _d)..], stride, dc, ds);              // dL/dalpha_j = dc . x_j
+            T dot = T.Zero;
+            for (int j = 0; j < t; j++) dot += alpha[j] * ds[j];
+            for (int j = 0; j < t; j++) ds[j] = alpha[j] * (ds[j] - dot);             // dL/ds_j
+            Kernels<T>.AddOuter(keyGrads[(b * _d)..], stride, ds, x);                // dL/dk_j += ds_j x_t
+            if (inputGrads.IsEmpty) return;
+            Kernels<T>.AddRowTimesMatrix(ds, keys[(b * _d)..], stride, RowOf(inputGrads, count, t, b));   // through the scores
+            Kernels<T>.AddOuter(inputGrads[(b * _d)..], stride, alpha, dc);          // through the context: x_j += alpha_j dc
+            return;
+        }
         T mean = T.Zero;
         for (int j = 0; j < t; j++)
         {
@@ -79,6 +105,24 @@ internal sealed class CausalAttention<T> where T : unmanaged, IFloatingPointIeee
             AddScaled(query, ds[j], Row(keys, count, j, b));
             AddScaled(RowOf(inputGrads, count, j, b), alpha[j], dc);
         }
+    }
+
+    /// <summary>Whether D is a whole number of vectors (D = 32, the char LM's embedding), so the fast engine's kernels apply.</summary>
+    private bool WholeVectors => _d % Kernels<T>.Lanes == 0;
+
+    /// <summary>The softmax of the first alpha.Length entries, in place, shifted by their maximum.</summary>
+    private static void Softmax(Span<T> alpha)
+    {
+        T max = T.NegativeInfinity;
+        foreach (T s in alpha) max = T.Max(max, s);
+        T sum = T.Zero;
+        for (int j = 0; j < alpha.Length; j++)
+        {
+            alpha[j] = T.Exp(alpha[j] - max);
+            sum += alpha[j];
+        }
+        T scale = T.One / sum;
+        for (int j = 0; j < alpha.Length; j++) alpha[j] *= scale;
     }
 
     private ReadOnlySpan<T> Row(ReadOnlySpan<T> block, int count, int t, int b) => block.Slice((t * count + b) * _d, _d);

@@ -12,12 +12,21 @@ public sealed class BatchedAgreementTests
 {
     public BatchedAgreementTests() => Torch.Init();
 
+    /// <summary>
+    /// The tiny and wide models, and one whose input width is a whole number of vectors (D = 32, the char LM's
+    /// embedding), where attention takes the vector kernels instead of the general loops.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, ModelConfig> All = TinyModels.All.Concat(FastAgreementTests.Wide)
+        .Append(new("tokens-embed-32", new ModelConfig(InputKind.Tokens, 32, 40, 13, Attention: true, TargetKind.NextToken, VocabSize: 13)))
+        .Append(new("dense-width-32-classes", new ModelConfig(InputKind.Dense, 32, 24, 3, Attention: true, TargetKind.Classification)))
+        .ToDictionary();
+
     public static TheoryData<string, int> ModelsAndGroups
     {
         get
         {
             var data = new TheoryData<string, int>();
-            foreach (string model in TinyModels.All.Keys.Concat(FastAgreementTests.Wide.Keys))
+            foreach (string model in All.Keys)
             {
                 data.Add(model, BatchedEngine<double>.DefaultGroupSize);   // one group of mixed lengths
                 data.Add(model, 3);                                       // a full group and a partial one
@@ -69,7 +78,8 @@ public sealed class BatchedAgreementTests
     /// <summary>A model's config, a padded batch (lengths differ; padded features are NaN) and float32-representable weights.</summary>
     private static (ModelConfig Config, Batch Batch, double[] Weights) Case(string model)
     {
-        var config = TinyModels.All.TryGetValue(model, out var tiny) ? tiny : FastAgreementTests.Wide[model];
+        var config = All[model];
+        TinyModels.All.TryGetValue(model, out var tiny);
         int[] lengths = tiny is null ? [12, 5, 9, 1, 7] : [4, 2, 3, 1, 4];
         var batch = TestBatches.For(config, lengths, steps: lengths.Max() + 2, seed: 31, padding: float.NaN);
         // Doubled initial weights: larger activations and sharper attention than at initialization.

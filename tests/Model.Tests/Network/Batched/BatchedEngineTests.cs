@@ -13,7 +13,7 @@ public sealed class BatchedEngineTests
 {
     public BatchedEngineTests() => Torch.Init();
 
-    public static TheoryData<string> Models => new(TinyModels.All.Keys.Concat(FastAgreementTests.Wide.Keys));
+    public static TheoryData<string> Models => new(BatchedAgreementTests.All.Keys);
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -127,7 +127,7 @@ public sealed class BatchedEngineTests
             Assert.Equal(2, Assert.IsType<BatchedEngine<float>>(engine).Threads);
     }
 
-    private static ModelConfig Config(string model) => TinyModels.All.TryGetValue(model, out var tiny) ? tiny : FastAgreementTests.Wide[model];
+    private static ModelConfig Config(string model) => BatchedAgreementTests.All[model];
 
     /// <summary>Sequence <paramref name="b"/> alone, cut to its real length.</summary>
     private static Batch Unpadded(Batch batch, int b)
