@@ -10,10 +10,11 @@ public sealed class ChildProcess : IDisposable
     private readonly StringBuilder _output = new();
     private readonly string _commandLine;
 
-    private ChildProcess(string file, IReadOnlyList<string> arguments)
+    private ChildProcess(string file, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         _commandLine = $"{file} {string.Join(" ", arguments)}";
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -25,14 +26,19 @@ public sealed class ChildProcess : IDisposable
 
     public static ChildProcess Start(string file, params IReadOnlyList<string> arguments) => new(file, arguments);
 
+    /// <summary>Starts <paramref name="file"/> with <paramref name="environment"/> added to this process's environment.</summary>
+    public static ChildProcess Start(string file, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment) =>
+        new(file, arguments, environment);
+
     /// <summary>A .NET executable of this repository from the shared output folder (AttnRnnCluster.Coordinator, AttnRnnCluster.Worker).</summary>
     public static ChildProcess StartApp(string assemblyName, IReadOnlyList<string> arguments) =>
         new("dotnet", [Path.Combine(Repository.AppFolder, assemblyName + ".dll"), .. arguments]);
 
     /// <summary>Runs to the end and returns everything it printed; throws with that text if it fails or outlives <paramref name="timeout"/>.</summary>
-    public static async Task<string> RunAsync(string file, IReadOnlyList<string> arguments, TimeSpan timeout)
+    public static async Task<string> RunAsync(string file, IReadOnlyList<string> arguments, TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var child = Start(file, arguments);
+        using var child = Start(file, arguments, environment);
         await child.WaitAsync(timeout);
         return child.Output;
     }

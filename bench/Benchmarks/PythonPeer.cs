@@ -4,8 +4,12 @@ using System.Text.RegularExpressions;
 namespace AttnRnnCluster.Benchmarks;
 
 /// <summary>
-/// The PyTorch peers of ../shared/peer (eager_peer.py, ddp_peer.py), run with the system python3 that has
-/// python3-torch. Each prints sequences per second, measured after its own 3 warm-up steps.
+/// The PyTorch peers of ../shared/peer (eager_peer.py, ddp_peer.py, text_peer.py, sgemm_probe.py), run with the
+/// system python3 that has python3-torch. Each prints sequences per second (sgemm_probe.py: GFLOP/s), measured
+/// after its own warm-up steps. Every peer process gets the environment of ../shared/peer/peer-env.sh
+/// (<see cref="Environment"/>): Debian's torch calls the installed libblas.so.3, which is OpenBLAS only when
+/// libopenblas0-pthread is installed (else the reference BLAS, ~4 GFLOP/s), and OpenBLAS must be pinned to one
+/// thread and told the core type it does not recognise, or a peer is far slower than any user's.
 /// </summary>
 public sealed partial class PythonPeer
 {
@@ -33,6 +37,16 @@ public sealed partial class PythonPeer
             return (null, $"{Python} cannot import torch (install python3-torch)");
         }
     }
+
+    /// <summary>
+    /// peer-env.sh's variables: OPENBLAS_NUM_THREADS=1 (OpenBLAS starts its own threads whatever torch.set_num_threads
+    /// says) and OPENBLAS_CORETYPE (SkylakeX on AVX-512, Haswell on AVX2: OpenBLAS 0.3.21 does not recognise
+    /// newer Xeons and would fall back to SSE3 kernels).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Environment { get; } = PeerEnvironment();
+
+    /// <summary>Whether OpenBLAS is installed for Debian's torch; without it the peer figures are far too low.</summary>
+    public static bool HasOpenBlas => File.Exists("/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3");
 
     /// <summary>eager_peer.py: one process, Adam, on the adding problem.</summary>
     public Task<double> EagerAsync(int steps, int seqLen, int hidden, int batch, int threads = 1) =>
@@ -85,20 +99,48 @@ public sealed partial class PythonPeer
         print(f"{steps * batch / (time.perf_counter() - t0):.1f} seq/s")
         """;
 
+    /// <summary>text_peer.py FILE STEPS T H EMBED BATCH 1 fast: the char LM trained by a careful PyTorch user (keys D wide), one thread.</summary>
+    public Task<double> TextAsync(string file, int steps, int seqLen, int hidden, int embed, int batch) =>
+        RunAsync("text_peer.py", [Path.Combine(Repository.PeerFolder, "text_peer.py"), file,
+            .. new[] { steps, seqLen, hidden, embed, batch, 1 }.Select(Invariant), "fast"]);
+
+    /// <summary>sgemm_probe.py M K N 1: the machine's float32 GEMM rate through the peer's BLAS, one thread, in GFLOP/s.</summary>
+    public async Task<double> SgemmAsync(int m, int k, int n)
+    {
+        string output = await ChildProcess.RunAsync(Python, [Path.Combine(Repository.PeerFolder, "sgemm_probe.py"), .. new[] { m, k, n, 1 }.Select(Invariant)],
+            Timeout, Environment);
+        var match = GigaflopsPerSecond().Match(output);
+        return match.Success
+            ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"sgemm_probe.py printed no \"N GFLOP/s\" figure:{System.Environment.NewLine}{output}");
+    }
+
     private static Task<double> RunAsync(string script, params int[] arguments) =>
         RunAsync(script, [Path.Combine(Repository.PeerFolder, script), .. arguments.Select(Invariant)]);
 
     private static async Task<double> RunAsync(string what, IReadOnlyList<string> arguments)
     {
-        string output = await ChildProcess.RunAsync(Python, arguments, Timeout);
+        string output = await ChildProcess.RunAsync(Python, arguments, Timeout, Environment);
         var match = SequencesPerSecond().Match(output);
         return match.Success
             ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)
-            : throw new InvalidOperationException($"{what} printed no \"N seq/s\" figure:{Environment.NewLine}{output}");
+            : throw new InvalidOperationException($"{what} printed no \"N seq/s\" figure:{System.Environment.NewLine}{output}");
+    }
+
+    private static Dictionary<string, string> PeerEnvironment()
+    {
+        var environment = new Dictionary<string, string> { ["OPENBLAS_NUM_THREADS"] = "1" };
+        string cpu = File.Exists("/proc/cpuinfo") ? File.ReadAllText("/proc/cpuinfo") : "";
+        if (cpu.Contains("avx512f", StringComparison.Ordinal)) environment["OPENBLAS_CORETYPE"] = "SkylakeX";
+        else if (cpu.Contains("avx2", StringComparison.Ordinal)) environment["OPENBLAS_CORETYPE"] = "Haswell";
+        return environment;
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     [GeneratedRegex(@"([0-9.]+) seq/s")]
     private static partial Regex SequencesPerSecond();
+
+    [GeneratedRegex(@"([0-9.]+) GFLOP/s")]
+    private static partial Regex GigaflopsPerSecond();
 }

@@ -44,7 +44,9 @@ var (logging, threads) = command switch
     _ => throw new InvalidOperationException($"unknown command {command.GetType().Name}"),
 };
 using var logger = LogSetup.Install(logging);
-var torch = TorchRuntime.Check(threads);
+// libtorch stays on one intra-op thread (a GEMM split across threads may sum differently); --threads is the
+// engine's own parallelism, over a fixed partition of each shard (GradientEngines.Create), the same bits whatever N.
+var torch = TorchRuntime.Check(intraOpThreads: 1);
 if (!torch.Loaded)
 {
     Console.Error.WriteLine(TorchRuntime.Explain(torch));

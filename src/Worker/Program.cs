@@ -25,7 +25,8 @@ switch (WorkerCommandLine.Read(args, Environment.GetEnvironmentVariables()))
         throw new InvalidOperationException($"unexpected outcome {other}");
 }
 using var logger = LogSetup.Install(options.Logging);
-var torch = TorchRuntime.Check(options.Threads);
+// libtorch stays on one intra-op thread; --threads goes to the engine (GradientEngines.Create), the same bits whatever N.
+var torch = TorchRuntime.Check(intraOpThreads: 1);
 if (!torch.Loaded)
 {
     Console.Error.WriteLine(TorchRuntime.Explain(torch));

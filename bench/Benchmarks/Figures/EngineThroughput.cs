@@ -7,7 +7,7 @@ namespace AttnRnnCluster.Benchmarks.Figures;
 
 /// <summary>
 /// One replica's ComputeGradient (forward + backward) on adding batches, with the engine
-/// <see cref="GradientEngines.Create"/> gives, on this process's one intra-op thread. Like the peer's loop,
+/// <see cref="GradientEngines.Create(ModelConfig)"/> gives, on this process's one intra-op thread. Like the peer's loop,
 /// each timed step also makes its batch.
 /// </summary>
 public static class EngineThroughput

@@ -7,7 +7,6 @@ using AttnRnnCluster.Model;
 using AttnRnnCluster.Model.Training;
 using AttnRnnCluster.Protocol.Formats;
 using AttnRnnCluster.Protocol.Messages;
-using AttnRnnCluster.Protocol.Wire;
 
 namespace AttnRnnCluster.Benchmarks.Figures;
 
@@ -31,7 +30,7 @@ public static class SerialFigure
     {
         Report.Heading($"serial: the coordinator's work from the last shard result to the broadcast's bytes (median of {Repeats} steps; Adam, clipping on, f32 wire, {Environment.ProcessorCount} cores)");
         using var system = ActorSystem.Create("serial-figure", NodeConfig.Wire().WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING")));
-        var serializer = new ProtocolSerializer((ExtendedActorSystem)system, WirePrecision.F32);
+        var serializer = new ProtocolSerializer((ExtendedActorSystem)system);
         Report.Line("| parameters | workers | last result | validate+keep | reduce_optimizer | weights copy | encode | total |");
         Report.Line("|---|---|---|---|---|---|---|---|");
         double? totalAtOneMillion = null;

@@ -30,7 +30,7 @@ public static class EvalCommand
             if (expected != checkpoint.Config)
                 throw new ArgumentException($"--checkpoint {options.Checkpoint}: its model ({ModelConfigJson.Serialize(checkpoint.Config)}) does not fit this data ({ModelConfigJson.Serialize(expected)})");
 
-            using var engine = GradientEngines.Create(checkpoint.Config);
+            using var engine = GradientEngines.Create(checkpoint.Config, options.Threads);
             engine.SetWeights(checkpoint.Weights);
             double lossSum = 0;
             long items = 0;

@@ -36,7 +36,7 @@ public static class SampleCommand
                 throw new ArgumentException($"--prompt: {e.Message}", e);
             }
             if (prompt.Length == 0) throw new ArgumentException("--prompt: give at least one character");
-            using var engine = GradientEngines.Create(checkpoint.Config);
+            using var engine = GradientEngines.Create(checkpoint.Config, options.Threads);
             engine.SetWeights(checkpoint.Weights);
             var text = new List<long>(prompt);
             var random = new DeterministicRandom(options.Seed, DeterministicRandom.Streams.Sampling);

@@ -62,7 +62,7 @@ public static class TrainCommand
         var summary = security is not null
             ? await ClusterRun.RunAsync(setup.Plan, setup.Data, master, journal, options, security.Tls, security.Announce(runFolder), signals.Stopping, StopReason)
             : await InProcessRun.RunAsync(setup.Plan, setup.Data, master, journal, options.Run.LocalWorkers, options.Run.Threads,
-                GradientEngines.Create, stopping: signals.Stopping, fault: options.Run.InjectCoordinatorFault);
+                config => GradientEngines.Create(config, options.Run.Threads), stopping: signals.Stopping, fault: options.Run.InjectCoordinatorFault);
         return ExitCode(summary, signals, runFolder);
     }
 

@@ -33,7 +33,7 @@ public static class ClusterRun
             system.ActorOf(MembershipLogger.Props(), MembershipLogger.Name);
             var coordinator = system.ActorOf(TrainingCoordinator.Props(plan, data, master, journal, RunIds.New(), options.Run.InjectCoordinatorFault), ActorNames.Coordinator);
             for (int i = 1; i <= options.Run.LocalWorkers; i++)
-                system.ActorOf(TrainingWorker.Props(new WorkerSettings($"local-{i}", options.Run.Threads), GradientEngines.Create, coordinator), $"worker-{i}");
+                system.ActorOf(TrainingWorker.Props(new WorkerSettings($"local-{i}", options.Run.Threads), config => GradientEngines.Create(config, options.Run.Threads), coordinator), $"worker-{i}");
             Log.Information("Coordinator listening at {Address:l}{Tls:l}; workers join with --seed-nodes {Address:l} {Security:l}",
                 self, tls != null ? " with " + tls.Mode : " without authentication (--insecure)", self, workerSecurityOptions);
             return await CoordinatorRun.AwaitAsync(coordinator, stopping, stopReason);

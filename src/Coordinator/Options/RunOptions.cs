@@ -71,7 +71,7 @@ public sealed class RunOptionGroup
     public LayeredOption<int> LocalWorkers { get; } = new("local-workers", new IntegerKind(0, 64), Defaults.LocalWorkers,
         "workers inside this process; 0 = none (remote workers only)");
 
-    public LayeredOption<int> Threads { get; } = NodeOptions.Threads(Defaults.Threads, "TorchSharp intra-op threads of each local worker");
+    public LayeredOption<int> Threads { get; } = NodeOptions.Threads(Defaults.Threads, "compute threads of each local worker's model engine (same results whatever N)");
 
     public LayeredOption<CoordinatorFault> InjectCoordinatorFault { get; } = new("inject-coordinator-fault", ChoiceKind.Of<CoordinatorFault>(), Defaults.InjectCoordinatorFault,
         "fault injection (tests, drills): after step 1 the coordinator actor stops (as if it crashed) or hangs (as if stuck)");

@@ -83,7 +83,7 @@ public static class WorkerNode
         await using var stop = cancel.Register(() => ended.TrySetResult(null));
         system.ActorOf(MembershipLogger.Props(), MembershipLogger.Name);
         var settings = new WorkerSettings(options.DisplayName, options.Threads, InjectedDelay: options.InjectDelay, InjectedFault: options.InjectFault, Identity: identity);
-        var worker = system.ActorOf(TrainingWorker.Props(settings, GradientEngines.Create), "worker");
+        var worker = system.ActorOf(TrainingWorker.Props(settings, config => GradientEngines.Create(config, options.Threads)), "worker");
         // Register for work only once this node is a cluster member: a worker that trained while still joining
         // would be invisible to the split-brain resolver, so a partition could not down it and make it rejoin.
         var cluster = Akka.Cluster.Cluster.Get(system);

@@ -44,6 +44,6 @@ public static class NodeOptions
             ? $"{origins["bulk-port"]} = {bulkPort} is also {origins["port"]}: the bulk channel needs a port of its own (or 0 for any free one)"
             : null;
 
-    public static LayeredOption<int> Threads(int defaultValue, string description = "TorchSharp intra-op threads") =>
+    public static LayeredOption<int> Threads(int defaultValue, string description = "compute threads of the model engine (same results whatever N)") =>
         new("threads", new IntegerKind(1, 256), defaultValue, description);
 }
