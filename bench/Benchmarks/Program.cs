@@ -5,12 +5,12 @@ using AttnRnnCluster.Benchmarks.Quality;
 using AttnRnnCluster.Model.Runtime;
 
 // Issue 7's figures (and issue 4's in-process one), each beside its PyTorch peer measured in the same run.
-// Usage: dotnet run -c Release --project bench/Benchmarks -- [all|model|engines|scale|inprocess|cluster|wire|growth|micro|verify|security|bf16wire|serial|quality-adding|quality-text]
+// Usage: dotnet run -c Release --project bench/Benchmarks -- [all|model|engines|scale|inprocess|cluster|wire|growth|micro|verify|security|bf16wire|serial|quality-adding|quality-text|quality-text-plot]
 if (args.Length > 0 && args[0] == BareParameterServer.WorkerVerb) return BareParameterServer.RunWorker(args);
 
 string[] figures = ["model", "engines", "scale", "inprocess", "cluster", "wire", "growth", "micro", "verify", "security", "bf16wire", "serial"];
 // Whole training runs, minutes to an hour each: never part of `all`.
-string[] qualityFigures = ["quality-adding", "quality-text"];
+string[] qualityFigures = ["quality-adding", "quality-text", "quality-text-plot"];
 string chosen = args.Length == 0 ? "all" : args[0];
 if (args.Length > 1 || (chosen != "all" && !figures.Contains(chosen) && !qualityFigures.Contains(chosen)))
 {
@@ -52,6 +52,7 @@ foreach (string figure in chosen == "all" ? figures : [chosen])
         case "bf16wire": await Bf16WireFigure.RunAsync(); break;
         case "quality-adding": await QualityFigure.AddingAsync(); break;
         case "quality-text": await QualityFigure.TextAsync(); break;
+        case "quality-text-plot": QualityFigure.TextPlot(); break;
         case "serial": SerialFigure.Run(); break;
     }
 }

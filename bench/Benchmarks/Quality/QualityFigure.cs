@@ -47,7 +47,7 @@ public static class QualityFigure
         Write("model-quality-adding.svg", panels, "The adding problem: held-out MSE (0.167 = predicting the mean)");
     }
 
-    /// <summary>The character LM on tinyshakespeare: fused against plain, same settings and steps.</summary>
+    /// <summary>The character LM on tinyshakespeare: fused against plain, same settings, 30 minutes each.</summary>
     public static async Task TextAsync()
     {
         string data = Path.GetFullPath(Path.Combine(Repository.Root, "..", "shared", "data", "tinyshakespeare.txt"));
@@ -57,17 +57,31 @@ public static class QualityFigure
             return;
         }
         Report.Heading("quality: the character LM on tinyshakespeare, fused against plain (held-out nats/char)");
+        foreach (bool attention in new[] { true, false })
+        {
+            var run = new QualityRun(TextRunName(attention), [.. TextOptions(data), "--attention", attention ? "on" : "off"]);
+            Report.Line($"{run.Name}: {run.CommandLine.Replace(data, "../shared/data/tinyshakespeare.txt", StringComparison.Ordinal)}");
+            await run.RunAsync(TextBudget);
+        }
+        TextPlot();
+    }
+
+    /// <summary>
+    /// The table and the plot of the two text runs from their run folders (artifacts/bench/quality/text-fused and
+    /// text-plain, as <see cref="TextAsync"/> leaves them), without running them again: `quality-text-plot`.
+    /// </summary>
+    public static void TextPlot()
+    {
         var byStep = new List<CurveSeries>();
         var byMinute = new List<CurveSeries>();
         foreach (bool attention in new[] { true, false })
         {
-            var run = new QualityRun($"text-{(attention ? "fused" : "plain")}", [.. TextOptions(data), "--attention", attention ? "on" : "off"]);
-            var curve = await run.RunAsync(TextBudget);
+            string name = TextRunName(attention);
+            var curve = QualityRun.Curve(Path.Combine(Repository.Scratch, "quality", name, "metrics.jsonl"));
             var best = curve.MinBy(p => p.HeldOutLoss)!;
-            Report.Line($"{run.Name}: best {best.HeldOutLoss:F4} nats/char ({best.HeldOutLoss / Math.Log(2):F3} bits) at step {best.Step}, " +
-                $"{best.ElapsedSeconds / 60:F1} min; final {curve[^1].HeldOutLoss:F4} at {curve[^1].ElapsedSeconds / 60:F1} min");
-            Report.Line($"  command: {run.CommandLine.Replace(data, "../shared/data/tinyshakespeare.txt", StringComparison.Ordinal)}");
-            Report.Line($"  curve: {string.Join(" ", curve.Where((_, i) => i % 4 == 3 || i == curve.Count - 1).Select(p => $"{p.Step}:{p.HeldOutLoss:F3}@{p.ElapsedSeconds / 60:F1}m"))}");
+            Report.Line($"{name}: best {best.HeldOutLoss:F4} nats/char ({best.HeldOutLoss / Math.Log(2):F3} bits) at step {best.Step}, " +
+                $"{best.ElapsedSeconds / 60:F1} min; last {curve[^1].HeldOutLoss:F4} at step {curve[^1].Step}, {curve[^1].ElapsedSeconds / 60:F1} min");
+            Report.Line($"  curve: {string.Join(" ", curve.Where(p => p.Step % 1000 == 0).Select(p => $"{p.Step}:{p.HeldOutLoss:F3}@{p.ElapsedSeconds / 60:F1}m"))}");
             string label = attention ? "fused" : "plain RNN";
             byStep.Add(new CurveSeries(label, attention ? Fused : Plain, !attention, curve.Select(p => ((double)p.Step, p.HeldOutLoss)).ToList()));
             byMinute.Add(new CurveSeries(label, attention ? Fused : Plain, !attention, curve.Select(p => (p.ElapsedSeconds / 60, p.HeldOutLoss)).ToList()));
@@ -76,6 +90,8 @@ public static class QualityFigure
             [new CurvePanel(TextSettings, "step", byStep, Goal: 1.5), new CurvePanel("the same runs against wall time", "minutes", byMinute, Goal: 1.5)],
             "Character LM on tinyshakespeare: held-out nats per character");
     }
+
+    private static string TextRunName(bool attention) => $"text-{(attention ? "fused" : "plain")}";
 
     /// <summary>The issue's budget: the best held-out loss reached within 30 minutes of wall time on this machine.</summary>
     private static readonly TimeSpan TextBudget = TimeSpan.FromMinutes(30);
