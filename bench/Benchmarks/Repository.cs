@@ -15,6 +15,12 @@ public static class Repository
     /// <summary>Run folders of the coordinators the benchmarks launch (artifacts/ is ignored by git).</summary>
     public static string Scratch => Path.Combine(Root, "artifacts", "bench");
 
+    /// <summary>
+    /// Run folders of the quality figures' trainings (artifacts/quality/NAME), outside <see cref="Scratch"/> so that
+    /// the next benchmark run does not empty them: quality-text-plot redraws from them.
+    /// </summary>
+    public static string QualityRuns => Path.Combine(Root, "artifacts", "quality");
+
     private static string FindRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder != null; folder = folder.Parent)

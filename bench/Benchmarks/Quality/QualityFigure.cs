@@ -67,7 +67,7 @@ public static class QualityFigure
     }
 
     /// <summary>
-    /// The table and the plot of the two text runs from their run folders (artifacts/bench/quality/text-fused and
+    /// The table and the plot of the two text runs from their run folders (artifacts/quality/text-fused and
     /// text-plain, as <see cref="TextAsync"/> leaves them), without running them again: `quality-text-plot`.
     /// </summary>
     public static void TextPlot()
@@ -77,7 +77,7 @@ public static class QualityFigure
         foreach (bool attention in new[] { true, false })
         {
             string name = TextRunName(attention);
-            var curve = QualityRun.Curve(Path.Combine(Repository.Scratch, "quality", name, "metrics.jsonl"));
+            var curve = QualityRun.Curve(Path.Combine(Repository.QualityRuns, name, "metrics.jsonl"));
             var best = curve.MinBy(p => p.HeldOutLoss)!;
             Report.Line($"{name}: best {best.HeldOutLoss:F4} nats/char ({best.HeldOutLoss / Math.Log(2):F3} bits) at step {best.Step}, " +
                 $"{best.ElapsedSeconds / 60:F1} min; last {curve[^1].HeldOutLoss:F4} at step {curve[^1].Step}, {curve[^1].ElapsedSeconds / 60:F1} min");

@@ -13,13 +13,13 @@ public sealed record CurvePoint(long Step, double HeldOutLoss, double ElapsedSec
 public sealed record QualityRun(string Name, IReadOnlyList<string> Options)
 {
     /// <summary>
-    /// Runs it in a run folder of its own under artifacts/bench/quality, to its step cap or until
+    /// Runs it in a run folder of its own under artifacts/quality, to its step cap or until
     /// <paramref name="budget"/> of wall time has passed (then it is stopped with SIGTERM, as an operator would),
     /// and returns its curve.
     /// </summary>
     public async Task<IReadOnlyList<CurvePoint>> RunAsync(TimeSpan budget)
     {
-        string folder = Path.Combine(Repository.Scratch, "quality", Name);
+        string folder = Path.Combine(Repository.QualityRuns, Name);
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         using var coordinator = ChildProcess.StartApp("AttnRnnCluster.Coordinator", ["train", .. Options, "--out", folder, "--log-level", "warning"]);
         if (await coordinator.StopAfterAsync(budget, grace: TimeSpan.FromMinutes(2)))
