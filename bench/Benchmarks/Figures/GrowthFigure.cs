@@ -16,8 +16,8 @@ public static class GrowthFigure
         Report.Heading("growth: step time against T, H, batch and workers (ms per step)");
         var panels = new List<GrowthPanel>
         {
-            await ModelPanel("T", $"H={Hidden}, batch {Batch}", [25, 50, 100, 200], t => (t, Hidden, Batch), [1, 2], peer),
-            await ModelPanel("H", $"T={SeqLen}, batch {Batch}", [32, 64, 128], h => (SeqLen, h, Batch), [1, 2], peer),
+            await ModelPanel("T", $"H={Hidden}, batch {Batch}", [25, 50, 100, 200, 512], t => (t, Hidden, Batch), [1, 2], peer),
+            await ModelPanel("H", $"T={SeqLen}, batch {Batch}", [32, 64, 128, 256, 512, 1024], h => (SeqLen, h, Batch), [1, 2], peer),
             await ModelPanel("batch", $"T={SeqLen}, H={Hidden}", [16, 64, 256], b => (SeqLen, Hidden, b), [1], peer),
             await WorkersPanel(),
         };
