@@ -100,6 +100,9 @@ public static class WorkerNode
         }, TaskScheduler.Default);
         Log.Information("Worker {Name} starting: joining {Seeds} from {Host}:{Port}", options.DisplayName, string.Join(", ", seedNodes), options.PublicHostname ?? options.Hostname, options.Port);
         var outcome = await ended.Task;
+        // At a signal the worker actor stops first: the coordinator's DeathWatch hears of it at once and hands its
+        // shards to the others, instead of giving it work until the cluster has finished removing this node (seconds).
+        if (outcome is null && cancel.IsCancellationRequested) system.Stop(worker);
         // Leaving tells the coordinator at once that this worker is gone (its shards go back to the queue), instead
         // of after the failure detector; both steps are bounded, so a signal always ends the process in time.
         await Task.WhenAny(Akka.Cluster.Cluster.Get(system).LeaveAsync(), Task.Delay(Farewell));
