@@ -1,4 +1,3 @@
-using AttnRnnCluster.Model.Data;
 using AttnRnnCluster.Model.Network;
 using AttnRnnCluster.Model.Tests.Support;
 using static TorchSharp.torch;
@@ -18,23 +17,7 @@ public sealed class GradientTests
         var batch = TestBatches.For(config, lengths: [4, 2, 3], steps: 4, seed: 11);
         var weights = ModelInitializer.Initialize(config, seed: 5).Select(w => 2.0 * w).ToArray();
         using var engine = new AutogradEngine(config, ScalarType.Float64);
-        engine.SetWeights(weights);
-        var analytic = engine.ComputeGradient(batch).Gradient;
-
-        const double step = 1e-6;
-        for (int i = 0; i < weights.Length; i++)
-        {
-            double saved = weights[i];
-            weights[i] = saved + step;
-            double up = LossAt(engine, weights, batch);
-            weights[i] = saved - step;
-            double down = LossAt(engine, weights, batch);
-            weights[i] = saved;
-            double numeric = (up - down) / (2 * step);
-            Assert.True(Math.Abs(numeric - analytic[i]) <= 1e-6 * Math.Max(1, Math.Abs(numeric)),
-                $"{model}: parameter {Name(engine, i)}: finite difference {numeric}, autograd {analytic[i]}");
-        }
-        Assert.Contains(analytic, g => Math.Abs(g) > 1e-3);
+        FiniteDifferences.Check(model, "autograd", engine, w => engine.SetWeights(w), weights, batch);
     }
 
     [Fact]
@@ -48,17 +31,5 @@ public sealed class GradientTests
         Assert.Contains(gradient.AsSpan(wa.Offset, wa.Size).ToArray(), g => g != 0);
         using var plain = new AutogradEngine(TinyModels.DenseRegressionPlain);
         Assert.DoesNotContain(plain.Layout.Parameters, p => p.Name.StartsWith("attention."));
-    }
-
-    private static double LossAt(AutogradEngine engine, double[] weights, Batch batch)
-    {
-        engine.SetWeights(weights);
-        return engine.Evaluate(batch).LossSum;
-    }
-
-    private static string Name(AutogradEngine engine, int index)
-    {
-        var spec = engine.Layout.Parameters.Last(p => p.Offset <= index);
-        return $"{spec.Name}[{index - spec.Offset}]";
     }
 }
