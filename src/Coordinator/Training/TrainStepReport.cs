@@ -1,6 +1,9 @@
 namespace AttnRnnCluster.Coordinator.Training;
 
-/// <summary>One training step as logged and written to metrics.jsonl. Times are milliseconds.</summary>
+/// <summary>
+/// One training step as logged and written to metrics.jsonl. Times are milliseconds. <see cref="WorkerTable"/> and
+/// <see cref="WorkersExcluded"/> are the workers as of the step's end (for TensorBoard, /metrics and the live page).
+/// </summary>
 public sealed record TrainStepReport(
     long Step,
     double Loss,
@@ -15,4 +18,8 @@ public sealed record TrainStepReport(
     int Workers,
     double LearningRate,
     double GradientNorm,
-    TimeSpan? Eta);
+    TimeSpan? Eta)
+{
+    public IReadOnlyList<WorkerStatus> WorkerTable { get; init; } = [];
+    public int WorkersExcluded { get; init; }
+}

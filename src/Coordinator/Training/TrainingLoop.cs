@@ -263,9 +263,12 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
         var verdict = round.Offer(from, result, out string? problem);
         if (round == _round && heldSince is { } since && verdict is ResultVerdict.Accepted or ResultVerdict.Held or ResultVerdict.Disputed)
         {
-            _timings.Add(time.GetElapsedTime(since).TotalMilliseconds);
+            double shardMs = time.GetElapsedTime(since).TotalMilliseconds;
+            _timings.Add(shardMs);
             _clock.Compute(from, result.ComputeMilliseconds);
+            worker.LastShardMs = shardMs;
         }
+        if (verdict == ResultVerdict.Accepted && result.Kind == WorkKind.Train) worker.ShardsDone++;
         switch (verdict)
         {
             case ResultVerdict.Accepted:
@@ -471,7 +474,12 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
         _lastTrainLoss = update.Loss;
         var report = _clock.Report(step, update, reduceMs, broadcastMs, _workers.Count);
         _timings.AddStep(report.StepMs);
-        Do(new ReportStep(report with { Eta = TimeSpan.FromMilliseconds((plan.MaxSteps - step) * _timings.MeanStepMs!.Value) }));
+        Do(new ReportStep(report with
+        {
+            Eta = TimeSpan.FromMilliseconds((plan.MaxSteps - step) * _timings.MeanStepMs!.Value),
+            WorkerTable = _workers.Table(_timings.MedianMs),
+            WorkersExcluded = _workers.ExcludedCount,
+        }));
         if (EvaluatesAfter(step)) StartEvaluation();
         else AfterStep(step, evaluated: false);
     }

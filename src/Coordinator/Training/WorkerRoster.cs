@@ -20,6 +20,10 @@ public sealed class WorkerEntry(WorkerId id, string name, string identity, strin
     public long LastHeard { get; set; } = joinedAt;
     /// <summary>True once it has been silent for the shard timeout; it gets no new work until it is heard from again.</summary>
     public bool Suspect { get; set; }
+    /// <summary>Shards of training steps whose result was kept (for the worker table: TensorBoard, /metrics, the live page).</summary>
+    public long ShardsDone { get; set; }
+    /// <summary>Its latest shard's round trip (assignment to result) in ms; null before its first.</summary>
+    public double? LastShardMs { get; set; }
     /// <summary>Room in its window counting everything it holds: for handing out the next step's shards ahead.</summary>
     public int FreeSlots => Suspect ? 0 : Math.Max(0, Capacity - InFlight.Count);
 
@@ -70,4 +74,14 @@ public sealed class WorkerRoster
     }
 
     public bool IsExcluded(string identity) => _excluded.Contains(identity);
+
+    public int ExcludedCount => _excluded.Count;
+
+    /// <summary>
+    /// The worker table as of now, in registration order. Lateness is how much longer than the run's recent median its
+    /// latest shard took (0 when it was not slower): the figure that names a slow worker on a dashboard.
+    /// </summary>
+    public IReadOnlyList<WorkerStatus> Table(double? medianShardMs) =>
+        _workers.Select(w => new WorkerStatus(w.Name, w.Location, w.Suspect ? WorkerState.Silent : WorkerState.Active, w.ShardsDone,
+            w.BadResults, w.LastShardMs, w.LastShardMs is { } ms && medianShardMs is { } median ? Math.Max(0, ms - median) : 0)).ToList();
 }
