@@ -41,12 +41,11 @@ try
     ListeningPorts.EnsureFree(options.Hostname, options.Port, "--port");
     ListeningPorts.EnsureFree(options.Hostname, options.BulkPort, "--bulk-port");
     if (options.Http.Enabled) ListeningPorts.EnsureFree(options.Http.Hostname, options.Http.Port, "--http-port");
-    var probes = new WorkerProbes();
-    IReadOnlyList<IHttpEndpoints> endpoints = [new ProbeEndpoints(probes)];
+    var monitoring = new WorkerMonitoring();
     await using var http = options.Http.Enabled
-        ? await HttpSurface.StartAsync(PayloadTransport.BindAddress(options.Http.Hostname), options.Http.Port, endpoints)
+        ? await HttpSurface.StartAsync(PayloadTransport.BindAddress(options.Http.Hostname), options.Http.Port, monitoring.Endpoints)
         : null;
-    return await WorkerNode.RunAsync(options, signals, probes);
+    return await WorkerNode.RunAsync(options, signals, monitoring);
 }
 catch (Exception e) when (e is ArgumentException or AttnRnnCluster.Transport.Security.TlsCertificateException
                                or AttnRnnCluster.Transport.Security.JoinTokenException or PortTakenException or HttpSurfaceException)

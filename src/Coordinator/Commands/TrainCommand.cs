@@ -1,4 +1,5 @@
 using AttnRnnCluster.Coordinator.Hosting;
+using AttnRnnCluster.Coordinator.Monitoring;
 using AttnRnnCluster.Coordinator.Options;
 using AttnRnnCluster.Coordinator.Run;
 using AttnRnnCluster.Coordinator.Training;
@@ -61,9 +62,9 @@ public static class TrainCommand
             path => master.Save(path, setup.Plan.Seed, setup.Data.Vocabulary?.Entries));
         using var runJournal = new RunJournal(runFolder, keeper, options.Run.LogEvery,
             $"{setup.Data.Name}: H={master.Config.Hidden}, attention {(master.Config.Attention ? "on" : "off")}, batch {setup.Plan.GlobalBatch}");
-        var probes = new CoordinatorProbes(signals.Stopping);
-        var journal = new CombinedJournal([runJournal, probes]);
-        IReadOnlyList<IHttpEndpoints> endpoints = [new ProbeEndpoints(probes)];
+        var monitoring = new CoordinatorMonitoring(signals.Stopping);
+        var journal = new CombinedJournal([runJournal, .. monitoring.Journals]);
+        IReadOnlyList<IHttpEndpoints> endpoints = [.. monitoring.Endpoints];
         HttpSurface? http;
         try
         {
@@ -80,10 +81,10 @@ public static class TrainCommand
         string StopReason() => $"stopped by {signals.Signal}";
         var summary = security is not null
             ? await ClusterRun.RunAsync(setup.Plan, setup.Data, master, journal, options, security.Tls, security.Announce(runFolder), signals.Stopping, StopReason,
-                started: probes.Started)
+                started: monitoring.Started, membershipEvent: monitoring.MembershipEvent)
             : await InProcessRun.RunAsync(setup.Plan, setup.Data, master, journal, options.Run.LocalWorkers, options.Run.Threads,
                 config => GradientEngines.Create(config, options.Run.Threads), stopping: signals.Stopping, fault: options.Run.InjectCoordinatorFault,
-                started: probes.Started);
+                started: monitoring.Started);
         return ExitCode(summary, signals, runFolder);
     }
 

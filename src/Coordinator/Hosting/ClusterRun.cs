@@ -19,11 +19,12 @@ namespace AttnRnnCluster.Coordinator.Hosting;
 /// </summary>
 public static class ClusterRun
 {
-    /// <param name="started">Told the actor system once it exists (the HTTP surface's probes watch it).</param>
+    /// <param name="started">Told the actor system once it exists (the HTTP surface's probes and metrics watch it).</param>
+    /// <param name="membershipEvent">Told the kind of each cluster membership event (/metrics).</param>
     /// <returns>The run's summary, or null when the coordinator actor ended without one (<see cref="CoordinatorRun"/>).</returns>
     public static async Task<RunSummary?> RunAsync(TrainingPlan plan, IDataSource data, MasterState master, ITrainingJournal journal,
         TrainingOptions options, ClusterTls? tls, string workerSecurityOptions, CancellationToken stopping, Func<string> stopReason,
-        Action<Akka.Actor.ActorSystem>? started = null)
+        Action<Akka.Actor.ActorSystem>? started = null, Action<string>? membershipEvent = null)
     {
         var cluster = options.Cluster;
         string advertised = cluster.PublicHostname ?? cluster.Hostname;
@@ -33,7 +34,7 @@ public static class ClusterRun
         started?.Invoke(system);
         try
         {
-            system.ActorOf(MembershipLogger.Props(), MembershipLogger.Name);
+            system.ActorOf(MembershipLogger.Props(membershipEvent), MembershipLogger.Name);
             var coordinator = system.ActorOf(TrainingCoordinator.Props(plan, data, master, journal, RunIds.New(), options.Run.InjectCoordinatorFault), ActorNames.Coordinator);
             for (int i = 1; i <= options.Run.LocalWorkers; i++)
                 system.ActorOf(TrainingWorker.Props(new WorkerSettings($"local-{i}", options.Run.Threads), config => GradientEngines.Create(config, options.Run.Threads), coordinator), $"worker-{i}");

@@ -21,6 +21,8 @@ namespace AttnRnnCluster.Coordinator.Training;
 public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterState master, string runId, TimeProvider time, Action<ITrainingAction> act)
 {
     private readonly WorkerRoster _workers = new();
+    /// <summary>Bad results of the whole run by kind, reported with each step.</summary>
+    private readonly long[] _badResults = new long[Enum.GetValues<BadResultKind>().Length];
     private readonly ShardTimings _timings = new();
     private readonly long _createdAt = time.GetTimestamp();
     private readonly long _firstStep = master.Version + 1;
@@ -276,12 +278,12 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
                 {
                     if (round.IsAudited(result.ShardIndex)) ExcludeDissenter(dissenter, round, result.ShardIndex, worker);
                     else if (_workers.Find(dissenter) is { } broken)
-                        CountBadResult(broken, $"Rejected a result from {broken.Describe()}",
+                        CountBadResult(broken, BadResultKind.Outlier, $"Rejected a result from {broken.Describe()}",
                             $"its result for shard {result.ShardIndex} of step {round.Version + 1} (not finite, or of an absurd norm) differs from the one {worker.Describe()} computed again, which is kept");
                 }
                 break;
             case ResultVerdict.Invalid:
-                CountBadResult(worker, $"Rejected a result from {worker.Describe()}", $"{problem}; the shard is computed again, by another worker first");
+                CountBadResult(worker, BadResultKind.Invalid, $"Rejected a result from {worker.Describe()}", $"{problem}; the shard is computed again, by another worker first");
                 break;
             case ResultVerdict.Held when round.IsAudited(result.ShardIndex):
                 Do(Note.Debug($"Shard {result.ShardIndex} of step {round.Version + 1} from {worker.Describe()} is audited: it waits for a second worker's result"));
@@ -302,9 +304,10 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
     }
 
     /// <summary>A bad result or a failed shard: counted against the worker, which is excluded at <c>--max-bad-results</c>.</summary>
-    private void CountBadResult(WorkerEntry worker, string what, string problem)
+    private void CountBadResult(WorkerEntry worker, BadResultKind kind, string what, string problem)
     {
         worker.BadResults++;
+        _badResults[(int)kind]++;
         Do(Note.Warn($"{what} ({worker.BadResults} bad so far): {problem}"));
         if (worker.BadResults >= plan.MaxBadResults) Exclude(worker, $"after {worker.BadResults} bad results");
     }
@@ -313,6 +316,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
     private void ExcludeDissenter(WorkerId id, ShardRound round, int shard, WorkerEntry settler)
     {
         if (_workers.Find(id) is not { } dissenter) return;
+        _badResults[(int)BadResultKind.Verification]++;
         var first = round.KeptFrom(shard)!.Value;
         string firstName = _workers.Find(first)?.Describe() ?? first.ToString();
         Exclude(dissenter, $"by verification: its result for shard {shard} of step {round.Version + 1} differs bit for bit from the one {firstName} and {settler.Describe()} agree on");
@@ -330,7 +334,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
             // Only a shard it was given and that still needs computing counts: a "stale" answer for a finished round is
             // the protocol's, not a fault.
             if (wasAssigned && round.Release(from, failure.ShardIndex, avoidNextTime: true))
-                CountBadResult(worker, $"Worker {worker.Describe()} could not compute shard {failure.ShardIndex} of step {round.Version + 1}", $"{failure.Reason}; another worker computes it first");
+                CountBadResult(worker, BadResultKind.Failed, $"Worker {worker.Describe()} could not compute shard {failure.ShardIndex} of step {round.Version + 1}", $"{failure.Reason}; another worker computes it first");
             else
                 Do(Note.Debug($"Worker {worker.Describe()} could not compute shard {failure.ShardIndex} of step {round.Version + 1}, which is no longer needed from it: {failure.Reason}"));
         }
@@ -479,6 +483,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
             Eta = TimeSpan.FromMilliseconds((plan.MaxSteps - step) * _timings.MeanStepMs!.Value),
             WorkerTable = _workers.Table(_timings.MedianMs),
             WorkersExcluded = _workers.ExcludedCount,
+            BadResults = Enum.GetValues<BadResultKind>().ToDictionary(kind => kind, kind => _badResults[(int)kind]),
         }));
         if (EvaluatesAfter(step)) StartEvaluation();
         else AfterStep(step, evaluated: false);

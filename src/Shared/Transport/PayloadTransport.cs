@@ -46,14 +46,14 @@ public sealed class PayloadTransport : IExtension
             {
                 // Lanes ride on the bulk channel's listener and TLS, so they are on only where it is.
                 if (Settings.Lanes)
-                    Lanes = new MessageLanes(system, Settings, tls, _log, SendWithoutLane);
-                fetcher = new BulkFetcher(Settings, tls, system, Buffers, BulkCounters, IncomingBudget, _log);
+                    Lanes = new MessageLanes(system, Settings, tls, _log, SendWithoutLane, Bytes);
+                fetcher = new BulkFetcher(Settings, tls, system, Buffers, BulkCounters, Bytes, IncomingBudget, _log);
                 BulkServer = StartBulkServer(system.Settings.Config, tls);
                 if (Lanes != null && BulkServer != null)
                     Lanes.Listening = (system.Provider.DefaultAddress.Host ?? throw new InvalidOperationException("a remote node without a host name"), BulkServer.Port);
             }
         }
-        Receiver = system.SystemActorOf(PayloadReceiverActor.Props(Settings, IncomingBudget, fetcher, Lanes), ReceiverName);
+        Receiver = system.SystemActorOf(PayloadReceiverActor.Props(Settings, IncomingBudget, fetcher, Bytes, Lanes), ReceiverName);
         if (Lanes != null)
             Lanes.Receiver = Receiver;
         system.RegisterOnTermination(() =>
@@ -77,6 +77,9 @@ public sealed class PayloadTransport : IExtension
     public BulkServer? BulkServer { get; }
 
     public BulkChannelCounters BulkCounters { get; } = new();
+
+    /// <summary>The bytes this node sent and received, per channel (/metrics).</summary>
+    public TransportBytes Bytes { get; } = new();
 
     /// <summary>This node's message lanes to other nodes; null when they are off (or the bulk channel is).</summary>
     public MessageLanes? Lanes { get; }
@@ -119,6 +122,7 @@ public sealed class PayloadTransport : IExtension
         {
             foreach (var recipient in remote)
                 recipient.Tell(message, sender);
+            Bytes.CountSent(TransportChannel.Akka, (long)size * remote.Count);
             return;
         }
         var payload = new SharedPayload(Buffers.Rent(size), Buffers);
@@ -152,7 +156,7 @@ public sealed class PayloadTransport : IExtension
 
     /// <summary>Streams one payload to <paramref name="receiver"/> (a node's payload-receiver) in chunks; the new actor holds <paramref name="payload"/>.</summary>
     internal void SendInChunks(PayloadHeader header, SharedPayload payload, IActorRef receiver) =>
-        _system.SystemActorOf(OutgoingTransferActor.Props(header, payload, receiver, Settings), $"payload-transfer-{header.TransferId}");
+        _system.SystemActorOf(OutgoingTransferActor.Props(header, payload, receiver, Settings, Bytes), $"payload-transfer-{header.TransferId}");
 
     /// <summary>
     /// Whether this node runs the bulk channel, and with which TLS (null: plain TCP, like Akka's transport then).

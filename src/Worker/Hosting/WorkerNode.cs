@@ -21,8 +21,8 @@ public static class WorkerNode
     /// <summary>How long leaving the cluster, and then terminating the actor system, may each take at the end.</summary>
     private static readonly TimeSpan Farewell = TimeSpan.FromSeconds(3);
 
-    /// <param name="probes">Told of each actor system this worker starts (the HTTP surface's /healthz and /readyz).</param>
-    public static async Task<int> RunAsync(WorkerOptions options, StopSignals signals, WorkerProbes? probes = null)
+    /// <param name="monitoring">Told of each actor system this worker starts and of its membership events (the HTTP surface).</param>
+    public static async Task<int> RunAsync(WorkerOptions options, StopSignals signals, WorkerMonitoring? monitoring = null)
     {
         var cancel = signals.Stopping;
         var tls = options.Tls.Load(CertificateRole.Worker);
@@ -36,7 +36,7 @@ public static class WorkerNode
         string identity = RegisterWorker.NewWorkerIdentity();
         while (true)
         {
-            var outcome = await RunOneMembershipAsync(options, seedNodes, seeds, tls, identity, probes, cancel);
+            var outcome = await RunOneMembershipAsync(options, seedNodes, seeds, tls, identity, monitoring, cancel);
             switch (outcome)
             {
                 case TrainingWorker.WorkerStopped { Kind: WorkerStopKind.Finished } done:
@@ -73,17 +73,17 @@ public static class WorkerNode
 
     /// <summary>One actor system's life: returns why it ended (null: the node was downed or the process is stopping).</summary>
     private static async Task<object?> RunOneMembershipAsync(WorkerOptions options, IReadOnlyList<string> seedNodes, IReadOnlyList<Address> seeds,
-        ClusterTls? tls, string identity, WorkerProbes? probes, CancellationToken cancel)
+        ClusterTls? tls, string identity, WorkerMonitoring? monitoring, CancellationToken cancel)
     {
         var system = NodeConfig.Create(SystemConfig(options, seedNodes), tls);
-        probes?.Attach(system);
+        monitoring?.Started(system);
         var ended = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var listener = system.ActorOf(Props.Create(() => new OutcomeListener(ended)), "outcome-listener");
         system.EventStream.Subscribe(listener, typeof(TrainingWorker.WorkerStopped));
         system.EventStream.Subscribe(listener, typeof(CoordinatorLocator.CoordinatorLost));
         _ = system.WhenTerminated.ContinueWith(_ => ended.TrySetResult(null));
         await using var stop = cancel.Register(() => ended.TrySetResult(null));
-        system.ActorOf(MembershipLogger.Props(), MembershipLogger.Name);
+        system.ActorOf(MembershipLogger.Props(monitoring is null ? null : monitoring.MembershipEvent), MembershipLogger.Name);
         var settings = new WorkerSettings(options.DisplayName, options.Threads, InjectedDelay: options.InjectDelay, InjectedFault: options.InjectFault, Identity: identity);
         var worker = system.ActorOf(TrainingWorker.Props(settings, config => GradientEngines.Create(config, options.Threads)), "worker");
         // Register for work only once this node is a cluster member: a worker that trained while still joining

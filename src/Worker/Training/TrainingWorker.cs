@@ -72,6 +72,9 @@ public sealed class TrainingWorker : ReceiveActor
     /// <summary>Published on the event stream when the coordinator accepted this worker: it is ready for work (/readyz).</summary>
     public sealed record Registered(string RunId) : INoSerializationVerificationNeeded;
 
+    /// <summary>Published on the event stream for each shard this worker computed and answered (/metrics).</summary>
+    public sealed record ShardComputed(WorkKind Kind, TimeSpan ComputeTime) : INoSerializationVerificationNeeded;
+
     /// <summary>Published on the event stream when this worker stops, and why (the worker process exits on it).</summary>
     public sealed record WorkerStopped(string Reason, WorkerStopKind Kind) : INoSerializationVerificationNeeded;
 
@@ -210,6 +213,7 @@ public sealed class TrainingWorker : ReceiveActor
                 result = new ShardCompleted(assignment.Version, assignment.Kind, assignment.ShardIndex, null, lossSum, count, 0);
             }
             _transport.Tell(replyTo, result with { ComputeMilliseconds = watch.Elapsed.TotalMilliseconds }, Self);
+            Context.System.EventStream.Publish(new ShardComputed(assignment.Kind, watch.Elapsed));
         }
         catch (ArgumentException e)
         {

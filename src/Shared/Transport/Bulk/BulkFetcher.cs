@@ -13,7 +13,7 @@ namespace AttnRnnCluster.Transport;
 /// </summary>
 public sealed class BulkFetcher(
     TransferSettings settings, ClusterTls? tls, ExtendedActorSystem system, PayloadBuffers buffers,
-    BulkChannelCounters counters, IncomingBudget budget, ILoggingAdapter log)
+    BulkChannelCounters counters, TransportBytes bytes, IncomingBudget budget, ILoggingAdapter log)
 {
     public static readonly TimeSpan UnreachableMemory = TimeSpan.FromMinutes(1);
 
@@ -77,6 +77,7 @@ public sealed class BulkFetcher(
         }
         var fetched = clock.ElapsedMilliseconds;
         counters.CountFetched();
+        bytes.CountReceived(TransportChannel.Bulk, header.TotalLength);
         offerer.Tell(new PayloadOfferTaken(header.TransferId), receiver);
 
         var message = PayloadDelivery.Decode(system, header, payload, out var undecodable);

@@ -34,6 +34,7 @@ public sealed class OutgoingOfferActor : ReceiveActor
         Receive<PayloadOfferTaken>(taken => taken.TransferId == header.TransferId, _ =>
         {
             _log.Debug("Sent {0} over the bulk channel in {1} ms", header.Description, _clock.ElapsedMilliseconds);
+            PayloadTransport.Get(Context.System).Bytes.CountSent(TransportChannel.Bulk, header.TotalLength);
             Context.Stop(Self);
         });
         Receive<PayloadOfferFailed>(failed => failed.TransferId == header.TransferId, failed => FallBack($"the receiver {Sender} says: {failed.Reason}"));

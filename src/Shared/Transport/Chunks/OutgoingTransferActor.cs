@@ -17,14 +17,16 @@ public sealed class OutgoingTransferActor : ReceiveActor
     private readonly SharedPayload _payload;
     private readonly IActorRef _receiver;
     private readonly ChunkWindow _window;
+    private readonly TransportBytes _bytes;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    public OutgoingTransferActor(PayloadHeader header, SharedPayload payload, IActorRef receiver, TransferSettings settings)
+    public OutgoingTransferActor(PayloadHeader header, SharedPayload payload, IActorRef receiver, TransferSettings settings, TransportBytes bytes)
     {
         _header = header;
         _payload = payload;
         _receiver = receiver;
+        _bytes = bytes;
         _window = new ChunkWindow(header.Layout.Count, settings.Window);
         Context.SetReceiveTimeout(settings.Timeout);
 
@@ -42,8 +44,8 @@ public sealed class OutgoingTransferActor : ReceiveActor
         });
     }
 
-    public static Props Props(PayloadHeader header, SharedPayload payload, IActorRef receiver, TransferSettings settings) =>
-        Akka.Actor.Props.Create(() => new OutgoingTransferActor(header, payload, receiver, settings));
+    public static Props Props(PayloadHeader header, SharedPayload payload, IActorRef receiver, TransferSettings settings, TransportBytes bytes) =>
+        Akka.Actor.Props.Create(() => new OutgoingTransferActor(header, payload, receiver, settings, bytes));
 
     protected override void PreStart() => SendWhileWindowOpen();
 
@@ -66,6 +68,9 @@ public sealed class OutgoingTransferActor : ReceiveActor
     {
         var layout = _header.Layout;
         while (_window.TryTakeNext(out var index))
+        {
             _receiver.Tell(new PayloadChunk(_header, index, _payload.Bytes.AsMemory(layout.Offset(index), layout.Length(index))), Self);
+            _bytes.CountSent(TransportChannel.Chunks, layout.Length(index));
+        }
     }
 }

@@ -26,10 +26,12 @@ public sealed class PayloadReceiverActor : ReceiveActor, IWithTimers
     private readonly TimeSpan _expiryInterval;
 
     private readonly MessageLanes? _lanes;
+    private readonly TransportBytes _bytes;
 
-    public PayloadReceiverActor(TransferSettings settings, IncomingBudget budget, BulkFetcher? bulk, MessageLanes? lanes)
+    public PayloadReceiverActor(TransferSettings settings, IncomingBudget budget, BulkFetcher? bulk, TransportBytes bytes, MessageLanes? lanes)
     {
         _lanes = lanes;
+        _bytes = bytes;
         _transfers = IncomingTransfers.For(settings, budget);
         _bulk = bulk;
         _expiryInterval = settings.Timeout / 4;
@@ -43,8 +45,8 @@ public sealed class PayloadReceiverActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(TransferSettings settings, IncomingBudget budget, BulkFetcher? bulk, MessageLanes? lanes = null) =>
-        Akka.Actor.Props.Create(() => new PayloadReceiverActor(settings, budget, bulk, lanes));
+    public static Props Props(TransferSettings settings, IncomingBudget budget, BulkFetcher? bulk, TransportBytes bytes, MessageLanes? lanes = null) =>
+        Akka.Actor.Props.Create(() => new PayloadReceiverActor(settings, budget, bulk, bytes, lanes));
 
     protected override void PreStart() =>
         Timers.StartPeriodicTimer(nameof(ExpireStalled), ExpireStalled.Instance, _expiryInterval);
@@ -58,10 +60,15 @@ public sealed class PayloadReceiverActor : ReceiveActor, IWithTimers
         var receipt = _transfers.Add(Sender.Path.ToSerializationFormat(), PeerOf(Sender), chunk, _clock.ElapsedMilliseconds);
         switch (receipt.Status)
         {
-            case ChunkStatus.Accepted or ChunkStatus.Duplicate:
+            case ChunkStatus.Accepted:
+                _bytes.CountReceived(TransportChannel.Chunks, chunk.Bytes.Length);
+                Sender.Tell(new PayloadChunkAck(header.TransferId, chunk.Index));
+                break;
+            case ChunkStatus.Duplicate:
                 Sender.Tell(new PayloadChunkAck(header.TransferId, chunk.Index));
                 break;
             case ChunkStatus.Completed:
+                _bytes.CountReceived(TransportChannel.Chunks, chunk.Bytes.Length);
                 Sender.Tell(new PayloadChunkAck(header.TransferId, chunk.Index));
                 Deliver(header, receipt.Payload!);
                 break;

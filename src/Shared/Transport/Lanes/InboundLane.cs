@@ -33,6 +33,7 @@ internal sealed class InboundLane
     private readonly ExtendedActorSystem _system;
     private readonly int _maxBody;
     private readonly LaneCounters _counters;
+    private readonly TransportBytes _bytes;
     private readonly ILoggingAdapter _log;
     private readonly Action<InboundLane> _ended;
     private readonly byte[] _prefix = new byte[LaneWire.LengthPrefix];
@@ -53,7 +54,7 @@ internal sealed class InboundLane
     private volatile bool _closed;
 
     public InboundLane(Stream stream, Address peer, string endpoint, ExtendedActorSystem system, int maxBody, TimeSpan idleTimeout,
-        LaneCounters counters, ILoggingAdapter log, Action<InboundLane> ended)
+        LaneCounters counters, TransportBytes bytes, ILoggingAdapter log, Action<InboundLane> ended)
     {
         _idleTimeout = idleTimeout;
         // A timer, not a read timeout: a timeout on a blocking socket's reads would have .NET make it non-blocking.
@@ -65,6 +66,7 @@ internal sealed class InboundLane
         _system = system;
         _maxBody = maxBody;
         _counters = counters;
+        _bytes = bytes;
         _log = log;
         _ended = ended;
         _handOverReading = HandOverReading;
@@ -130,6 +132,7 @@ internal sealed class InboundLane
                 if (recipient is not IActorRefScope { IsLocal: true })
                     throw new InvalidDataException($"a frame for {recipient.Path}, which is not on this node");
                 _counters.CountReceived();
+                _bytes.CountReceived(TransportChannel.Lane, LaneWire.LengthPrefix + length);
                 delivering = true;
                 if (LaneDelivery.Deliver(recipient, message, sender, _handOverReading))
                     return true;

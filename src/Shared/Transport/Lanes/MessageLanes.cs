@@ -55,12 +55,14 @@ public sealed class MessageLanes : IDisposable
     private volatile bool _disposed;
 
     private readonly Action<IActorRef, object, IActorRef?> _sendWithoutLane;
+    private readonly TransportBytes _bytes;
 
     /// <param name="sendWithoutLane">How a message goes when its lane fails: over Akka, in chunks if it is larger than one.</param>
     public MessageLanes(ExtendedActorSystem system, TransferSettings settings, ClusterTls? tls, ILoggingAdapter log,
-        Action<IActorRef, object, IActorRef?> sendWithoutLane)
+        Action<IActorRef, object, IActorRef?> sendWithoutLane, TransportBytes bytes)
     {
         _sendWithoutLane = sendWithoutLane;
+        _bytes = bytes;
         _system = system;
         _settings = settings;
         _tls = tls;
@@ -158,7 +160,7 @@ public sealed class MessageLanes : IDisposable
             return false;
         stream.Write([BulkWire.Ready]);
         stream.Flush();
-        var lane = new InboundLane(stream, peer, endpoint, _system, MaxBody, _settings.LaneIdleTimeout, Counters, _log,
+        var lane = new InboundLane(stream, peer, endpoint, _system, MaxBody, _settings.LaneIdleTimeout, Counters, _bytes, _log,
             lane =>
             {
                 _inbound.TryRemove(lane, out _);
@@ -265,6 +267,7 @@ public sealed class MessageLanes : IDisposable
         {
             lane.Stream!.Write(frame);
             Counters.CountSent();
+            _bytes.CountSent(TransportChannel.Lane, frame.Length);
             return true;
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
