@@ -88,6 +88,7 @@ public sealed class HttpSurfaceProcessTests(ITestOutputHelper output) : IDisposa
         Scraped? stable = null;
         await Until(() =>
         {
+            if (Status(url + "/metrics") != HttpStatusCode.OK) return false;
             var first = new Scraped(GetAsync(url + "/metrics").Result.Text);
             var second = new Scraped(GetAsync(url + "/metrics").Result.Text);
             bool same = first.Value("attnrnn_step") is { } step && step >= minimumStep
