@@ -77,11 +77,18 @@ public sealed class CoordinatorMetrics : ITrainingJournal
 
     private void Workers(IReadOnlyList<WorkerStatus> table)
     {
-        var present = new HashSet<string>();
+        var rows = new Dictionary<string, WorkerStatus>();
         foreach (var worker in table)
+            rows.TryAdd(worker.Name.Length <= MaxNameLength ? worker.Name : worker.Name[..MaxNameLength], worker);
+        // Workers gone first, so that their places go to the newcomers.
+        foreach (string gone in _labelled.Where(name => !rows.ContainsKey(name)).ToList())
         {
-            string name = worker.Name.Length <= MaxNameLength ? worker.Name : worker.Name[..MaxNameLength];
-            if (!present.Add(name)) continue;
+            _labelled.Remove(gone);
+            foreach (var gauge in new[] { _workerShards, _workerLateness, _workerBadResults, _workerActive })
+                gauge.RemoveLabelled(gone);
+        }
+        foreach (var (name, worker) in rows)
+        {
             if (!_labelled.Contains(name))
             {
                 if (_labelled.Count >= MaxWorkerLabels)
@@ -97,12 +104,6 @@ public sealed class CoordinatorMetrics : ITrainingJournal
             _workerLateness.WithLabels(name).Set(worker.LatenessMs / 1000);
             _workerBadResults.WithLabels(name).Set(worker.BadResults);
             _workerActive.WithLabels(name).Set(worker.State == WorkerState.Active ? 1 : 0);
-        }
-        foreach (string gone in _labelled.Where(name => !present.Contains(name)).ToList())
-        {
-            _labelled.Remove(gone);
-            foreach (var gauge in new[] { _workerShards, _workerLateness, _workerBadResults, _workerActive })
-                gauge.RemoveLabelled(gone);
         }
     }
 

@@ -19,6 +19,15 @@ public sealed class LoopFaultTests
 
     private static RunSummary Summary(LoopHarness loop) => Assert.IsType<Finish>(loop.Actions[^1]).Summary;
 
+    /// <summary>A step report's count of the run's bad results by kind.</summary>
+    private static Dictionary<BadResultKind, long> BadResults(long invalid = 0, long outlier = 0, long failed = 0, long verification = 0) => new()
+    {
+        [BadResultKind.Invalid] = invalid,
+        [BadResultKind.Outlier] = outlier,
+        [BadResultKind.Failed] = failed,
+        [BadResultKind.Verification] = verification,
+    };
+
     [Fact]
     public void A_worker_that_fails_every_shard_cannot_stop_a_step_its_shards_go_to_the_other_first_and_it_is_excluded()
     {
@@ -43,6 +52,7 @@ public sealed class LoopFaultTests
         Assert.Equal(loop.Plan.MaxBadResults, failed.Count);
         Assert.Equal($"excluded after {loop.Plan.MaxBadResults} bad results", Assert.Single(loop.SentTo<WorkerRefused>(failing)).Reason);
         Assert.Contains(loop.Notes(LogEventLevel.Warning), n => n.StartsWith("Worker failing (in-process) could not compute shard 0 of step 1 (1 bad so far): cannot compute", StringComparison.Ordinal));
+        Assert.Equal(BadResults(failed: loop.Plan.MaxBadResults), loop.Actions.OfType<ReportStep>().Last().Report.BadResults);
         // Each shard it failed went to the steady worker, never back to it.
         var steadyGot = loop.AllAssignments(steady).Select(a => (a.Version, a.ShardIndex)).ToList();
         Assert.All(failed, f => Assert.Contains(f, steadyGot));
@@ -121,6 +131,7 @@ public sealed class LoopFaultTests
         }
 
         var step = loop.Actions.OfType<ReportStep>().Single().Report;
+        Assert.Equal(BadResults(invalid: 1), step.BadResults);
         Assert.True(double.IsFinite(step.ComputeSlowestMs) && step.ComputeSlowestMs <= step.StepMs, $"slowest {step.ComputeSlowestMs} ms, step {step.StepMs} ms; " + string.Join("\n", loop.Notes(LogEventLevel.Warning)));
         Assert.False(Summary(loop).Failed);
     }
@@ -151,6 +162,7 @@ public sealed class LoopFaultTests
         // The step applied the honest gradient (all ones): its norm is the honest one, not 1e30.
         var step = loop.Actions.OfType<ReportStep>().Single().Report;
         Assert.True(step.GradientNorm < 1e3, $"gradient norm {step.GradientNorm}");
+        Assert.Equal(BadResults(outlier: doubted.Count), step.BadResults);
     }
 
     [Fact]

@@ -81,6 +81,7 @@ public sealed class VerificationTests
         Assert.DoesNotContain(liar, loop.Actions.OfType<Broadcast>().Single().To);
         // The step applied the honest (zero) gradient: nothing of the liar's flipped bits went in.
         Assert.Equal(0, loop.Actions.OfType<ReportStep>().Single().Report.GradientNorm);
+        Assert.Equal(1, loop.Actions.OfType<ReportStep>().Single().Report.BadResults[BadResultKind.Verification]);
     }
 
     [Fact]
