@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using AttnRnnCluster.Http;
+using Prometheus;
 
 namespace AttnRnnCluster.Shared.Tests.Http;
 
@@ -8,12 +9,14 @@ namespace AttnRnnCluster.Shared.Tests.Http;
 public sealed class HttpSurfaceTests : IAsyncLifetime
 {
     private readonly SettableProbes _probes = new();
+    private readonly CollectorRegistry _registry = Metrics.NewCustomRegistry();
     private readonly HttpClient _client = new();
     private HttpSurface _surface = null!;
 
     public async Task InitializeAsync()
     {
-        _surface = await HttpSurface.StartAsync(IPAddress.Loopback, 0, [new ProbeEndpoints(_probes)]);
+        Metrics.WithCustomRegistry(_registry).CreateCounter("attnrnn_test_events_total", "events of the test").Inc(3);
+        _surface = await HttpSurface.StartAsync(IPAddress.Loopback, 0, [new ProbeEndpoints(_probes), new MetricsEndpoint(_registry)]);
         _client.BaseAddress = _surface.Address;
     }
 
@@ -85,6 +88,21 @@ public sealed class HttpSurfaceTests : IAsyncLifetime
 
         Assert.Empty(answer.Headers.Server);
         Assert.Equal("nosniff", Assert.Single(answer.Headers.GetValues("X-Content-Type-Options")));
+    }
+
+    [Fact]
+    public async Task Metrics_are_the_nodes_registry_in_Prometheus_text_format()
+    {
+        using var answer = await _client.GetAsync("/metrics");
+        string text = await answer.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", answer.Content.Headers.ContentType?.ToString());
+        Assert.Contains("# TYPE attnrnn_test_events_total counter\n", text);
+        Assert.Contains("\nattnrnn_test_events_total 3\n", text);
+        // Only what the node registered: none of the process-wide default metrics of prometheus-net.
+        Assert.DoesNotContain("process_", text);
+        Assert.DoesNotContain("dotnet_", text);
     }
 
     [Fact]
