@@ -77,6 +77,17 @@ public sealed partial class ComposeTests
     }
 
     [Fact]
+    public void Both_services_serve_HTTP_on_their_loopback_for_the_health_check_and_nothing_outside_the_container()
+    {
+        foreach (string service in new[] { "coordinator", "worker" })
+        {
+            Assert.Equal("9400", Environment(Compose, service, "ATTNRNN_HTTP_PORT"));
+            // The image's health check runs inside the container: loopback (the default) is enough and safe.
+            Assert.Null(Service(Compose, service).At("environment", "ATTNRNN_HTTP_HOSTNAME"));
+        }
+    }
+
+    [Fact]
     public void The_tls_override_gives_each_service_a_declared_certificate_and_password_file()
     {
         var secrets = TlsOverride.At("secrets").Mapping("secrets");

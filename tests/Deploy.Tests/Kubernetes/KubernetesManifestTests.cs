@@ -62,8 +62,30 @@ public sealed partial class KubernetesManifestTests
                 Assert.InRange(request, 0.001m, limit);
             }
             var ports = container.At("ports").Sequence($"{name}: ports").Items.Select(port => port.At("name").Text("port name")).ToList();
-            foreach (string probe in new[] { "startupProbe", "livenessProbe" })
-                Assert.Contains(container.At(probe, "tcpSocket", "port").Text($"{name}: {probe}.tcpSocket.port"), ports);
+            foreach (string probe in new[] { "startupProbe", "livenessProbe", "readinessProbe" })
+                Assert.Contains(container.At(probe, "httpGet", "port").Text($"{name}: {probe}.httpGet.port"), ports);
+        });
+    }
+
+    [Fact]
+    public void Probes_ask_the_http_surface_the_pod_serves_on_its_address_and_prometheus_is_told_where_it_is()
+    {
+        Assert.All(Base.Workloads, workload =>
+        {
+            var container = Assert.Single(Manifests.Containers(workload));
+            string httpPort = Manifests.EnvironmentValue(container, "ATTNRNN_HTTP_PORT");
+            var declared = container.At("ports").Sequence($"{workload.Name}: ports").Items.Single(port => port.At("name").Text("port name") == "http");
+            var annotations = workload.Document.At("spec", "template", "metadata", "annotations").Texts($"{workload.Name}: pod annotations");
+
+            Assert.Equal(httpPort, declared.At("containerPort").Text("http containerPort"));
+            // On the pod's address: the kubelet and Prometheus come from outside the pod.
+            Assert.Equal("0.0.0.0", Manifests.EnvironmentValue(container, "ATTNRNN_HTTP_HOSTNAME"));
+            Assert.Equal("/healthz", container.At("startupProbe", "httpGet", "path").Text("startupProbe path"));
+            Assert.Equal("/healthz", container.At("livenessProbe", "httpGet", "path").Text("livenessProbe path"));
+            Assert.Equal("/readyz", container.At("readinessProbe", "httpGet", "path").Text("readinessProbe path"));
+            Assert.Equal("true", annotations["prometheus.io/scrape"]);
+            Assert.Equal(httpPort, annotations["prometheus.io/port"]);
+            Assert.Equal("/metrics", annotations["prometheus.io/path"]);
         });
     }
 
