@@ -28,7 +28,12 @@ public sealed class WorkerMetrics
         _computeSeconds = metrics.CreateHistogram("attnrnn_shard_compute_seconds", "Time this worker took to compute one shard, by kind (train, eval)",
             new HistogramConfiguration { Buckets = SecondsBuckets, LabelNames = ["kind"] });
         _coordinatorReachable = metrics.CreateGauge("attnrnn_coordinator_reachable", "1 while this worker is registered with a reachable coordinator, else 0");
-        foreach (string kind in new[] { "train", "eval" }) _shards.WithLabels(kind);
+        foreach (string kind in new[] { "train", "eval" })
+        {
+            // Both kinds from the start, at 0: a dashboard's rate() then has a series before the first shard.
+            _shards.WithLabels(kind);
+            _computeSeconds.WithLabels(kind);
+        }
     }
 
     /// <summary>Listens to a new actor system of this worker: not registered with anyone yet.</summary>
