@@ -34,7 +34,9 @@ public sealed class HttpSurface : IAsyncDisposable
 
     /// <summary>Starts listening on <paramref name="address"/>:<paramref name="port"/> (0: any free port, for tests).</summary>
     /// <exception cref="HttpSurfaceException">The port is taken or may not be used.</exception>
-    public static async Task<HttpSurface> StartAsync(IPAddress address, int port, IReadOnlyList<IHttpEndpoints> endpoints, CancellationToken cancel = default)
+    /// <param name="log">Where ASP.NET Core's warnings go; Serilog's static logger (the node's) when null.</param>
+    public static async Task<HttpSurface> StartAsync(IPAddress address, int port, IReadOnlyList<IHttpEndpoints> endpoints,
+        Serilog.ILogger? log = null, CancellationToken cancel = default)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore();
@@ -48,8 +50,9 @@ public sealed class HttpSurface : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // A provider under ASP.NET's own factory, so the minimum level above filters; with no logger of its own it
-        // writes to Serilog's static one at each event, the node's logger (its files included).
-        builder.Logging.AddProvider(new SerilogLoggerProvider());
+        // writes to Serilog's static one at each event, the node's logger (its files included). Each kind of event
+        // at most once a minute: a flood of refused connections must not flood the log.
+        builder.Logging.AddProvider(new OncePerMinuteLogging(new SerilogLoggerProvider(log), TimeProvider.System));
 
         var app = builder.Build();
         app.Use(ReadOnlyMethods.Filter);
