@@ -58,13 +58,18 @@ public static class TrainCommand
             path => master.Save(path, setup.Plan.Seed, setup.Data.Vocabulary?.Entries));
         using var journal = new RunJournal(runFolder, keeper, options.Run.LogEvery,
             $"{setup.Data.Name}: H={master.Config.Hidden}, attention {(master.Config.Attention ? "on" : "off")}, batch {setup.Plan.GlobalBatch}");
+        // Every view of the run is a journal; the run journal (log, metrics.jsonl, checkpoints) comes first.
+        using var tensorBoard = options.Run.TensorBoard ? new TensorBoardJournal(runFolder) : null;
+        var reported = new JournalFanOut([journal, .. OptionalJournals(tensorBoard)]);
         string StopReason() => $"stopped by {signals.Signal}";
         var summary = security is not null
-            ? await ClusterRun.RunAsync(setup.Plan, setup.Data, master, journal, options, security.Tls, security.Announce(runFolder), signals.Stopping, StopReason)
-            : await InProcessRun.RunAsync(setup.Plan, setup.Data, master, journal, options.Run.LocalWorkers, options.Run.Threads,
+            ? await ClusterRun.RunAsync(setup.Plan, setup.Data, master, reported, options, security.Tls, security.Announce(runFolder), signals.Stopping, StopReason)
+            : await InProcessRun.RunAsync(setup.Plan, setup.Data, master, reported, options.Run.LocalWorkers, options.Run.Threads,
                 config => GradientEngines.Create(config, options.Run.Threads), stopping: signals.Stopping, fault: options.Run.InjectCoordinatorFault);
         return ExitCode(summary, signals, runFolder);
     }
+
+    private static IEnumerable<ITrainingJournal> OptionalJournals(params ITrainingJournal?[] journals) => journals.OfType<ITrainingJournal>();
 
     private static int ExitCode(RunSummary? summary, StopSignals signals, string runFolder)
     {
