@@ -60,7 +60,10 @@ public static class TrainCommand
             $"{setup.Data.Name}: H={master.Config.Hidden}, attention {(master.Config.Attention ? "on" : "off")}, batch {setup.Plan.GlobalBatch}");
         // Every view of the run is a journal; the run journal (log, metrics.jsonl, checkpoints) comes first.
         using var tensorBoard = options.Run.TensorBoard ? new TensorBoardJournal(runFolder) : null;
-        var reported = new JournalFanOut([journal, .. OptionalJournals(tensorBoard)]);
+        using var progress = options.Run.Progress && ConsoleStatusLine.StandardOutputIsInteractive
+            ? new ProgressJournal(ConsoleStatusLine.Terminal, setup.Plan.MaxSteps)
+            : null;
+        var reported = new JournalFanOut([journal, .. OptionalJournals(tensorBoard, progress)]);
         string StopReason() => $"stopped by {signals.Signal}";
         var summary = security is not null
             ? await ClusterRun.RunAsync(setup.Plan, setup.Data, master, reported, options, security.Tls, security.Announce(runFolder), signals.Stopping, StopReason)
