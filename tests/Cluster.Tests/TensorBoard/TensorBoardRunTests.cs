@@ -3,6 +3,7 @@ using AttnRnnCluster.Cluster.Tests.Training;
 using AttnRnnCluster.Coordinator.Commands;
 using AttnRnnCluster.Coordinator.Run;
 using AttnRnnCluster.Hosting;
+using AttnRnnCluster.Model.Checkpoints;
 
 namespace AttnRnnCluster.Cluster.Tests.TensorBoard;
 
@@ -79,16 +80,21 @@ public sealed class TensorBoardRunTests : IDisposable
     }
 
     [Fact]
-    public async Task Tensorboard_off_writes_no_event_file()
+    public async Task Tensorboard_off_writes_no_event_file_and_the_weights_are_the_same_bits_either_way()
     {
-        var options = InProcessTraining.SmallAdding(_dir, steps: 2);
-        options = options with { Run = options.Run with { TensorBoard = false } };
-
+        string on = Path.Combine(_dir, "on"), off = Path.Combine(_dir, "off");
+        var options = InProcessTraining.SmallAdding(on, steps: 6);
         Assert.Equal(0, await TrainCommand.RunAsync(options, StopSignals.Ignored()));
 
-        Assert.Empty(EventFiles.In(_dir));
-        Assert.True(File.Exists(Path.Combine(_dir, "metrics.jsonl")));
+        Assert.Equal(0, await TrainCommand.RunAsync(options with { Run = options.Run with { Out = off, TensorBoard = false } }, StopSignals.Ignored()));
+
+        Assert.Single(EventFiles.In(on));
+        Assert.Empty(EventFiles.In(off));
+        Assert.True(File.Exists(Path.Combine(off, "metrics.jsonl")));
+        Assert.Equal(LastWeights(on), LastWeights(off));
     }
+
+    private static float[] LastWeights(string runFolder) => CheckpointFiles.Load(Path.Combine(runFolder, "checkpoints", "last.safetensors")).Weights;
 
     private (List<JsonElement> Train, List<JsonElement> Eval) Metrics()
     {
