@@ -3,11 +3,11 @@ using AttnRnnCluster.Coordinator.Training;
 namespace AttnRnnCluster.Coordinator.Run;
 
 /// <summary>
-/// Several journals as one: each report goes to every journal, in the order given (the run journal first, so its
-/// log lines and checkpoints come before what the other views make of the same report). A journal that throws stops
-/// the report there, as a lone journal would: the run journal's checkpoint errors end the run.
+/// The one place where the run's outputs are put together: every report goes to each journal in the order given (the
+/// run folder's <see cref="RunJournal"/> first, then /metrics, the probes, …). Only the journals that keep checkpoints
+/// do anything with <see cref="Checkpoint"/>.
 /// </summary>
-public sealed class JournalFanOut(IReadOnlyList<ITrainingJournal> journals) : ITrainingJournal
+public sealed class CombinedJournal(IReadOnlyList<ITrainingJournal> journals) : ITrainingJournal
 {
     public void Step(TrainStepReport report)
     {
