@@ -1,7 +1,9 @@
 using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Hosting.Logging;
 using AttnRnnCluster.Hosting.Options;
+using AttnRnnCluster.Http;
 using AttnRnnCluster.Model.Runtime;
+using AttnRnnCluster.Transport;
 using AttnRnnCluster.Worker.Hosting;
 using AttnRnnCluster.Worker.Options;
 
@@ -38,10 +40,16 @@ try
 {
     ListeningPorts.EnsureFree(options.Hostname, options.Port, "--port");
     ListeningPorts.EnsureFree(options.Hostname, options.BulkPort, "--bulk-port");
-    return await WorkerNode.RunAsync(options, signals);
+    if (options.Http.Enabled) ListeningPorts.EnsureFree(options.Http.Hostname, options.Http.Port, "--http-port");
+    var probes = new WorkerProbes();
+    IReadOnlyList<IHttpEndpoints> endpoints = [new ProbeEndpoints(probes)];
+    await using var http = options.Http.Enabled
+        ? await HttpSurface.StartAsync(PayloadTransport.BindAddress(options.Http.Hostname), options.Http.Port, endpoints)
+        : null;
+    return await WorkerNode.RunAsync(options, signals, probes);
 }
 catch (Exception e) when (e is ArgumentException or AttnRnnCluster.Transport.Security.TlsCertificateException
-                               or AttnRnnCluster.Transport.Security.JoinTokenException or PortTakenException)
+                               or AttnRnnCluster.Transport.Security.JoinTokenException or PortTakenException or HttpSurfaceException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return ExitCodes.BadInput;

@@ -4,8 +4,10 @@ using AttnRnnCluster.Coordinator.Run;
 using AttnRnnCluster.Coordinator.Training;
 using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Hosting.Logging;
+using AttnRnnCluster.Http;
 using AttnRnnCluster.Model.Checkpoints;
 using AttnRnnCluster.Model.Network;
+using AttnRnnCluster.Transport;
 using Serilog;
 
 namespace AttnRnnCluster.Coordinator.Commands;
@@ -30,6 +32,7 @@ public static class TrainCommand
                 ListeningPorts.EnsureFree(options.Cluster.Hostname, options.Cluster.Port, "--port");
                 ListeningPorts.EnsureFree(options.Cluster.Hostname, options.Cluster.BulkPort, "--bulk-port");
             }
+            if (options.Http.Enabled) ListeningPorts.EnsureFree(options.Http.Hostname, options.Http.Port, "--http-port");
         }
         catch (Exception e) when (e is Model.Data.DataFormatException or CheckpointException or ArgumentException
                                       or Transport.Security.TlsCertificateException or Transport.Security.JoinTokenException or PortTakenException)
@@ -56,13 +59,31 @@ public static class TrainCommand
             master.Layout.TotalSize, setup.ResumedFrom is { } from ? $"; resumed at step {master.Version} from {from}" : "");
         var keeper = new CheckpointKeeper(Path.Combine(runFolder, CheckpointKeeper.FolderName), options.Run.KeepCheckpoints,
             path => master.Save(path, setup.Plan.Seed, setup.Data.Vocabulary?.Entries));
-        using var journal = new RunJournal(runFolder, keeper, options.Run.LogEvery,
+        using var runJournal = new RunJournal(runFolder, keeper, options.Run.LogEvery,
             $"{setup.Data.Name}: H={master.Config.Hidden}, attention {(master.Config.Attention ? "on" : "off")}, batch {setup.Plan.GlobalBatch}");
+        var probes = new CoordinatorProbes(signals.Stopping);
+        var journal = new CombinedJournal([runJournal, probes]);
+        IReadOnlyList<IHttpEndpoints> endpoints = [new ProbeEndpoints(probes)];
+        HttpSurface? http;
+        try
+        {
+            http = options.Http.Enabled
+                ? await HttpSurface.StartAsync(PayloadTransport.BindAddress(options.Http.Hostname), options.Http.Port, endpoints)
+                : null;
+        }
+        catch (HttpSurfaceException e)
+        {
+            Log.Error("{Problem}", e.Message);
+            return ExitCodes.BadInput;
+        }
+        await using var stopHttp = http;
         string StopReason() => $"stopped by {signals.Signal}";
         var summary = security is not null
-            ? await ClusterRun.RunAsync(setup.Plan, setup.Data, master, journal, options, security.Tls, security.Announce(runFolder), signals.Stopping, StopReason)
+            ? await ClusterRun.RunAsync(setup.Plan, setup.Data, master, journal, options, security.Tls, security.Announce(runFolder), signals.Stopping, StopReason,
+                started: probes.Started)
             : await InProcessRun.RunAsync(setup.Plan, setup.Data, master, journal, options.Run.LocalWorkers, options.Run.Threads,
-                config => GradientEngines.Create(config, options.Run.Threads), stopping: signals.Stopping, fault: options.Run.InjectCoordinatorFault);
+                config => GradientEngines.Create(config, options.Run.Threads), stopping: signals.Stopping, fault: options.Run.InjectCoordinatorFault,
+                started: probes.Started);
         return ExitCode(summary, signals, runFolder);
     }
 

@@ -19,15 +19,18 @@ namespace AttnRnnCluster.Coordinator.Hosting;
 /// </summary>
 public static class ClusterRun
 {
+    /// <param name="started">Told the actor system once it exists (the HTTP surface's probes watch it).</param>
     /// <returns>The run's summary, or null when the coordinator actor ended without one (<see cref="CoordinatorRun"/>).</returns>
     public static async Task<RunSummary?> RunAsync(TrainingPlan plan, IDataSource data, MasterState master, ITrainingJournal journal,
-        TrainingOptions options, ClusterTls? tls, string workerSecurityOptions, CancellationToken stopping, Func<string> stopReason)
+        TrainingOptions options, ClusterTls? tls, string workerSecurityOptions, CancellationToken stopping, Func<string> stopReason,
+        Action<Akka.Actor.ActorSystem>? started = null)
     {
         var cluster = options.Cluster;
         string advertised = cluster.PublicHostname ?? cluster.Hostname;
         string self = ClusterTls.SeedAddress($"akka.tcp://{ActorNames.System}@{advertised}:{cluster.Port.ToString(CultureInfo.InvariantCulture)}", tls != null);
         var node = new ClusterNodeConfig(ClusterRoles.Coordinator, cluster.Hostname, cluster.Port, cluster.PublicHostname, [self]) { BulkPort = cluster.BulkPort, MaxIncomingMib = cluster.MaxIncomingMib };
         var system = NodeConfig.Create(NodeConfig.ClusterNode(node), tls);
+        started?.Invoke(system);
         try
         {
             system.ActorOf(MembershipLogger.Props(), MembershipLogger.Name);

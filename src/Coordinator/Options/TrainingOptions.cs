@@ -12,6 +12,7 @@ public sealed record TrainingOptions : ICoordinatorCommand
     public OptimizationOptions Optimization { get; init; } = new();
     public RunOptions Run { get; init; } = new();
     public ClusterOptions Cluster { get; init; } = new();
+    public HttpOptions Http { get; init; } = new();
     public LogOptions Logging { get; init; } = new();
 
     public static OptionsCommand<ICoordinatorCommand> Command()
@@ -21,6 +22,7 @@ public sealed record TrainingOptions : ICoordinatorCommand
         var optimization = new OptimizationOptionGroup();
         var run = new RunOptionGroup();
         var cluster = new ClusterOptionGroup();
+        var http = new HttpOptionGroup();
         var logging = new LoggingOptionGroup("train.log in the run folder");
         return new OptionsCommand<ICoordinatorCommand>(
             Name: "train",
@@ -37,6 +39,7 @@ public sealed record TrainingOptions : ICoordinatorCommand
                 new("optimization", optimization.All),
                 new("run", run.All),
                 new("cluster", cluster.All),
+                new("http", http.All),
                 new("logging", logging.All),
             ],
             Read: values =>
@@ -48,6 +51,7 @@ public sealed record TrainingOptions : ICoordinatorCommand
                     Optimization = optimization.Read(values),
                     Run = run.Read(values),
                     Cluster = cluster.Read(values),
+                    Http = http.Read(values),
                     Logging = logging.Read(values),
                 };
                 // The target loss's default is the adding task's: the other losses have no natural threshold.
@@ -63,6 +67,8 @@ public sealed record TrainingOptions : ICoordinatorCommand
             yield return error;
         if (NodeOptions.BulkPortClash(Cluster.BulkPort, Cluster.Port, origins) is { } clash)
             yield return clash;
+        if ((Http.Check(origins) ?? Http.Clash(origins, Cluster.Port, Cluster.BulkPort)) is { } httpMistake)
+            yield return httpMistake;
 
         var opt = Optimization;
         if (opt.MicroBatch > opt.Batch)

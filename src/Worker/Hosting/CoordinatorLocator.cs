@@ -37,6 +37,9 @@ public sealed class CoordinatorLocator : ReceiveActor, IWithTimers
     /// <summary>Published when no coordinator could be found for the whole coordinator timeout.</summary>
     public sealed record CoordinatorLost(string Reason) : INoSerializationVerificationNeeded;
 
+    /// <summary>Published when the coordinator this worker had found is gone (it looks for it again): not ready (/readyz).</summary>
+    public sealed record CoordinatorGone(string Path) : INoSerializationVerificationNeeded;
+
     private sealed record Retry : INoSerializationVerificationNeeded;
 
     protected override void PreStart() => Self.Tell(new Retry());
@@ -76,6 +79,7 @@ public sealed class CoordinatorLocator : ReceiveActor, IWithTimers
         {
             if (!t.ActorRef.Equals(coordinator)) return;
             _log.Warning("Lost the coordinator at {0}; retrying for up to {1:0}s", coordinator.Path, _timeout.TotalSeconds);
+            Context.System.EventStream.Publish(new CoordinatorGone(coordinator.Path.ToString()));
             _searchingSince = DateTime.UtcNow;
             _attempts = 0;
             Become(Searching);

@@ -21,7 +21,8 @@ public static class WorkerNode
     /// <summary>How long leaving the cluster, and then terminating the actor system, may each take at the end.</summary>
     private static readonly TimeSpan Farewell = TimeSpan.FromSeconds(3);
 
-    public static async Task<int> RunAsync(WorkerOptions options, StopSignals signals)
+    /// <param name="probes">Told of each actor system this worker starts (the HTTP surface's /healthz and /readyz).</param>
+    public static async Task<int> RunAsync(WorkerOptions options, StopSignals signals, WorkerProbes? probes = null)
     {
         var cancel = signals.Stopping;
         var tls = options.Tls.Load(CertificateRole.Worker);
@@ -35,7 +36,7 @@ public static class WorkerNode
         string identity = RegisterWorker.NewWorkerIdentity();
         while (true)
         {
-            var outcome = await RunOneMembershipAsync(options, seedNodes, seeds, tls, identity, cancel);
+            var outcome = await RunOneMembershipAsync(options, seedNodes, seeds, tls, identity, probes, cancel);
             switch (outcome)
             {
                 case TrainingWorker.WorkerStopped { Kind: WorkerStopKind.Finished } done:
@@ -72,9 +73,10 @@ public static class WorkerNode
 
     /// <summary>One actor system's life: returns why it ended (null: the node was downed or the process is stopping).</summary>
     private static async Task<object?> RunOneMembershipAsync(WorkerOptions options, IReadOnlyList<string> seedNodes, IReadOnlyList<Address> seeds,
-        ClusterTls? tls, string identity, CancellationToken cancel)
+        ClusterTls? tls, string identity, WorkerProbes? probes, CancellationToken cancel)
     {
         var system = NodeConfig.Create(SystemConfig(options, seedNodes), tls);
+        probes?.Attach(system);
         var ended = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var listener = system.ActorOf(Props.Create(() => new OutcomeListener(ended)), "outcome-listener");
         system.EventStream.Subscribe(listener, typeof(TrainingWorker.WorkerStopped));

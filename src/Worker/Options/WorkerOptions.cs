@@ -39,6 +39,7 @@ public sealed record WorkerOptions : ICheckedOptions
     public WorkerFault InjectFault { get; init; } = WorkerFault.None;
 
     public TlsOptions Tls { get; init; } = new();
+    public HttpOptions Http { get; init; } = new();
     public LogOptions Logging { get; init; } = new();
 
     public string DisplayName => Name ?? $"{Environment.MachineName}-{Environment.ProcessId}";
@@ -65,6 +66,7 @@ public sealed record WorkerOptions : ICheckedOptions
             "fault injection (tests, drills): sleep N ms before each micro-shard");
         var injectFault = new LayeredOption<WorkerFault>("inject-fault", FaultChoices, defaults.InjectFault,
             "fault injection (tests, drills): answer every shard with a failure, send 1e30 gradients, or flip one bit in 1 % of the gradients");
+        var http = new HttpOptionGroup();
         var logging = new LoggingOptionGroup("none");
         return new OptionsCommand<WorkerOptions>(
             Name: "worker",
@@ -74,6 +76,7 @@ public sealed record WorkerOptions : ICheckedOptions
             [
                 new("cluster", [seedNodes, hostname, port, publicHostname, bulkPort, maxIncomingMib, coordinatorTimeout, .. tls.All]),
                 new("compute", [name, threads, injectDelayMs, injectFault]),
+                new("http", http.All),
                 new("logging", logging.All),
             ],
             Read: values => new WorkerOptions
@@ -90,6 +93,7 @@ public sealed record WorkerOptions : ICheckedOptions
                 Threads = values.Get(threads),
                 InjectDelay = TimeSpan.FromMilliseconds(values.Get(injectDelayMs)),
                 InjectFault = values.Get(injectFault),
+                Http = http.Read(values),
                 Logging = logging.Read(values),
             });
     }
@@ -111,6 +115,8 @@ public sealed record WorkerOptions : ICheckedOptions
                          + "or set ATTNRNN_JOIN_TOKEN; or --tls-cert FILE in a PKI cluster; or --insecure for a coordinator started with --insecure";
         if (NodeOptions.BulkPortClash(BulkPort, Port, origins) is { } clash)
             yield return clash;
+        if ((Http.Check(origins) ?? Http.Clash(origins, Port, BulkPort)) is { } httpMistake)
+            yield return httpMistake;
         // A worker advertises its own address; a loopback address is unreachable from a coordinator elsewhere.
         if (PublicHostname is null && IsLoopback(Hostname) && SeedNodes.FirstOrDefault(node => !IsLoopback(HostOf(node))) is { } remote)
             yield return $"{origins["hostname"]} = {Hostname} cannot be reached from the coordinator at {remote}: "

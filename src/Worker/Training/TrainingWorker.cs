@@ -69,6 +69,9 @@ public sealed class TrainingWorker : ReceiveActor
     /// <summary>Tells the worker which coordinator to register with (cluster mode finds it late).</summary>
     public sealed record ConnectTo(IActorRef Coordinator) : INoSerializationVerificationNeeded;
 
+    /// <summary>Published on the event stream when the coordinator accepted this worker: it is ready for work (/readyz).</summary>
+    public sealed record Registered(string RunId) : INoSerializationVerificationNeeded;
+
     /// <summary>Published on the event stream when this worker stops, and why (the worker process exits on it).</summary>
     public sealed record WorkerStopped(string Reason, WorkerStopKind Kind) : INoSerializationVerificationNeeded;
 
@@ -146,6 +149,7 @@ public sealed class TrainingWorker : ReceiveActor
         _progressInterval = TimeSpan.FromMilliseconds(Math.Clamp(accepted.ProgressIntervalMs, MinProgressIntervalMs, MaxProgressIntervalMs));
         _gradientPrecision = accepted.GradientPrecision;
         _log.Info("Registered with {0} for run {1}: {2} parameters, gradients sent in {3}", Sender.Path, accepted.RunId, _engine.Layout.TotalSize, _gradientPrecision.Name());
+        Context.System.EventStream.Publish(new Registered(accepted.RunId));
     }
 
     private void ApplyWeights(WeightsUpdate update)

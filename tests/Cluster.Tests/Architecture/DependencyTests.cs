@@ -15,10 +15,11 @@ public sealed partial class DependencyTests
         ["AttnRnnCluster.Protocol"] = [],
         ["AttnRnnCluster.Transport"] = ["AttnRnnCluster.Protocol"],
         ["AttnRnnCluster.Hosting"] = ["AttnRnnCluster.Protocol", "AttnRnnCluster.Transport"],
+        ["AttnRnnCluster.Http"] = [],
         ["AttnRnnCluster.Model"] = [],
         ["AttnRnnCluster.Worker.Training"] = ["AttnRnnCluster.Model", "AttnRnnCluster.Protocol", "AttnRnnCluster.Transport", "AttnRnnCluster.Hosting"],
-        ["AttnRnnCluster.Worker"] = ["AttnRnnCluster.Worker.Training", "AttnRnnCluster.Model", "AttnRnnCluster.Protocol", "AttnRnnCluster.Transport", "AttnRnnCluster.Hosting"],
-        ["AttnRnnCluster.Coordinator"] = ["AttnRnnCluster.Worker.Training", "AttnRnnCluster.Model", "AttnRnnCluster.Protocol", "AttnRnnCluster.Transport", "AttnRnnCluster.Hosting"],
+        ["AttnRnnCluster.Worker"] = ["AttnRnnCluster.Worker.Training", "AttnRnnCluster.Model", "AttnRnnCluster.Protocol", "AttnRnnCluster.Transport", "AttnRnnCluster.Hosting", "AttnRnnCluster.Http"],
+        ["AttnRnnCluster.Coordinator"] = ["AttnRnnCluster.Worker.Training", "AttnRnnCluster.Model", "AttnRnnCluster.Protocol", "AttnRnnCluster.Transport", "AttnRnnCluster.Hosting", "AttnRnnCluster.Http"],
     };
 
     public static TheoryData<string> Assemblies() => [.. Allowed.Keys];
@@ -36,9 +37,16 @@ public sealed partial class DependencyTests
     [InlineData("AttnRnnCluster.Protocol")]
     [InlineData("AttnRnnCluster.Transport")]
     [InlineData("AttnRnnCluster.Hosting")]
+    [InlineData("AttnRnnCluster.Http")]
     public void Shared_knows_nothing_of_TorchSharp(string name)
     {
         Assert.DoesNotContain(Assembly.Load(name).GetReferencedAssemblies(), a => a.Name!.StartsWith("TorchSharp", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_http_surface_knows_nothing_of_actors()
+    {
+        Assert.DoesNotContain(Assembly.Load("AttnRnnCluster.Http").GetReferencedAssemblies(), a => a.Name!.StartsWith("Akka", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -24,5 +24,7 @@ public static class KnownOptionNames
         // both executables: security and logging
         "join-token-file", "join-token", "insecure", "tls-cert", "tls-password-file", "tls-password",
         "log-level", "log-file", "log-json",
+        // train and the worker: the HTTP surface
+        "http-port", "http-hostname",
     };
 }
