@@ -1,4 +1,5 @@
 using AttnRnnCluster.Coordinator.Hosting;
+using AttnRnnCluster.Coordinator.Live;
 using AttnRnnCluster.Coordinator.Options;
 using AttnRnnCluster.Coordinator.Run;
 using AttnRnnCluster.Coordinator.Training;
@@ -59,11 +60,13 @@ public static class TrainCommand
             master.Layout.TotalSize, setup.ResumedFrom is { } from ? $"; resumed at step {master.Version} from {from}" : "");
         var keeper = new CheckpointKeeper(Path.Combine(runFolder, CheckpointKeeper.FolderName), options.Run.KeepCheckpoints,
             path => master.Save(path, setup.Plan.Seed, setup.Data.Vocabulary?.Entries));
-        using var runJournal = new RunJournal(runFolder, keeper, options.Run.LogEvery,
-            $"{setup.Data.Name}: H={master.Config.Hidden}, attention {(master.Config.Attention ? "on" : "off")}, batch {setup.Plan.GlobalBatch}");
+        string title = $"{setup.Data.Name}: H={master.Config.Hidden}, attention {(master.Config.Attention ? "on" : "off")}, batch {setup.Plan.GlobalBatch}";
+        using var runJournal = new RunJournal(runFolder, keeper, options.Run.LogEvery, title);
         var probes = new CoordinatorProbes(signals.Stopping);
-        var journal = new CombinedJournal([runJournal, probes]);
-        IReadOnlyList<IHttpEndpoints> endpoints = [new ProbeEndpoints(probes)];
+        // The live page's id for the run is its folder's name: the page shows no path.
+        var board = new RunBoard(new RunIdentity(new DirectoryInfo(runFolder).Name, title, master.Layout.TotalSize, setup.Plan.MaxSteps));
+        var journal = new CombinedJournal([runJournal, probes, board]);
+        IReadOnlyList<IHttpEndpoints> endpoints = [new ProbeEndpoints(probes), new LiveEndpoints(board)];
         HttpSurface? http;
         try
         {
