@@ -1,4 +1,5 @@
 using AttnRnnCluster.Coordinator.Hosting;
+using AttnRnnCluster.Coordinator.Live;
 using AttnRnnCluster.Coordinator.Options;
 using AttnRnnCluster.Coordinator.Run;
 using AttnRnnCluster.Coordinator.Training;
@@ -59,10 +60,12 @@ public static class TrainCommand
             master.Layout.TotalSize, setup.ResumedFrom is { } from ? $"; resumed at step {master.Version} from {from}" : "");
         var keeper = new CheckpointKeeper(Path.Combine(runFolder, CheckpointKeeper.FolderName), options.Run.KeepCheckpoints,
             path => master.Save(path, setup.Plan.Seed, setup.Data.Vocabulary?.Entries));
-        using var runJournal = new RunJournal(runFolder, keeper, options.Run.LogEvery,
-            $"{setup.Data.Name}: H={master.Config.Hidden}, attention {(master.Config.Attention ? "on" : "off")}, batch {setup.Plan.GlobalBatch}");
+        string title = $"{setup.Data.Name}: H={master.Config.Hidden}, attention {(master.Config.Attention ? "on" : "off")}, batch {setup.Plan.GlobalBatch}";
+        using var runJournal = new RunJournal(runFolder, keeper, options.Run.LogEvery, title);
         var probes = new CoordinatorProbes(signals.Stopping);
-        IReadOnlyList<IHttpEndpoints> endpoints = [new ProbeEndpoints(probes)];
+        // The live page's id for the run is its folder's name: the page shows no path.
+        var board = new RunBoard(new RunIdentity(new DirectoryInfo(runFolder).Name, title, master.Layout.TotalSize, setup.Plan.MaxSteps));
+        IReadOnlyList<IHttpEndpoints> endpoints = [new ProbeEndpoints(probes), new LiveEndpoints(board)];
         HttpSurface? http;
         try
         {
@@ -80,7 +83,7 @@ public static class TrainCommand
         using var progress = options.Run.Progress && ConsoleStatusLine.StandardOutputIsInteractive
             ? new ProgressJournal(ConsoleStatusLine.Terminal, setup.Plan.MaxSteps)
             : null;
-        var journal = new CombinedJournal([runJournal, probes, .. OptionalJournals(tensorBoard, progress)]);
+        var journal = new CombinedJournal([runJournal, probes, board, .. OptionalJournals(tensorBoard, progress)]);
         string StopReason() => $"stopped by {signals.Signal}";
         var summary = security is not null
             ? await ClusterRun.RunAsync(setup.Plan, setup.Data, master, journal, options, security.Tls, security.Announce(runFolder), signals.Stopping, StopReason,
