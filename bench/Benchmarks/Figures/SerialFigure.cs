@@ -123,12 +123,13 @@ public static class SerialFigure
             master.Apply(round);
             round.ReleaseGradientSum();
             double apply = Lap(clock);
-            var message = master.WeightsMessage();
+            var message = master.LoanedWeightsMessage();
             double copy = Lap(clock);
             int length = serializer.EncodedSize(message);
             if (buffer?.Length != length) buffer = new byte[length];
             serializer.ToBinary(message, buffer);
             double encode = Lap(clock);
+            message.Loan!.Release(); // sent, as the coordinator does after the transport's Tell (no in-process reader here)
             if (step < WarmUp) continue; // warm-up: the JIT's tiers, the first touch of the buffers
             parts[0].Add(keep);
             parts[1].Add(apply);

@@ -23,6 +23,7 @@ public sealed class MasterState(ModelConfig config, float[] weights, long versio
     /// <summary>The master weights. Read-only outside this class; every broadcast sends a copy.</summary>
     public float[] Weights { get; } = weights;
     public IOptimizer Optimizer { get; } = optimizer;
+    private readonly BroadcastBuffers _broadcastBuffers = new(weights.Length);
     /// <summary>Optimizer steps applied so far: the version stamped on broadcasts, and the 0-based index of the next step.</summary>
     public long Version { get; private set; } = version;
 
@@ -58,6 +59,20 @@ public sealed class MasterState(ModelConfig config, float[] weights, long versio
         var values = (float[])Weights.Clone();
         if (precision == WirePrecision.Bf16) BFloat16.Round(values);
         return new WeightsUpdate(Version, new ParameterBuffer(Layout.ToSlots(), values), precision);
+    }
+
+    /// <summary>
+    /// The step's broadcast of the current weights: as <see cref="WeightsMessage"/>, but in a recycled buffer on loan
+    /// (<see cref="WeightsUpdate.Loan"/>). The caller holds the first reader: it adds one for each recipient that reads the
+    /// message later (<c>PayloadTransport.Tell</c> does) and releases its own once sent; until the last reader is done
+    /// the buffer is not reused.
+    /// </summary>
+    public WeightsUpdate LoanedWeightsMessage(WirePrecision precision = WirePrecision.F32)
+    {
+        var (values, loan) = _broadcastBuffers.Lend();
+        Weights.AsSpan().CopyTo(values);
+        if (precision == WirePrecision.Bf16) BFloat16.Round(values);
+        return new WeightsUpdate(Version, new ParameterBuffer(Layout.ToSlots(), values), precision) { Loan = loan };
     }
 
     /// <summary>Writes the weights and the optimizer state (atomically) as a resumable checkpoint.</summary>
