@@ -57,9 +57,8 @@ public sealed class BroadcastLoanTests : TestKit, IDisposable
         Step(master, 0.5f);
         var third = master.LoanedWeightsMessage();
 
-        Assert.Same(second.Weights.Values, third.Weights.Values); // recycled: the next step does write into a used buffer
-        Assert.NotSame(held.Weights.Values, third.Weights.Values);
         Assert.Equal(BitsOf(heldBits), BitsOf(held.Weights.Values));
+        Assert.Same(second.Weights.Values, third.Weights.Values); // recycled: the steps do write into used buffers
         Assert.Equal(BitsOf(master.Weights), BitsOf(third.Weights.Values));
     }
 
