@@ -13,8 +13,13 @@ public sealed record UpdateRule(LearningRateSchedule Schedule, double ClipNorm)
     public StepReport Apply(long step, Memory<float> weights, ShardResult summed, IOptimizer optimizer) =>
         Apply(step, weights, summed.Gradient, summed.LossSum, summed.Count, optimizer);
 
-    /// <summary>As <see cref="Apply(long, Memory{float}, ShardResult, IOptimizer)"/>, from the parts of a summed result (the coordinator's gradient sum is a rented buffer).</summary>
-    public StepReport Apply(long step, Memory<float> weights, ReadOnlyMemory<float> gradientSum, double lossSum, long count, IOptimizer optimizer)
+    /// <summary>
+    /// As <see cref="Apply(long, Memory{float}, ShardResult, IOptimizer)"/>, from the parts of a summed result (the coordinator's
+    /// gradient sum is a rented buffer); <paramref name="copyTo"/>, when not empty, receives the new weights too (see
+    /// <see cref="IOptimizer.Step"/>), and is left as it was when the step throws.
+    /// </summary>
+    public StepReport Apply(long step, Memory<float> weights, ReadOnlyMemory<float> gradientSum, double lossSum, long count, IOptimizer optimizer,
+        Memory<float> copyTo = default)
     {
         if (count < 1) throw new ArgumentException($"step {step}: no loss items to average over");
         float items = count;
@@ -23,7 +28,7 @@ public sealed record UpdateRule(LearningRateSchedule Schedule, double ClipNorm)
             throw new InvalidOperationException($"step {step}: the loss ({lossSum}) or gradient norm ({norm}) is not finite; the weights were left unchanged (lower the learning rate or enable clipping)");
         double scale = GradientClipping.ScaleFor(norm, ClipNorm);
         double rate = Schedule.At(step);
-        optimizer.Step(weights, gradientSum, rate, items, scale);
+        optimizer.Step(weights, gradientSum, rate, items, scale, copyTo);
         return new StepReport(step, lossSum, count, norm, rate);
     }
 }

@@ -96,6 +96,38 @@ public sealed class BroadcastLoanTests : TestKit, IDisposable
         Assert.Equal(plain.Weights.Slots.Select(s => (s.Name, s.Offset)), loaned.Weights.Slots.Select(s => (s.Name, s.Offset)));
     }
 
+    [Theory]
+    [InlineData(WirePrecision.F32)]
+    [InlineData(WirePrecision.Bf16)]
+    public void The_broadcast_after_a_step_carries_the_weights_the_step_wrote_though_the_optimizer_filled_it_and_not_a_copy(WirePrecision precision)
+    {
+        var master = Setup().Master;
+        for (int step = 0; step < 3; step++)
+        {
+            master.Apply(CompleteRound(master, seed: step));
+            var broadcast = master.LoanedWeightsMessage(precision);
+
+            Assert.Equal(BitsOf(master.WeightsMessage(precision).Weights.Values), BitsOf(broadcast.Weights.Values));
+            Assert.Equal(master.Version, broadcast.Version);
+            broadcast.Loan!.Release();
+        }
+    }
+
+    /// <summary>A training round of two shards against the master's version, every result in, with gradients drawn from <paramref name="seed"/>.</summary>
+    private static ShardRound CompleteRound(MasterState master, int seed)
+    {
+        int size = master.Layout.TotalSize;
+        var random = new Random(seed);
+        var round = new ShardRound(master.Version, WorkKind.Train, new SequenceBatch[2], [16, 16], size);
+        for (int shard = 0; shard < 2; shard++)
+        {
+            var gradient = Enumerable.Range(0, size).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+            var verdict = round.Offer(new WorkerId(shard), new ShardCompleted(master.Version, WorkKind.Train, shard, gradient, 1.0, 16, 1.0), out string? problem);
+            Assert.True(verdict == ResultVerdict.Accepted, problem);
+        }
+        return round;
+    }
+
     [Fact]
     public void A_loan_released_more_often_than_it_had_readers_is_an_error_not_a_second_give_back()
     {

@@ -83,6 +83,40 @@ public sealed class VectorizedUpdateTests
     }
 
     [Theory]
+    [MemberData(nameof(Sizes))]
+    public void A_step_that_also_copies_the_weights_leaves_in_the_copy_the_bits_it_leaves_in_the_weights(int size)
+    {
+        foreach (IOptimizer optimizer in new IOptimizer[] { new AdamOptimizer(size), new SgdOptimizer(size) })
+        {
+            var twin = optimizer is AdamOptimizer ? (IOptimizer)new AdamOptimizer(size) : new SgdOptimizer(size);
+            var weights = ScalarReference.Values(size, seed: 8, smallestPower: -3, largestPower: 0);
+            var uncopied = weights.ToArray();
+            var copy = new float[size];
+            for (int step = 0; step < 3; step++)
+            {
+                var sums = ScalarReference.Values(size, seed: 400 + step);
+                Array.Fill(copy, float.NaN); // a recycled buffer holds an older step's weights
+                optimizer.Step(weights, sums, 0.01, 32, 0.5, copy);
+                twin.Step(uncopied, sums, 0.01, 32, 0.5);
+                Assert.Equal(uncopied, weights);
+                Assert.Equal(weights, copy);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_copy_target_of_another_length_is_refused_before_anything_changes()
+    {
+        var adam = new AdamOptimizer(10);
+        var weights = new float[10];
+
+        var error = Assert.Throws<ArgumentException>(() => adam.Step(weights, new float[10], 0.01, copyTo: new float[9]));
+
+        Assert.Contains("buffer of 9", error.Message);
+        Assert.Equal(0, adam.StepCount);
+    }
+
+    [Theory]
     [InlineData(1, 0.0)]
     [InlineData(7, 1e-3)]
     [InlineData(1_000_003, 0.0)]
