@@ -49,7 +49,7 @@ public sealed class MasterState(ModelConfig config, float[] weights, long versio
         StepReport report;
         try
         {
-            report = rule.Apply(Version, Weights, round.SummedGradient(), lossSum, count, Optimizer, buffer);
+            report = rule.Apply(Version, Weights, round.SummedGradient(), lossSum, count, Optimizer, buffer, round.MeasuredSquares);
         }
         catch
         {

@@ -105,6 +105,20 @@ public sealed class VectorizedUpdateTests
     }
 
     [Fact]
+    public void The_update_rule_takes_a_measured_norm_only_when_it_was_measured_with_the_steps_item_count()
+    {
+        var rule = new UpdateRule(LearningRateSchedule.Constant(0.003), ClipNorm: 0);
+        var sums = ScalarReference.Values(100, seed: 9);
+        double actual = SumOfSquares.OfQuotients(sums, 48);
+
+        var taken = rule.Apply(0, new float[100], sums, 1, 48, new AdamOptimizer(100), measured: new MeasuredSquares(48, 4));
+        var ignored = rule.Apply(0, new float[100], sums, 1, 48, new AdamOptimizer(100), measured: new MeasuredSquares(47, 4));
+
+        Assert.Equal(2, taken.GradientNorm);
+        Assert.Equal(Math.Sqrt(actual), ignored.GradientNorm);
+    }
+
+    [Fact]
     public void A_copy_target_of_another_length_is_refused_before_anything_changes()
     {
         var adam = new AdamOptimizer(10);
