@@ -70,6 +70,8 @@ public static class SerialFigure
         var divide = new List<double>();
         var step = new List<double>();
         var stepAndCopy = new List<double>();
+        var completing = new List<double>();
+        var completingAndNorm = new List<double>();
         var broadcast = new float[size];
         for (int repeat = 0; repeat < Repeats + WarmUp; repeat++)
         {
@@ -82,14 +84,30 @@ public static class SerialFigure
             double stepMs = Lap(clock);
             adam.Step(weights, sum, 1e-3, 64f, GradientClipping.ScaleFor(norm, 1e-3), broadcast);
             double stepAndCopyMs = Lap(clock);
+            double completingMs = CompletingPass(sum, addend, meanDivisor: null);
+            double completingAndNormMs = CompletingPass(sum, addend, meanDivisor: 64f);
 
             if (repeat < WarmUp) continue;
             add.Add(addMs);
             divide.Add(divideMs);
             step.Add(stepMs);
             stepAndCopy.Add(stepAndCopyMs);
+            completing.Add(completingMs);
+            completingAndNorm.Add(completingAndNormMs);
         }
-        Report.Line($"the passes at {size:N0} parameters (ms): adding one shard's gradient {Report.Runs(add, "F2")}; the norm of the mean gradient {Report.Runs(divide, "F2")}; dividing and clipping with Adam {Report.Runs(step, "F2")}; the same writing the broadcast's buffer too {Report.Runs(stepAndCopy, "F2")}");
+        Report.Line($"the passes at {size:N0} parameters (ms): adding one shard's gradient {Report.Runs(add, "F2")}; the norm of the mean gradient {Report.Runs(divide, "F2")}; dividing and clipping with Adam {Report.Runs(step, "F2")}; the same writing the broadcast's buffer too {Report.Runs(stepAndCopy, "F2")}; a gradient sum's last addition (2 shards) {Report.Runs(completing, "F2")}, the same measuring the norm {Report.Runs(completingAndNorm, "F2")}");
+    }
+
+    /// <summary>The time of the pass that completes a two-shard <see cref="GradientSum"/>, with or without measuring the mean gradient's norm (ms).</summary>
+    private static double CompletingPass(float[] first, float[] second, float? meanDivisor)
+    {
+        var sum = new GradientSum(2, first.Length, meanDivisor);
+        sum.Add(0, first);
+        var clock = Stopwatch.StartNew();
+        sum.Add(1, second);
+        double ms = clock.Elapsed.TotalMilliseconds;
+        sum.Release();
+        return ms;
     }
 
     /// <summary>The adding model (the figures' model) with the hidden width whose parameter count is nearest <paramref name="target"/>.</summary>
