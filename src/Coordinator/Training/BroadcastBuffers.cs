@@ -20,20 +20,13 @@ public sealed class BroadcastBuffers(int length)
 
     public int Length { get; } = length;
 
-    /// <summary>How many buffers were made so far (the rest of the broadcasts reused one).</summary>
-    public int Made { get; private set; }
-
     /// <summary>A buffer nobody reads, with the loan that gives it back when its last reader is done (the caller is the first).</summary>
     public (float[] Buffer, BufferLoan Loan) Lend()
     {
         float[]? buffer;
         lock (_lock)
         {
-            if (!_idle.TryPop(out buffer))
-            {
-                buffer = new float[Length];
-                Made++;
-            }
+            if (!_idle.TryPop(out buffer)) buffer = new float[Length];
         }
         return (buffer, new BufferLoan(() => GiveBack(buffer)));
     }
