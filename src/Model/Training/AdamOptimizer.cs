@@ -30,17 +30,23 @@ public sealed class AdamOptimizer : IOptimizer
 
     public long StepCount { get; private set; }
 
-    public void Step(Memory<float> weights, ReadOnlyMemory<float> gradient, double learningRate, float gradientDivisor = 1, double gradientScale = 1)
+    public void Step(Memory<float> weights, ReadOnlyMemory<float> gradient, double learningRate, float gradientDivisor = 1, double gradientScale = 1,
+        Memory<float> copyTo = default)
     {
         OptimizerChecks.Sizes(_m.Length, weights.Length, gradient.Length);
+        OptimizerChecks.CopyTarget(weights.Length, copyTo.Length);
         StepCount++;
         var constants = new Constants(
             _beta1, 1 - _beta1, _beta2, 1 - _beta2, _epsilon,
             StepSize: learningRate / (1 - Math.Pow(_beta1, StepCount)),
             Correction2Sqrt: Math.Sqrt(1 - Math.Pow(_beta2, StepCount)),
             gradientDivisor, gradientScale);
-        FixedBlocks.ForEach(_m.Length, (_, start, count) => UpdateBlock(
-            weights.Span.Slice(start, count), gradient.Span.Slice(start, count), _m.AsSpan(start, count), _v.AsSpan(start, count), constants));
+        FixedBlocks.ForEach(_m.Length, (_, start, count) =>
+        {
+            var block = weights.Span.Slice(start, count);
+            UpdateBlock(block, gradient.Span.Slice(start, count), _m.AsSpan(start, count), _v.AsSpan(start, count), constants);
+            if (!copyTo.IsEmpty) block.CopyTo(copyTo.Span.Slice(start, count));
+        });
     }
 
     /// <summary>The step's scalars, computed once in double.</summary>
