@@ -19,7 +19,7 @@ public static class ClusterTextFigure
     /// <summary>
     /// Ours: the median of steps 5-14 of each run (fresh processes: the JIT and the first weights settle in the first
     /// few steps). The peer: its rate over 5 steps after its own 2 warm-up steps. A step at H=1024 with one worker is
-    /// about half a second on a quiet core, so the whole figure stays within a few minutes there.
+    /// about half a second on a quiet core; so few steps keep the figure short (18 minutes at load average 19-30).
     /// </summary>
     private const int Steps = 14, WarmUpSteps = 4, PeerSteps = 5;
 
