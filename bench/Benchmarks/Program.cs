@@ -5,10 +5,10 @@ using AttnRnnCluster.Benchmarks.Quality;
 using AttnRnnCluster.Model.Runtime;
 
 // Issue 7's figures (and issue 4's in-process one), each beside its PyTorch peer measured in the same run.
-// Usage: dotnet run -c Release --project bench/Benchmarks -- [all|model|engines|scale|inprocess|cluster|wire|growth|micro|verify|security|bf16wire|serial|quality-adding|quality-text|quality-text-plot]
+// Usage: dotnet run -c Release --project bench/Benchmarks -- [all|model|engines|scale|inprocess|cluster|wire|growth|micro|verify|security|bf16wire|serial|cluster-text|quality-adding|quality-text|quality-text-plot]
 if (args.Length > 0 && args[0] == BareParameterServer.WorkerVerb) return BareParameterServer.RunWorker(args);
 
-string[] figures = ["model", "engines", "scale", "inprocess", "cluster", "wire", "growth", "micro", "verify", "security", "bf16wire", "serial"];
+string[] figures = ["model", "engines", "scale", "inprocess", "cluster", "wire", "growth", "micro", "verify", "security", "bf16wire", "serial", "cluster-text"];
 // Whole training runs, minutes to an hour each: never part of `all`.
 string[] qualityFigures = ["quality-adding", "quality-text", "quality-text-plot"];
 string chosen = args.Length == 0 ? "all" : args[0];
@@ -54,6 +54,7 @@ foreach (string figure in chosen == "all" ? figures : [chosen])
         case "quality-text": await QualityFigure.TextAsync(); break;
         case "quality-text-plot": QualityFigure.TextPlot(); break;
         case "serial": SerialFigure.Run(); break;
+        case "cluster-text": await ClusterTextFigure.RunAsync(peer); break;
     }
 }
 Console.WriteLine($"{Environment.NewLine}done in {(DateTime.Now - started).TotalMinutes:F1} min; load average now {Machine.LoadAverage()}");

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace AttnRnnCluster.Benchmarks;
 
 /// <summary>
-/// The PyTorch peers of ../shared/peer (eager_peer.py, ddp_peer.py, text_peer.py, sgemm_probe.py), run with the
+/// The PyTorch peers of ../shared/peer (eager_peer.py, ddp_peer.py, text_peer.py, ddp_text_peer.py, sgemm_probe.py), run with the
 /// system python3 that has python3-torch. Each prints sequences per second (sgemm_probe.py: GFLOP/s), measured
 /// after its own warm-up steps. Every peer process gets the environment of ../shared/peer/peer-env.sh
 /// (<see cref="Environment"/>): Debian's torch calls the installed libblas.so.3, which is OpenBLAS only when
@@ -103,6 +103,14 @@ public sealed partial class PythonPeer
     public Task<double> TextAsync(string file, int steps, int seqLen, int hidden, int embed, int batch) =>
         RunAsync("text_peer.py", [Path.Combine(Repository.PeerFolder, "text_peer.py"), file,
             .. new[] { steps, seqLen, hidden, embed, batch, 1 }.Select(Invariant), "fast"]);
+
+    /// <summary>
+    /// ddp_text_peer.py FILE WORLD STEPS T H EMBED GLOBAL_BATCH 1: text_peer.py's fast char LM under DistributedDataParallel
+    /// over gloo, <paramref name="world"/> processes of one thread on loopback, the global batch split evenly.
+    /// </summary>
+    public Task<double> DdpTextAsync(string file, int world, int steps, int seqLen, int hidden, int embed, int globalBatch) =>
+        RunAsync("ddp_text_peer.py", [Path.Combine(Repository.PeerFolder, "ddp_text_peer.py"), file,
+            .. new[] { world, steps, seqLen, hidden, embed, globalBatch, 1 }.Select(Invariant)]);
 
     /// <summary>sgemm_probe.py M K N 1: the machine's float32 GEMM rate through the peer's BLAS, one thread, in GFLOP/s.</summary>
     public async Task<double> SgemmAsync(int m, int k, int n)

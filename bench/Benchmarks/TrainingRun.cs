@@ -12,11 +12,14 @@ using AttnRnnCluster.Model.Network;
 namespace AttnRnnCluster.Benchmarks;
 
 /// <summary>
-/// A training run of the coordinator on the adding problem, set up from the same options as the executable's,
+/// A training run of the coordinator (the adding problem unless <see cref="Workload"/> says otherwise), set up from the same options as the executable's,
 /// evaluated and checkpointed only at the end, so that every step measured is a plain training step.
 /// </summary>
 public sealed record TrainingRun(int SeqLen, int Hidden, int Batch, int MicroBatch, int Steps, int WarmUpSteps = StepMetrics.WarmUpSteps)
 {
+    /// <summary>What it trains: `--task` and the options that go with it (text: `--data FILE --embed N`).</summary>
+    public IReadOnlyList<string> Workload { get; init; } = ["--task", "adding"];
+
     /// <summary>More `train` options (e.g. --verify-fraction), after the benchmark's own.</summary>
     public IReadOnlyList<string> Extra { get; init; } = [];
 
@@ -70,7 +73,7 @@ public sealed record TrainingRun(int SeqLen, int Hidden, int Batch, int MicroBat
 
     private IReadOnlyList<string> TrainArguments() =>
     [
-        "train", "--task", "adding", "--seq-len", Text(SeqLen), "--hidden", Text(Hidden), "--batch", Text(Batch),
+        "train", .. Workload, "--seq-len", Text(SeqLen), "--hidden", Text(Hidden), "--batch", Text(Batch),
         "--micro-batch", Text(MicroBatch), "--steps", Text(Steps), "--target-loss", "0", "--eval-every", Text(Steps),
         "--checkpoint-every", Text(Steps), "--held-out", "64", "--threads", "1", "--log-level", "warning", .. Extra,
     ];

@@ -13,7 +13,8 @@ namespace AttnRnnCluster.Benchmarks.Figures;
 /// <summary>
 /// Issue 18.2: the coordinator's serial cost per step, between the step's last shard result and the broadcast's
 /// bytes, through the coordinator's own code (a real <see cref="ShardRound"/>, <see cref="MasterState"/> with Adam
-/// and clipping, and the protocol serializer), with simulated results: one shard per worker. The results before the
+/// and clipping, which also writes the broadcast's recycled buffer, the broadcast message, and the protocol serializer),
+/// with simulated results: one shard per worker. The results before the
 /// last arrive while the last one computes, so only the last one's handling is on the step's critical path. Both
 /// arrival orders are measured: in shard order (the last result is the last shard), and the worst, shard 0 last.
 /// </summary>
@@ -31,7 +32,7 @@ public static class SerialFigure
         Report.Heading($"serial: the coordinator's work from the last shard result to the broadcast's bytes (median of {Repeats} steps; Adam, clipping on, f32 wire, {Environment.ProcessorCount} cores)");
         using var system = ActorSystem.Create("serial-figure", NodeConfig.Wire().WithFallback(ConfigurationFactory.ParseString("akka.loglevel = WARNING")));
         var serializer = new ProtocolSerializer((ExtendedActorSystem)system);
-        Report.Line("| parameters | workers | last result | validate+keep | reduce_optimizer | weights copy | encode | total |");
+        Report.Line("| parameters | workers | last result | validate+keep | reduce_optimizer | message | encode | total |");
         Report.Line("|---|---|---|---|---|---|---|---|");
         double? totalAtOneMillion = null;
         foreach (int target in TargetParameters)
@@ -68,6 +69,10 @@ public static class SerialFigure
         var add = new List<double>();
         var divide = new List<double>();
         var step = new List<double>();
+        var stepAndCopy = new List<double>();
+        var completing = new List<double>();
+        var completingAndNorm = new List<double>();
+        var broadcast = new float[size];
         for (int repeat = 0; repeat < Repeats + WarmUp; repeat++)
         {
             var clock = Stopwatch.StartNew();
@@ -77,13 +82,32 @@ public static class SerialFigure
             double divideMs = Lap(clock);
             adam.Step(weights, sum, 1e-3, 64f, GradientClipping.ScaleFor(norm, 1e-3));
             double stepMs = Lap(clock);
+            adam.Step(weights, sum, 1e-3, 64f, GradientClipping.ScaleFor(norm, 1e-3), broadcast);
+            double stepAndCopyMs = Lap(clock);
+            double completingMs = CompletingPass(sum, addend, meanDivisor: null);
+            double completingAndNormMs = CompletingPass(sum, addend, meanDivisor: 64f);
 
             if (repeat < WarmUp) continue;
             add.Add(addMs);
             divide.Add(divideMs);
             step.Add(stepMs);
+            stepAndCopy.Add(stepAndCopyMs);
+            completing.Add(completingMs);
+            completingAndNorm.Add(completingAndNormMs);
         }
-        Report.Line($"the passes at {size:N0} parameters (ms): adding one shard's gradient {Report.Runs(add, "F2")}; the norm of the mean gradient {Report.Runs(divide, "F2")}; dividing and clipping with Adam {Report.Runs(step, "F2")}");
+        Report.Line($"the passes at {size:N0} parameters (ms): adding one shard's gradient {Report.Runs(add, "F2")}; the norm of the mean gradient {Report.Runs(divide, "F2")}; dividing and clipping with Adam {Report.Runs(step, "F2")}; the same writing the broadcast's buffer too {Report.Runs(stepAndCopy, "F2")}; a gradient sum's last addition (2 shards) {Report.Runs(completing, "F2")}, the same measuring the norm {Report.Runs(completingAndNorm, "F2")}");
+    }
+
+    /// <summary>The time of the pass that completes a two-shard <see cref="GradientSum"/>, with or without measuring the mean gradient's norm (ms).</summary>
+    private static double CompletingPass(float[] first, float[] second, float? meanDivisor)
+    {
+        var sum = new GradientSum(2, first.Length, meanDivisor);
+        sum.Add(0, first);
+        var clock = Stopwatch.StartNew();
+        sum.Add(1, second);
+        double ms = clock.Elapsed.TotalMilliseconds;
+        sum.Release();
+        return ms;
     }
 
     /// <summary>The adding model (the figures' model) with the hidden width whose parameter count is nearest <paramref name="target"/>.</summary>
@@ -100,7 +124,7 @@ public static class SerialFigure
         return best;
     }
 
-    /// <summary>Per step: the last result's validation and keeping, the optimizer step, the broadcast's copy, its encoding (ms).</summary>
+    /// <summary>Per step: the last result's validation and keeping, the optimizer step (which fills the broadcast's buffer), the broadcast message, its encoding (ms).</summary>
     private static List<double>[] Measure(ModelConfig config, int size, int workers, bool worstOrder, ProtocolSerializer serializer)
     {
         var random = new Random(18);
@@ -123,16 +147,17 @@ public static class SerialFigure
             master.Apply(round);
             round.ReleaseGradientSum();
             double apply = Lap(clock);
-            var message = master.WeightsMessage();
-            double copy = Lap(clock);
-            int length = serializer.EncodedSize(message);
+            var broadcast = master.LoanedWeightsMessage();
+            double messageMs = Lap(clock);
+            int length = serializer.EncodedSize(broadcast);
             if (buffer?.Length != length) buffer = new byte[length];
-            serializer.ToBinary(message, buffer);
+            serializer.ToBinary(broadcast, buffer);
             double encode = Lap(clock);
+            broadcast.Loan!.Release(); // sent, as the coordinator does after the transport's Tell (no in-process reader here)
             if (step < WarmUp) continue; // warm-up: the JIT's tiers, the first touch of the buffers
             parts[0].Add(keep);
             parts[1].Add(apply);
-            parts[2].Add(copy);
+            parts[2].Add(messageMs);
             parts[3].Add(encode);
         }
         return parts;

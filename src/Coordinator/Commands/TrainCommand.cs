@@ -1,4 +1,5 @@
 using AttnRnnCluster.Coordinator.Hosting;
+using AttnRnnCluster.Coordinator.Live;
 using AttnRnnCluster.Coordinator.Monitoring;
 using AttnRnnCluster.Coordinator.Options;
 using AttnRnnCluster.Coordinator.Run;
@@ -60,11 +61,13 @@ public static class TrainCommand
             master.Layout.TotalSize, setup.ResumedFrom is { } from ? $"; resumed at step {master.Version} from {from}" : "");
         var keeper = new CheckpointKeeper(Path.Combine(runFolder, CheckpointKeeper.FolderName), options.Run.KeepCheckpoints,
             path => master.Save(path, setup.Plan.Seed, setup.Data.Vocabulary?.Entries));
-        using var runJournal = new RunJournal(runFolder, keeper, options.Run.LogEvery,
-            $"{setup.Data.Name}: H={master.Config.Hidden}, attention {(master.Config.Attention ? "on" : "off")}, batch {setup.Plan.GlobalBatch}");
+        string title = $"{setup.Data.Name}: H={master.Config.Hidden}, attention {(master.Config.Attention ? "on" : "off")}, batch {setup.Plan.GlobalBatch}";
+        using var runJournal = new RunJournal(runFolder, keeper, options.Run.LogEvery, title);
+        // The probes and /metrics (CoordinatorMonitoring), and the live page.
         var monitoring = new CoordinatorMonitoring(signals.Stopping);
-        var journal = new CombinedJournal([runJournal, .. monitoring.Journals]);
-        IReadOnlyList<IHttpEndpoints> endpoints = [.. monitoring.Endpoints];
+        // The live page's id for the run is its folder's name: the page shows no path.
+        var board = new RunBoard(new RunIdentity(new DirectoryInfo(runFolder).Name, title, master.Layout.TotalSize, setup.Plan.MaxSteps));
+        IReadOnlyList<IHttpEndpoints> endpoints = [.. monitoring.Endpoints, new LiveEndpoints(board)];
         HttpSurface? http;
         try
         {
@@ -78,6 +81,11 @@ public static class TrainCommand
             return ExitCodes.BadInput;
         }
         await using var stopHttp = http;
+        using var tensorBoard = options.Run.TensorBoard ? new TensorBoardJournal(runFolder) : null;
+        using var progress = options.Run.Progress && ConsoleStatusLine.StandardOutputIsInteractive
+            ? new ProgressJournal(ConsoleStatusLine.Terminal, setup.Plan.MaxSteps)
+            : null;
+        var journal = new CombinedJournal([runJournal, .. monitoring.Journals, board, .. OptionalJournals(tensorBoard, progress)]);
         string StopReason() => $"stopped by {signals.Signal}";
         var summary = security is not null
             ? await ClusterRun.RunAsync(setup.Plan, setup.Data, master, journal, options, security.Tls, security.Announce(runFolder), signals.Stopping, StopReason,
@@ -87,6 +95,8 @@ public static class TrainCommand
                 started: monitoring.Started);
         return ExitCode(summary, signals, runFolder);
     }
+
+    private static IEnumerable<ITrainingJournal> OptionalJournals(params ITrainingJournal?[] journals) => journals.OfType<ITrainingJournal>();
 
     private static int ExitCode(RunSummary? summary, StopSignals signals, string runFolder)
     {

@@ -27,7 +27,7 @@ public sealed record TrainingSetup(TrainingPlan Plan, IDataSource Data, MasterSt
         if (resume != null && resume.Config != config)
             throw new ArgumentException($"--resume {options.Run.Resume}: the checkpoint's model ({ModelConfigJson.Serialize(resume.Config)}) differs from the options' ({ModelConfigJson.Serialize(config)})");
 
-        var optimizer = new OptimizerSettings(opt.Optimizer, Momentum: opt.Momentum).Create(ParameterLayout.For(config).TotalSize);
+        var optimizer = new OptimizerSettings(opt.Optimizer, Momentum: opt.Momentum, WeightDecay: opt.WeightDecay).Create(ParameterLayout.For(config).TotalSize);
         float[] weights;
         long version = 0;
         if (resume != null)

@@ -28,6 +28,9 @@ public sealed record OptimizationOptions
     /// <summary>SGD momentum (SGD only).</summary>
     public double Momentum { get; init; } = 0.9;
 
+    /// <summary>AdamW's decoupled weight decay (every parameter shrinks by lr * this per step); 0 = plain Adam.</summary>
+    public double WeightDecay { get; init; }
+
     /// <summary>Maximum global gradient norm; 0 = no clipping.</summary>
     public double Clip { get; init; } = 1.0;
 
@@ -67,6 +70,9 @@ public sealed class OptimizationOptionGroup
 
     public LayeredOption<double> Momentum { get; } = new("momentum", new NumberKind(0, 1), Defaults.Momentum, "momentum of --optimizer sgd");
 
+    public LayeredOption<double> WeightDecay { get; } = new("weight-decay", new NumberKind(0, 1), Defaults.WeightDecay,
+        "AdamW's decoupled weight decay (torch.optim.AdamW's weight_decay); 0 = plain Adam");
+
     public LayeredOption<double> Clip { get; } = new("clip", new NumberKind(0, double.PositiveInfinity), Defaults.Clip,
         "clip the global gradient norm to this; 0 = off");
 
@@ -78,7 +84,7 @@ public sealed class OptimizationOptionGroup
 
     public LayeredOption<ulong> Seed { get; } = CoordinatorOptions.Seed(Defaults.Seed, "seed of the initial weights, the batches and the held-out set");
 
-    public IReadOnlyList<LayeredOption> All => [Batch, MicroBatch, Steps, TargetLoss, Optimizer, Lr, Momentum, Clip, Warmup, LrSchedule, Seed];
+    public IReadOnlyList<LayeredOption> All => [Batch, MicroBatch, Steps, TargetLoss, Optimizer, Lr, Momentum, WeightDecay, Clip, Warmup, LrSchedule, Seed];
 
     public OptimizationOptions Read(OptionValues values) => new()
     {
@@ -89,6 +95,7 @@ public sealed class OptimizationOptionGroup
         Optimizer = values.Get(Optimizer),
         Lr = values.Get(Lr),
         Momentum = values.Get(Momentum),
+        WeightDecay = values.Get(WeightDecay),
         Clip = values.Get(Clip),
         Warmup = values.Get(Warmup),
         LrSchedule = values.Get(LrSchedule),

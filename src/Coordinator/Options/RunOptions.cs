@@ -31,6 +31,12 @@ public sealed record RunOptions
     /// <summary>Intra-op threads of each local worker.</summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary>TensorBoard event files in the run folder (TensorBoardJournal).</summary>
+    public bool TensorBoard { get; init; } = true;
+
+    /// <summary>On an interactive terminal, one redrawn progress line instead of a log line per step.</summary>
+    public bool Progress { get; init; } = true;
+
     /// <summary>Fault injection for tests and drills: the coordinator actor stops or hangs after step 1.</summary>
     public CoordinatorFault InjectCoordinatorFault { get; init; } = CoordinatorFault.None;
 
@@ -73,10 +79,16 @@ public sealed class RunOptionGroup
 
     public LayeredOption<int> Threads { get; } = NodeOptions.Threads(Defaults.Threads, "compute threads of each local worker's model engine (same results whatever N)");
 
+    public LayeredOption<bool> TensorBoard { get; } = new("tensorboard", ChoiceKind.OnOff, Defaults.TensorBoard,
+        "write TensorBoard event files into the run folder (tensorboard --logdir runs)");
+
+    public LayeredOption<bool> Progress { get; } = new("progress", ChoiceKind.OnOff, Defaults.Progress,
+        "on an interactive terminal, one redrawn progress line instead of a log line per step (train.log keeps every line)");
+
     public LayeredOption<CoordinatorFault> InjectCoordinatorFault { get; } = new("inject-coordinator-fault", ChoiceKind.Of<CoordinatorFault>(), Defaults.InjectCoordinatorFault,
         "fault injection (tests, drills): after step 1 the coordinator actor stops (as if it crashed) or hangs (as if stuck)");
 
-    public IReadOnlyList<LayeredOption> All => [Out, Resume, InitWeights, EvalEvery, CheckpointEvery, KeepCheckpoints, LogEvery, LocalWorkers, Threads, InjectCoordinatorFault];
+    public IReadOnlyList<LayeredOption> All => [Out, Resume, InitWeights, EvalEvery, CheckpointEvery, KeepCheckpoints, LogEvery, LocalWorkers, Threads, TensorBoard, Progress, InjectCoordinatorFault];
 
     public RunOptions Read(OptionValues values) => new()
     {
@@ -89,6 +101,8 @@ public sealed class RunOptionGroup
         LogEvery = values.Get(LogEvery),
         LocalWorkers = values.Get(LocalWorkers),
         Threads = values.Get(Threads),
+        TensorBoard = values.Get(TensorBoard),
+        Progress = values.Get(Progress),
         InjectCoordinatorFault = values.Get(InjectCoordinatorFault),
     };
 }

@@ -77,6 +77,10 @@ public sealed record TrainingOptions : ICoordinatorCommand
             yield return $"{origins["warmup"]} = {opt.Warmup} must be less than {origins["steps"]} = {opt.Steps}";
         if (origins.IsSet("momentum") && opt.Optimizer != OptimizerKind.Sgd)
             yield return $"{origins["momentum"]}: momentum is for --optimizer sgd (adam has its own moment estimates)";
+        if (opt.WeightDecay > 0 && opt.Optimizer != OptimizerKind.Adam)
+            yield return $"{origins["weight-decay"]}: weight decay is AdamW's, for --optimizer adam";
+        else if (opt.Lr * opt.WeightDecay >= 1)
+            yield return $"{origins["lr"]} = {opt.Lr} times {origins["weight-decay"]} = {opt.WeightDecay} must be below 1: each step shrinks the weights by that fraction";
         if (origins.IsSet("embed") && Data.Task == TaskKind.Adding)
             yield return $"{origins["embed"]}: the adding task has no tokens to embed (its 2 features are the input)";
         if (Run.Resume is not null && Run.InitWeights is not null)

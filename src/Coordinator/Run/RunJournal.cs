@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AttnRnnCluster.Coordinator.Training;
+using AttnRnnCluster.Hosting.Logging;
 using Serilog;
 
 namespace AttnRnnCluster.Coordinator.Run;
@@ -11,6 +12,8 @@ namespace AttnRnnCluster.Coordinator.Run;
 public sealed class RunJournal : ITrainingJournal, IDisposable
 {
     private readonly ILogger _log = Log.ForContext<RunJournal>();
+    /// <summary>The step lines, which an interactive terminal's progress line stands for (train.log keeps them).</summary>
+    private readonly ILogger _stepLog = Log.ForContext<RunJournal>().ForContext(ConsoleStatusLine.ReplacedOnTerminal, true);
     private readonly MetricsFile _metrics;
     private readonly CheckpointKeeper _checkpoints;
     private readonly int _logEvery;
@@ -41,10 +44,10 @@ public sealed class RunJournal : ITrainingJournal, IDisposable
         _train.Add((r.Step, r.Loss));
         _throughput.Add((r.Step, r.ExamplesPerSecond));
         if (r.Step % _logEvery != 0) return;
-        _log.Information(
+        _stepLog.Information(
             "step {Step} loss {Loss:0.######} | {ExamplesPerSecond:0} ex/s{Tokens} | {StepMs:0.0} ms: compute slowest {ComputeSlowestMs:0.0} median {ComputeMedianMs:0.0}, waiting {WaitingMs:0.0}, reduce+optimizer {ReduceMs:0.00}, broadcast {BroadcastMs:0.00} | workers {Workers} | lr {LearningRate:0.####e0} | grad norm {GradientNorm:0.####} | ETA {Eta}",
             r.Step, r.Loss, r.ExamplesPerSecond, r.TokensPerSecond is { } t ? $" {t:0} tok/s" : "", r.StepMs, r.ComputeSlowestMs, r.ComputeMedianMs,
-            r.WaitingMs, r.ReduceAndOptimizerMs, r.BroadcastMs, r.Workers, r.LearningRate, r.GradientNorm, Format(r.Eta));
+            r.WaitingMs, r.ReduceAndOptimizerMs, r.BroadcastMs, r.Workers, r.LearningRate, r.GradientNorm, ProgressLine.Duration(r.Eta));
     }
 
     public void Evaluated(EvalReport r)
@@ -94,7 +97,7 @@ public sealed class RunJournal : ITrainingJournal, IDisposable
         new RunCompletion(s.Steps, s.ReachedTarget, s.LastEvalLoss, s.Reason).Write(RunFolder);
         _log.Information(
             "done: {Reason}. {Steps} steps in {Elapsed}; last train loss {TrainLoss:0.######}, last held-out loss {EvalLoss:0.######}, best {BestLoss:0.######}. Checkpoint: {Checkpoint}. Metrics: {Metrics}. Plot: {Plot}",
-            s.Reason, s.Steps, Format(s.Elapsed), s.LastTrainLoss, s.LastEvalLoss, s.BestEvalLoss, _lastCheckpoint ?? "(none)", _metrics.Path, PlotPath);
+            s.Reason, s.Steps, ProgressLine.Duration(s.Elapsed), s.LastTrainLoss, s.LastEvalLoss, s.BestEvalLoss, _lastCheckpoint ?? "(none)", _metrics.Path, PlotPath);
     }
 
     public void Failed(string doing, Exception error)
@@ -119,6 +122,4 @@ public sealed class RunJournal : ITrainingJournal, IDisposable
         File.WriteAllText(temp, svg);
         File.Move(temp, PlotPath, overwrite: true);
     }
-
-    private static string Format(TimeSpan? t) => t == null ? "?" : t.Value.TotalHours >= 1 ? $"{(int)t.Value.TotalHours}h{t.Value.Minutes:D2}m" : $"{t.Value.Minutes}m{t.Value.Seconds:D2}s";
 }

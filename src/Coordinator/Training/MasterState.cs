@@ -23,6 +23,9 @@ public sealed class MasterState(ModelConfig config, float[] weights, long versio
     /// <summary>The master weights. Read-only outside this class; every broadcast sends a copy.</summary>
     public float[] Weights { get; } = weights;
     public IOptimizer Optimizer { get; } = optimizer;
+    private readonly BroadcastBuffers _broadcastBuffers = new(weights.Length);
+    /// <summary>The weights of <c>Version</c>, written into a broadcast buffer by the last <see cref="Apply"/>, until a broadcast takes them.</summary>
+    private (long Version, float[] Values, BufferLoan Loan)? _unsentBroadcast;
     /// <summary>Optimizer steps applied so far: the version stamped on broadcasts, and the 0-based index of the next step.</summary>
     public long Version { get; private set; } = version;
 
@@ -40,8 +43,21 @@ public sealed class MasterState(ModelConfig config, float[] weights, long versio
             lossSum += results[shard].LossSum;
             count += results[shard].Count;
         }
-        var report = rule.Apply(Version, Weights, round.SummedGradient(), lossSum, count, Optimizer);
+        // The broadcast's buffer is filled by the optimizer as it goes (no copy pass of its own); the message takes it.
+        ReleaseUnsentBroadcast();
+        var (buffer, loan) = _broadcastBuffers.Lend();
+        StepReport report;
+        try
+        {
+            report = rule.Apply(Version, Weights, round.SummedGradient(), lossSum, count, Optimizer, buffer, round.MeasuredSquares);
+        }
+        catch
+        {
+            loan.Release();
+            throw;
+        }
         Version++;
+        _unsentBroadcast = (Version, buffer, loan);
         return new StepUpdate(ReportedLoss(lossSum, count), report.GradientNorm, report.LearningRate, count);
     }
 
@@ -58,6 +74,38 @@ public sealed class MasterState(ModelConfig config, float[] weights, long versio
         var values = (float[])Weights.Clone();
         if (precision == WirePrecision.Bf16) BFloat16.Round(values);
         return new WeightsUpdate(Version, new ParameterBuffer(Layout.ToSlots(), values), precision);
+    }
+
+    /// <summary>
+    /// The step's broadcast of the current weights: as <see cref="WeightsMessage"/>, but in a recycled buffer on loan
+    /// (<see cref="WeightsUpdate.Loan"/>). The caller holds the first reader: it adds one for each recipient that reads the
+    /// message later (<c>PayloadTransport.Tell</c> does) and releases its own once sent; until the last reader is done
+    /// the buffer is not reused.
+    /// </summary>
+    public WeightsUpdate LoanedWeightsMessage(WirePrecision precision = WirePrecision.F32)
+    {
+        float[] values;
+        BufferLoan loan;
+        if (_unsentBroadcast is { } filled && filled.Version == Version)
+        {
+            (_, values, loan) = filled;
+            _unsentBroadcast = null;
+        }
+        else
+        {
+            ReleaseUnsentBroadcast();
+            (values, loan) = _broadcastBuffers.Lend();
+            Weights.AsSpan().CopyTo(values);
+        }
+        if (precision == WirePrecision.Bf16) BFloat16.Round(values);
+        return new WeightsUpdate(Version, new ParameterBuffer(Layout.ToSlots(), values), precision) { Loan = loan };
+    }
+
+    /// <summary>A buffer <see cref="Apply"/> filled that no broadcast took (its weights are no longer current, or never were sent) goes back.</summary>
+    private void ReleaseUnsentBroadcast()
+    {
+        _unsentBroadcast?.Loan.Release();
+        _unsentBroadcast = null;
     }
 
     /// <summary>Writes the weights and the optimizer state (atomically) as a resumable checkpoint.</summary>

@@ -69,7 +69,9 @@ public sealed class ShardRound
         _confirmed = new bool[shards.Count];
         _norms = new double[shards.Count];
         for (int i = 0; i < shards.Count; i++) _waiting.Add(i);
-        if (kind == WorkKind.Train && shards.Count > 0) _gradientSum = new GradientSum(shards.Count, gradientLength);
+        // The step divides by its item count, the sum of the counts every kept result must report: known now, so the
+        // pass that completes the sum measures the mean gradient's norm too.
+        if (kind == WorkKind.Train && shards.Count > 0) _gradientSum = new GradientSum(shards.Count, gradientLength, _expectedCounts.Sum());
     }
 
     /// <summary>
@@ -367,6 +369,9 @@ public sealed class ShardRound
         if (!IsComplete || _gradientSum == null) throw new InvalidOperationException($"round for version {Version} ({Kind}) has no complete gradient sum ({Completed} of {_results.Length} results)");
         return _gradientSum.Sum;
     }
+
+    /// <summary>The mean gradient's squared norm, measured as the sum was completed (see <see cref="GradientSum.Measured"/>); null when it was not.</summary>
+    public MeasuredSquares? MeasuredSquares => IsComplete ? _gradientSum?.Measured : null;
 
     /// <summary>The step is applied: the gradient sum's buffer goes back to the pool for a later round's sum.</summary>
     public void ReleaseGradientSum() => _gradientSum?.Release();

@@ -3,6 +3,7 @@ using Akka.Actor;
 using AttnRnnCluster.Hosting;
 using AttnRnnCluster.Model.Data;
 using AttnRnnCluster.Protocol.Messages;
+using AttnRnnCluster.Protocol.Wire;
 using AttnRnnCluster.Transport;
 using Serilog;
 
@@ -103,6 +104,8 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
                 break;
             case Broadcast broadcast:
                 _transport.Tell(broadcast.To.Select(ActorOf).OfType<IActorRef>().ToList(), broadcast.Message, Self);
+                // Sent: the transport added a reader for each worker that reads it later; this actor reads it no more.
+                (broadcast.Message as ILoanedMessage)?.Loan?.Release();
                 break;
             case ReportStep step:
                 _journal.Step(step.Report);

@@ -473,7 +473,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
         }
         double reduceMs = time.GetElapsedTime(reducing).TotalMilliseconds;
         long broadcasting = Now;
-        Do(new Broadcast(_workers.All.Select(w => w.Id).ToList(), master.WeightsMessage(plan.WirePrecision)));
+        Do(new Broadcast(_workers.All.Select(w => w.Id).ToList(), master.LoanedWeightsMessage(plan.WirePrecision)));
         double broadcastMs = time.GetElapsedTime(broadcasting).TotalMilliseconds;
         _lastTrainLoss = update.Loss;
         var report = _clock.Report(step, update, reduceMs, broadcastMs, _workers.Count);

@@ -19,13 +19,21 @@ public sealed class GradientSum
     /// <summary>Shards 0.._summed-1 are in the sum (shard 0 alone is its own sum: it is not copied).</summary>
     private int _summed;
     private bool _released;
+    /// <summary>The divisor of the mean gradient, whose squared norm the pass that completes the sum measures (null: not measured).</summary>
+    private readonly float? _meanDivisor;
+    private MeasuredSquares? _measured;
 
-    public GradientSum(int shards, int length)
+    /// <param name="meanDivisor">
+    /// The step's item count, when known in advance: the pass that completes the sum also measures
+    /// <see cref="SumOfSquares.OfQuotients"/> of it (see <see cref="Measured"/>), while each value is in the cache.
+    /// </param>
+    public GradientSum(int shards, int length, float? meanDivisor = null)
     {
         if (shards < 1) throw new ArgumentOutOfRangeException(nameof(shards), $"a gradient sum needs at least one shard (got {shards})");
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         _shards = new float[]?[shards];
         _length = length;
+        _meanDivisor = meanDivisor;
     }
 
     public bool IsComplete => _summed == _shards.Length;
@@ -47,6 +55,7 @@ public sealed class GradientSum
         CheckIndex(shard);
         if (_shards[shard] == null) return;
         _shards[shard] = null;
+        _measured = null;
         if (shard >= _summed) return;
         // The sum cannot subtract (float addition does not undo): it is built again up to the gap, and on once it is filled.
         _summed = 0;
@@ -65,6 +74,13 @@ public sealed class GradientSum
             return _shards.Length == 1 ? _shards[0] : _buffer.AsMemory(0, _length);
         }
     }
+
+    /// <summary>
+    /// <see cref="SumOfSquares.OfQuotients"/> of <see cref="Sum"/> by the mean divisor given at construction, with its bits,
+    /// measured by the pass that completed the sum; null without a divisor, with a single shard (its sum is the shard
+    /// itself: no pass), or before the sum is complete.
+    /// </summary>
+    public MeasuredSquares? Measured => IsComplete && !_released ? _measured : null;
 
     /// <summary>Gives the sum's buffer back for the next step's sum; the sum cannot be read after.</summary>
     public void Release()
@@ -101,21 +117,35 @@ public sealed class GradientSum
         var addends = _shards[Math.Max(_summed, 1)..end].Select(a => a!).ToArray();
         _buffer ??= ArrayPool<float>.Shared.Rent(_length);
         var sum = _buffer;
-        FixedBlocks.ForEach(_length, (_, start, count) => AddBlocks(first, addends, sum, start, count));
+        if (end == _shards.Length && _meanDivisor is { } divisor)
+        {
+            // The pass that completes the sum measures the mean gradient's squared norm too, strip by strip as it is written.
+            var blockSums = new double[FixedBlocks.Count(_length)];
+            FixedBlocks.ForEach(_length, (block, start, count) => blockSums[block] = AddBlocks(first, addends, sum, start, count, divisor));
+            _measured = new MeasuredSquares(divisor, SumOfSquares.InBlockOrder(blockSums));
+        }
+        else
+            FixedBlocks.ForEach(_length, (_, start, count) => AddBlocks(first, addends, sum, start, count, divisor: null));
         _summed = end;
     }
 
-    /// <summary>sum = ((first + addends[0]) + addends[1]) + ... over one block, in strips that stay in the cache.</summary>
-    private static void AddBlocks(float[] first, float[][] addends, float[] sum, int start, int count)
+    /// <summary>
+    /// sum = ((first + addends[0]) + addends[1]) + ... over one block, in strips that stay in the cache; with a
+    /// <paramref name="divisor"/>, returns the block's sum of squared quotients of the finished values (else 0).
+    /// </summary>
+    private static double AddBlocks(float[] first, float[][] addends, float[] sum, int start, int count, float? divisor)
     {
-        const int strip = 1024;
+        const int strip = 1024; // whole vectors: the norm's lanes see the block's values in the order of one pass over it
+        var squares = new SumOfSquares.BlockQuotients(divisor ?? 1);
         for (int at = start; at < start + count; at += strip)
         {
             int length = Math.Min(strip, start + count - at);
             AddBlock(first.AsSpan(at, length), addends[0].AsSpan(at, length), sum.AsSpan(at, length));
             for (int k = 1; k < addends.Length; k++)
                 AddBlock(sum.AsSpan(at, length), addends[k].AsSpan(at, length), sum.AsSpan(at, length));
+            if (divisor != null) squares.Add(sum.AsSpan(at, length));
         }
+        return divisor != null ? squares.Total() : 0;
     }
 
     /// <summary><paramref name="sum"/>[i] = <paramref name="left"/>[i] + <paramref name="right"/>[i] (all of one length; <paramref name="sum"/> may be either), in blocks side by side: each value's addition is independent of the others.</summary>

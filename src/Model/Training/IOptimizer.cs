@@ -14,9 +14,12 @@ public interface IOptimizer
     /// folded in: each gradient value is divided by <paramref name="gradientDivisor"/> (in float: the mean over the loss
     /// items) and then, when <paramref name="gradientScale"/> is not 1, multiplied by it in double and rounded to float
     /// (clipping) before the update reads it: the bits of storing the divided, then the clipped gradient first, without
-    /// those passes and copies.
+    /// those passes and copies. When <paramref name="copyTo"/> is not empty (the same length as the weights) it receives the
+    /// updated weights too, each block while it is still in the cache: a copy without a pass of its own (the coordinator's
+    /// broadcast buffer).
     /// </summary>
-    void Step(Memory<float> weights, ReadOnlyMemory<float> gradient, double learningRate, float gradientDivisor = 1, double gradientScale = 1);
+    void Step(Memory<float> weights, ReadOnlyMemory<float> gradient, double learningRate, float gradientDivisor = 1, double gradientScale = 1,
+        Memory<float> copyTo = default);
 
     /// <summary>Everything needed to continue exactly: a copy of the moments and the step count.</summary>
     OptimizerState Export();

@@ -18,9 +18,11 @@ public sealed class SgdOptimizer : IOptimizer
 
     public long StepCount { get; private set; }
 
-    public void Step(Memory<float> weights, ReadOnlyMemory<float> gradient, double learningRate, float gradientDivisor = 1, double gradientScale = 1)
+    public void Step(Memory<float> weights, ReadOnlyMemory<float> gradient, double learningRate, float gradientDivisor = 1, double gradientScale = 1,
+        Memory<float> copyTo = default)
     {
         OptimizerChecks.Sizes(_buffer.Length, weights.Length, gradient.Length);
+        OptimizerChecks.CopyTarget(weights.Length, copyTo.Length);
         var w = weights.Span;
         var g = gradient.Span;
         bool first = StepCount == 0;
@@ -32,6 +34,7 @@ public sealed class SgdOptimizer : IOptimizer
             double b = _buffer[i] = first ? gi : (float)(_momentum * _buffer[i] + gi);
             w[i] = (float)(w[i] - learningRate * b);
         }
+        if (!copyTo.IsEmpty) w.CopyTo(copyTo.Span);
     }
 
     public OptimizerState Export() =>

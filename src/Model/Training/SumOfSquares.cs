@@ -39,11 +39,16 @@ public static class SumOfSquares
     {
         var blockSums = new double[FixedBlocks.Count(sums.Length)];
         FixedBlocks.ForEach(sums.Length, (block, start, count) =>
-            blockSums[block] = OfBlock(sums.Span.Slice(start, count), float.PositiveInfinity, out _, divisor));
+        {
+            var squares = new BlockQuotients(divisor);
+            squares.Add(sums.Span.Slice(start, count));
+            blockSums[block] = squares.Total();
+        });
         return InBlockOrder(blockSums);
     }
 
-    private static double InBlockOrder(double[] blockSums)
+    /// <summary>The blocks' sums (<see cref="FixedBlocks"/> order) added in block order: the total every pass here returns.</summary>
+    internal static double InBlockOrder(double[] blockSums)
     {
         double total = 0;
         foreach (double sum in blockSums) total += sum;
@@ -83,5 +88,56 @@ public static class SumOfSquares
         double sum = 0;
         foreach (double lane in partial) sum += lane;
         return sum;
+    }
+
+    /// <summary>
+    /// One block's sum of the squared quotients v / divisor, fed in index order in pieces whose lengths (all but the last)
+    /// are whole vectors of 16: the bits of <see cref="OfQuotients"/>' block, whether the block comes whole or in the
+    /// strips of a pass that writes the values (the coordinator's gradient sum measures its norm as it adds the last shard).
+    /// </summary>
+    internal struct BlockQuotients(float divisor)
+    {
+        private Vector512<double> _lanes;
+        private int _added;
+        private double[]? _partial;
+
+        public void Add(ReadOnlySpan<float> values)
+        {
+            if (_partial != null) throw new InvalidOperationException("values after a piece that was not whole vectors");
+            ref float first = ref MemoryMarshal.GetReference(values);
+            var divisors = Vector512.Create(divisor);
+            var lanes = _lanes;
+            int i = 0;
+            for (; i + Vector512<float>.Count <= values.Length; i += Vector512<float>.Count)
+            {
+                var (lower, upper) = Vector512.Widen(Vector512.LoadUnsafe(ref first, (nuint)i) / divisors);
+                // Values i..i+7 then i+8..i+15: lane j takes them in index order. No fused multiply-add: the square is exact, the sum rounds.
+                lanes += lower * lower;
+                lanes += upper * upper;
+            }
+            _lanes = lanes;
+            if (i < values.Length)
+            {
+                _partial = new double[Lanes];
+                lanes.CopyTo(_partial);
+                for (; i < values.Length; i++)
+                {
+                    float v = values[i] / divisor;
+                    _partial[(_added + i) % Lanes] += (double)v * v;
+                }
+            }
+            _added += values.Length;
+        }
+
+        /// <summary>The lanes added in order.</summary>
+        public readonly double Total()
+        {
+            Span<double> partial = stackalloc double[Lanes];
+            if (_partial != null) _partial.CopyTo(partial);
+            else _lanes.CopyTo(partial);
+            double sum = 0;
+            foreach (double lane in partial) sum += lane;
+            return sum;
+        }
     }
 }

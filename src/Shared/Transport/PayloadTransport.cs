@@ -89,14 +89,23 @@ public sealed class PayloadTransport : IExtension
 
     public void Tell(IActorRef recipient, object message, IActorRef? sender) => Tell([recipient], message, sender);
 
-    /// <summary>Sends <paramref name="message"/> to every recipient, serializing it at most once (a weight broadcast).</summary>
+    /// <summary>
+    /// Sends <paramref name="message"/> to every recipient, serializing it at most once (a weight broadcast). A message
+    /// whose values are on loan (<see cref="ILoanedMessage"/>) gets a reader for each local recipient, which reads it when
+    /// its turn comes; remote recipients get its bytes, encoded during this call, or, on the paths that would read it
+    /// later (a lane's fallback, Akka's own serialization of a one-chunk message: small messages), a copy that owns its values.
+    /// </summary>
     public void Tell(IReadOnlyCollection<IActorRef> recipients, object message, IActorRef? sender)
     {
         var remote = new List<IActorRef>();
+        var loan = (message as ILoanedMessage)?.Loan;
         foreach (var recipient in recipients)
         {
             if (recipient is IActorRefScope { IsLocal: true })
+            {
+                loan?.AddReader();
                 recipient.Tell(message, sender);
+            }
             else
                 remote.Add(recipient);
         }
@@ -105,6 +114,9 @@ public sealed class PayloadTransport : IExtension
 
         var serializer = EncodedMessage.SerializerFor(_system.Serialization, message);
         var size = serializer.EncodedSize(message);
+        bool readLater = (Lanes != null && size < Settings.BulkThreshold) || size <= Settings.ChunkSize;
+        if (loan != null && readLater)
+            message = ((ILoanedMessage)message).WithOwnBuffer();
         if (Lanes != null && size < Settings.BulkThreshold)
         {
             // Encoded once for every lane (a weight broadcast goes to each worker).

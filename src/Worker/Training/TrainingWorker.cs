@@ -157,19 +157,37 @@ public sealed class TrainingWorker : ReceiveActor
 
     private void ApplyWeights(WeightsUpdate update)
     {
-        if (_engine == null) return;
-        if (update.Version <= _version) return;
+        bool loaded;
+        try
+        {
+            loaded = TryLoad(update);
+        }
+        finally
+        {
+            // Loaded (the engine keeps a copy) or not wanted: a broadcast's recycled buffer may be reused once every reader
+            // is done, so it is released before the shards that waited for these weights are computed.
+            update.Loan?.Release();
+        }
+        if (!loaded) return;
+        var ready = _waitingForWeights.Where(a => a.Version <= _version).ToList();
+        _waitingForWeights.RemoveAll(a => a.Version <= _version);
+        foreach (var assignment in ready) Assigned(assignment);
+    }
+
+    /// <summary>Loads newer weights that fit the model into the engine; false when they are old or do not fit.</summary>
+    private bool TryLoad(WeightsUpdate update)
+    {
+        if (_engine == null) return false;
+        if (update.Version <= _version) return false;
         string? mismatch = _engine.Layout.DescribeMismatch(update.Weights);
         if (mismatch != null)
         {
             _log.Error("Ignoring weights for version {0}: {1}", update.Version, mismatch);
-            return;
+            return false;
         }
         _engine.SetWeights(update.Weights.Values);
         _version = update.Version;
-        var ready = _waitingForWeights.Where(a => a.Version <= _version).ToList();
-        _waitingForWeights.RemoveAll(a => a.Version <= _version);
-        foreach (var assignment in ready) Assigned(assignment);
+        return true;
     }
 
     private void Assigned(ShardAssignment assignment)

@@ -38,10 +38,14 @@ public sealed class CrossFieldTests : IDisposable
     }
 
     [Fact]
-    public void Momentum_is_only_for_sgd_and_embed_not_for_adding()
+    public void Momentum_is_only_for_sgd_weight_decay_only_for_adam_and_embed_not_for_adding()
     {
         Assert.StartsWith("--momentum: momentum is for --optimizer sgd", CoordinatorError("--momentum", "0.5"));
         Assert.Equal(0.5, Train("--optimizer", "sgd", "--momentum", "0.5").Optimization.Momentum);
+        Assert.StartsWith("--weight-decay: weight decay is AdamW's, for --optimizer adam", CoordinatorError("--optimizer", "sgd", "--weight-decay", "0.1"));
+        Assert.StartsWith("--lr = 2 times --weight-decay = 0.5 must be below 1", CoordinatorError("--lr", "2", "--weight-decay", "0.5"));
+        Assert.Equal(0.1, Train("--weight-decay", "0.1").Optimization.WeightDecay);
+        Assert.Equal(0, Train().Optimization.WeightDecay);
         Assert.StartsWith("--embed: the adding task has no tokens to embed", CoordinatorError("--embed", "16"));
     }
 

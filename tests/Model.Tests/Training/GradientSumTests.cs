@@ -46,6 +46,44 @@ public sealed class GradientSumTests
         Assert.Equal(ScalarReference.SumInShardOrder(gradients), sum.Sum.ToArray());
     }
 
+    public static TheoryData<int> MeasuredSizes => [2, 7, 1024, 1025, 16_384, 16_400, 1_000_003];
+
+    [Theory]
+    [MemberData(nameof(MeasuredSizes))]
+    public void The_pass_that_completes_the_sum_measures_the_mean_gradients_squared_norm_with_the_bits_of_a_pass_of_its_own(int size)
+    {
+        var gradients = Enumerable.Range(0, Shards).Select(shard => ScalarReference.Values(size, seed: 20 + shard, smallestPower: -8, largestPower: 8)).ToArray();
+        const float items = 48;
+        int[][] orders = [[0, 1, 2, 3, 4], [1, 2, 3, 4, 0], [2, 0, 4, 1, 3]];
+        foreach (var order in orders)
+        {
+            var sum = new GradientSum(Shards, size, items);
+            foreach (int shard in order) sum.Add(shard, gradients[shard]);
+
+            var expected = SumOfSquares.OfQuotients(sum.Sum, items);
+            Assert.Equal(new MeasuredSquares(items, expected), sum.Measured);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(sum.Measured!.Value.SumOfSquares));
+        }
+    }
+
+    [Fact]
+    public void A_result_taken_back_clears_the_measured_norm_until_the_sum_is_complete_again()
+    {
+        const int size = 40_000;
+        var gradients = Enumerable.Range(0, Shards).Select(shard => ScalarReference.Values(size, seed: 30 + shard, smallestPower: -8, largestPower: 8)).ToArray();
+        var sum = new GradientSum(Shards, size, 10);
+        for (int shard = 0; shard < Shards; shard++) sum.Add(shard, gradients[shard]);
+        sum.Remove(2);
+        Assert.Null(sum.Measured);
+
+        sum.Add(2, ScalarReference.Values(size, seed: 99));
+
+        Assert.Equal(SumOfSquares.OfQuotients(sum.Sum, 10), sum.Measured!.Value.SumOfSquares);
+        var single = new GradientSum(1, size, 10);
+        single.Add(0, gradients[0]);
+        Assert.Null(single.Measured); // its own sum: no pass measured it
+    }
+
     [Fact]
     public void One_shard_is_its_own_sum_and_not_copied()
     {

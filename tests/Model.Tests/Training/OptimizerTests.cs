@@ -30,6 +30,49 @@ public sealed class OptimizerTests
     }
 
     [Fact]
+    public void AdamW_shrinks_every_weight_by_lr_times_the_decay_before_the_adam_step_as_pytorch_does()
+    {
+        const double lr = 0.01, decay = 0.1, b1 = 0.9, b2 = 0.999, eps = 1e-8;
+        var adamW = new AdamOptimizer(2, weightDecay: decay);
+        float[] weights = [1f, -2f];
+        float[] g1 = [0.5f, -0.25f], g2 = [-1f, 0.75f];
+
+        adamW.Step(weights, g1, lr);
+        double[] expected = [1 * (1 - lr * decay) - lr, -2 * (1 - lr * decay) + lr];
+        Assert.Equal(expected[0], weights[0], 1e-6);
+        Assert.Equal(expected[1], weights[1], 1e-6);
+
+        adamW.Step(weights, g2, lr);
+        for (int i = 0; i < 2; i++)
+        {
+            double m = b1 * (1 - b1) * g1[i] + (1 - b1) * g2[i];
+            double v = b2 * (1 - b2) * g1[i] * g1[i] + (1 - b2) * g2[i] * g2[i];
+            double next = expected[i] * (1 - lr * decay) - lr / (1 - b1 * b1) * m / (Math.Sqrt(v) / Math.Sqrt(1 - b2 * b2) + eps);
+            Assert.Equal(next, weights[i], 1e-6);
+        }
+    }
+
+    [Fact]
+    public void AdamW_decays_a_weight_in_a_vector_lane_and_in_the_scalar_tail_to_the_same_bits()
+    {
+        // 17 weights: two 8-wide vectors and one left for the scalar loop; equal inputs must give equal bits.
+        var adamW = new AdamOptimizer(17, weightDecay: 0.05);
+        var weights = Enumerable.Repeat(0.7f, 17).ToArray();
+        var gradient = Enumerable.Repeat(-0.3f, 17).ToArray();
+        for (int step = 0; step < 3; step++) adamW.Step(weights, gradient, 0.02);
+        Assert.All(weights, w => Assert.Equal(weights[0], w));
+        Assert.NotEqual(AdamWeightAfter(3, 0.7f, -0.3f, 0.02), weights[0]);
+    }
+
+    private static float AdamWeightAfter(int steps, float weight, float gradient, double lr)
+    {
+        var adam = new AdamOptimizer(1);
+        float[] weights = [weight];
+        for (int step = 0; step < steps; step++) adam.Step(weights, new[] { gradient }, lr);
+        return weights[0];
+    }
+
+    [Fact]
     public void Sgd_starts_its_momentum_at_the_first_gradient_as_pytorch_does()
     {
         var sgd = new SgdOptimizer(1, momentum: 0.9);

@@ -83,6 +83,54 @@ public sealed class VectorizedUpdateTests
     }
 
     [Theory]
+    [MemberData(nameof(Sizes))]
+    public void A_step_that_also_copies_the_weights_leaves_in_the_copy_the_bits_it_leaves_in_the_weights(int size)
+    {
+        foreach (IOptimizer optimizer in new IOptimizer[] { new AdamOptimizer(size), new SgdOptimizer(size) })
+        {
+            var twin = optimizer is AdamOptimizer ? (IOptimizer)new AdamOptimizer(size) : new SgdOptimizer(size);
+            var weights = ScalarReference.Values(size, seed: 8, smallestPower: -3, largestPower: 0);
+            var uncopied = weights.ToArray();
+            var copy = new float[size];
+            for (int step = 0; step < 3; step++)
+            {
+                var sums = ScalarReference.Values(size, seed: 400 + step);
+                Array.Fill(copy, float.NaN); // a recycled buffer holds an older step's weights
+                optimizer.Step(weights, sums, 0.01, 32, 0.5, copy);
+                twin.Step(uncopied, sums, 0.01, 32, 0.5);
+                Assert.Equal(uncopied, weights);
+                Assert.Equal(weights, copy);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_update_rule_takes_a_measured_norm_only_when_it_was_measured_with_the_steps_item_count()
+    {
+        var rule = new UpdateRule(LearningRateSchedule.Constant(0.003), ClipNorm: 0);
+        var sums = ScalarReference.Values(100, seed: 9);
+        double actual = SumOfSquares.OfQuotients(sums, 48);
+
+        var taken = rule.Apply(0, new float[100], sums, 1, 48, new AdamOptimizer(100), measured: new MeasuredSquares(48, 4));
+        var ignored = rule.Apply(0, new float[100], sums, 1, 48, new AdamOptimizer(100), measured: new MeasuredSquares(47, 4));
+
+        Assert.Equal(2, taken.GradientNorm);
+        Assert.Equal(Math.Sqrt(actual), ignored.GradientNorm);
+    }
+
+    [Fact]
+    public void A_copy_target_of_another_length_is_refused_before_anything_changes()
+    {
+        var adam = new AdamOptimizer(10);
+        var weights = new float[10];
+
+        var error = Assert.Throws<ArgumentException>(() => adam.Step(weights, new float[10], 0.01, copyTo: new float[9]));
+
+        Assert.Contains("buffer of 9", error.Message);
+        Assert.Equal(0, adam.StepCount);
+    }
+
+    [Theory]
     [InlineData(1, 0.0)]
     [InlineData(7, 1e-3)]
     [InlineData(1_000_003, 0.0)]

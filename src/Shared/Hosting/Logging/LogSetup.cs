@@ -43,12 +43,17 @@ public static class LogSetup
 
     public static Logger Create(LogOptions options)
     {
+        // The console goes through the terminal's status line (a training run's progress line, when there is one).
+        var console = new LoggerConfiguration()
+            .MinimumLevel.Verbose()
+            .WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture,
+                standardErrorFromLevel: options.ConsoleToStandardError ? LogEventLevel.Verbose : null)
+            .CreateLogger();
         var config = new LoggerConfiguration()
             .MinimumLevel.Is(options.MinimumLevel)
             .MinimumLevel.Override("Akka", LogEventLevel.Information)
             .Enrich.FromLogContext()
-            .WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: System.Globalization.CultureInfo.InvariantCulture,
-                standardErrorFromLevel: options.ConsoleToStandardError ? LogEventLevel.Verbose : null);
+            .WriteTo.Sink(new StatusLineConsoleSink(ConsoleStatusLine.Terminal, console));
         var rolling = options.RollDaily ? RollingInterval.Day : RollingInterval.Infinite;
         if (options.TextFile != null)
             config = config.WriteTo.File(options.TextFile, outputTemplate: FileTemplate, rollingInterval: rolling,

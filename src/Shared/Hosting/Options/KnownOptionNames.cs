@@ -13,8 +13,9 @@ public static class KnownOptionNames
         // coordinator, train: data, model, optimization, run, cluster
         "task", "data", "eval-data", "classes", "seq-len", "held-out",
         "hidden", "embed", "attention",
-        "batch", "micro-batch", "steps", "target-loss", "optimizer", "lr", "momentum", "clip", "warmup", "lr-schedule", "seed",
+        "batch", "micro-batch", "steps", "target-loss", "optimizer", "lr", "momentum", "weight-decay", "clip", "warmup", "lr-schedule", "seed",
         "out", "resume", "init-weights", "eval-every", "checkpoint-every", "keep-checkpoints", "log-every", "local-workers", "threads", "inject-coordinator-fault",
+        "tensorboard", "progress",
         "hostname", "port", "public-hostname", "bulk-port", "max-incoming-mib", "min-workers", "start-timeout", "shard-timeout", "straggler-factor",
         "max-bad-results", "worker-wait", "verify-fraction", "wire-precision",
         // coordinator, eval and sample
