@@ -55,7 +55,7 @@ public sealed class HttpSurface : IAsyncDisposable
         builder.Logging.AddProvider(new OncePerMinuteLogging(new SerilogLoggerProvider(log), TimeProvider.System));
 
         var app = builder.Build();
-        app.Use(ReadOnlyMethods.Filter);
+        app.Use(new ReadOnlyMethods(new RefusalLog(log, TimeProvider.System)).Filter);
         app.Use(NoSniffing);
         app.UseRouting();
         foreach (var group in endpoints) group.Map(app);

@@ -7,11 +7,11 @@ namespace AttnRnnCluster.Http;
 /// the endpoints map. A HEAD request is routed as the GET it stands for; Kestrel itself sends no body for it. A
 /// request that announces a body is answered 413 without reading it (Kestrel then closes the connection).
 /// </summary>
-public static class ReadOnlyMethods
+public sealed class ReadOnlyMethods(RefusalLog refusals)
 {
     public const string Allowed = "GET, HEAD";
 
-    public static Task Filter(HttpContext context, RequestDelegate next)
+    public Task Filter(HttpContext context, RequestDelegate next)
     {
         if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
             return Refuse(context, StatusCodes.Status413PayloadTooLarge, "request body refused: this server takes no input\n");
@@ -27,8 +27,9 @@ public static class ReadOnlyMethods
         return Refuse(context, StatusCodes.Status405MethodNotAllowed, $"method not allowed: this server only answers {Allowed}\n");
     }
 
-    private static Task Refuse(HttpContext context, int status, string reason)
+    private Task Refuse(HttpContext context, int status, string reason)
     {
+        refusals.Refused(context.Connection.RemoteIpAddress, context.Request.Method, context.Request.Path.Value ?? "", status, reason.TrimEnd('\n'));
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
         return context.Response.WriteAsync(reason);

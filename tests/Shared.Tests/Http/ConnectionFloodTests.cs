@@ -9,7 +9,10 @@ using Serilog.Events;
 
 namespace AttnRnnCluster.Shared.Tests.Http;
 
-/// <summary>A client that opens more connections than the surface takes: refused, logged once, and the surface still answers.</summary>
+/// <summary>
+/// Clients that misbehave: a refused method is logged once a minute per address; connections past the limit are
+/// refused, logged once, and the surface still answers.
+/// </summary>
 public sealed class ConnectionFloodTests
 {
     private sealed class Collected : ILogEventSink
@@ -28,6 +31,22 @@ public sealed class ConnectionFloodTests
         int read = await client.GetStream().ReadAsync(buffer);
         Assert.StartsWith("HTTP/1.1 200 OK", Encoding.ASCII.GetString(buffer, 0, read));
         return client;
+    }
+
+    [Fact]
+    public async Task A_refused_request_is_logged_once_a_minute_per_client_address()
+    {
+        var sink = new Collected();
+        using var logger = new LoggerConfiguration().WriteTo.Sink(sink).CreateLogger();
+        await using var surface = await HttpSurface.StartAsync(IPAddress.Loopback, 0, [new ProbeEndpoints(new SettableProbes())], logger);
+
+        string first = await RawHttp.ExchangeAsync(surface.Port, "DELETE /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        string second = await RawHttp.ExchangeAsync(surface.Port, "POST /" + new string('p', 1000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+        Assert.StartsWith("HTTP/1.1 405 ", first);
+        Assert.StartsWith("HTTP/1.1 405 ", second);
+        Assert.Equal("HTTP surface: refused DELETE /healthz from 127.0.0.1 (405: method not allowed: this server only answers GET, HEAD; logged once a minute per address)",
+            Assert.Single(sink.Lines));
     }
 
     [Fact]
