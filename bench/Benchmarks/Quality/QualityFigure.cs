@@ -97,13 +97,13 @@ public static class QualityFigure
     private static readonly TimeSpan TextBudget = TimeSpan.FromMinutes(30);
 
     /// <summary>What the text runs train, in words (for the plot).</summary>
-    private const string TextSettings = "T = 128, H = 512, embed 32, batch 32";
+    private const string TextSettings = "T = 256, H = 512, embed 32, batch 16, AdamW 0.2";
 
     private static IReadOnlyList<string> TextOptions(string data) =>
     [
-        "--task", "text", "--data", data, "--seq-len", "128", "--hidden", "512", "--embed", "32", "--batch", "32",
-        "--micro-batch", "16", "--steps", "8000", "--lr", "0.003", "--lr-schedule", "cosine", "--warmup", "200",
-        "--clip", "1", "--eval-every", "250", "--checkpoint-every", "1000", "--seed", "1",
+        "--task", "text", "--data", data, "--seq-len", "256", "--hidden", "512", "--embed", "32", "--batch", "16",
+        "--micro-batch", "8", "--steps", "11000", "--lr", "0.003", "--lr-schedule", "cosine", "--warmup", "200",
+        "--weight-decay", "0.2", "--clip", "1", "--eval-every", "250", "--checkpoint-every", "1000", "--seed", "1",
     ];
 
     private static void Write(string file, IReadOnlyList<CurvePanel> panels, string title)
