@@ -26,6 +26,11 @@ public sealed class TensorBoardJournal : ITrainingJournal, IDisposable
     private readonly Thread _thread;
     private readonly string _runFolder;
     private long _dropped;
+    /// <summary>
+    /// Set when <see cref="Dispose"/> gave up waiting: the writer stops at its next report and says nothing more, so a
+    /// process that goes on after the run (a test host, a resumed run) is not written to or logged at by an old run.
+    /// </summary>
+    private volatile bool _abandoned;
 
     public TensorBoardJournal(string runFolder)
     {
@@ -52,7 +57,10 @@ public sealed class TensorBoardJournal : ITrainingJournal, IDisposable
         if (_thread.Join(DrainLimit))
             _queue.Dispose();
         else
+        {
+            _abandoned = true;
             _log.Warning("TensorBoard: the event file was still being written {Seconds:0} s after the run ended; the last steps may be missing from it", DrainLimit.TotalSeconds);
+        }
     }
 
     private void Enqueue(object report)
@@ -76,9 +84,14 @@ public sealed class TensorBoardJournal : ITrainingJournal, IDisposable
             var events = new TensorBoardEvents(SummaryWriter(_runFolder));
             foreach (object report in _queue.GetConsumingEnumerable())
             {
+                if (_abandoned) return;
                 if (report is TrainStepReport step) events.Write(step);
                 else events.Write((EvalReport)report);
             }
+        }
+        catch (Exception) when (_abandoned)
+        {
+            // The run is over and has said the file may be incomplete (its folder may be gone): nothing more to tell.
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -34,7 +34,7 @@ public sealed class HttpOptionGroup
     private static readonly HttpOptions Defaults = new();
 
     public LayeredOption<int> Port { get; } = new("http-port", new IntegerKind(0, 65_535), Defaults.Port,
-        "serve /healthz, /readyz and /metrics (Prometheus) over HTTP on this port; 0 = no HTTP at all");
+        "serve /healthz, /readyz, /metrics (Prometheus) and, on the coordinator, the live page (/) over HTTP on this port; 0 = no HTTP at all");
 
     public LayeredOption<string> Hostname { get; } = new("http-hostname", new HostKind(), Defaults.Hostname,
         "address the HTTP surface listens on (loopback by default; 0.0.0.0 = every interface, e.g. for Kubernetes probes and Prometheus)");
