@@ -8,14 +8,28 @@ namespace AttnRnnCluster.Cluster.Tests.Processes;
 /// </summary>
 public sealed record CommandRun(int ExitCode, string StandardOutput, string StandardError)
 {
-    public static async Task<CommandRun> CoordinatorAsync(IEnumerable<string> args, TimeSpan limit)
+    public static Task<CommandRun> CoordinatorAsync(IEnumerable<string> args, TimeSpan limit)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet");
         start.ArgumentList.Add(Path.Combine(NodeProcess.AppFolder, "AttnRnnCluster.Coordinator.dll"));
         foreach (string arg in args) start.ArgumentList.Add(arg);
+        return RunAsync(start, string.Join(" ", start.ArgumentList), limit);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="start"/> to its end with nothing on standard input and without the caller's ATTNRNN_*
+    /// variables (a developer's settings must not change a test), killing it after <paramref name="limit"/>.
+    /// </summary>
+    public static async Task<CommandRun> RunAsync(ProcessStartInfo start, string description, TimeSpan limit)
+    {
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         foreach (string name in start.Environment.Keys.Where(k => k.StartsWith("ATTNRNN_", StringComparison.Ordinal)).ToList())
             start.Environment.Remove(name);
         using var process = Process.Start(start)!;
+        process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(limit);
@@ -26,7 +40,7 @@ public sealed record CommandRun(int ExitCode, string StandardOutput, string Stan
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{string.Join(" ", start.ArgumentList)} did not exit within {limit.TotalSeconds:0}s");
+            throw new TimeoutException($"{description} did not exit within {limit.TotalSeconds:0}s");
         }
         return new CommandRun(process.ExitCode, await output, await error);
     }
