@@ -30,13 +30,13 @@ public static class WorkerNode
             Log.Warning("--insecure: connections between nodes are neither authenticated nor encrypted; anyone who can reach this node's ports can send it work and read what it computes");
         var seedNodes = options.SeedNodes.Select(s => ClusterTls.SeedAddress(s, tls != null)).ToList();
         var seeds = seedNodes.Select(Address.Parse).ToList();
-        var deadline = DateTime.UtcNow + options.CoordinatorTimeout;
+        var rejoin = new RejoinBudget(options.CoordinatorTimeout, DateTime.UtcNow);
         // One identity for the process's lifetime: a worker that rejoins from a fresh actor system (a new port) is
         // still the same worker to the coordinator, so an exclusion holds.
         string identity = RegisterWorker.NewWorkerIdentity();
         while (true)
         {
-            var outcome = await RunOneMembershipAsync(options, seedNodes, seeds, tls, identity, monitoring, cancel);
+            var (outcome, wasMember) = await RunOneMembershipAsync(options, seedNodes, seeds, tls, identity, monitoring, cancel);
             switch (outcome)
             {
                 case TrainingWorker.WorkerStopped { Kind: WorkerStopKind.Finished } done:
@@ -55,13 +55,12 @@ public static class WorkerNode
                     Log.Information("Worker {Name} stopped by {Signal}: it left the cluster", options.DisplayName, signals.Signal);
                     return signals.ExitCode;
                 default:
-                    if (DateTime.UtcNow > deadline + options.CoordinatorTimeout)
+                    if (!rejoin.MayRejoinAfter(wasMember, DateTime.UtcNow))
                     {
                         Log.Error("Worker {Name} was removed from the cluster and could not rejoin within --coordinator-timeout", options.DisplayName);
                         return ExitCodes.RunFailed;
                     }
                     Log.Warning("Worker {Name}: this node left the cluster (downed after the coordinator became unreachable, or a partition); joining again", options.DisplayName);
-                    deadline = DateTime.UtcNow + options.CoordinatorTimeout;
                     await Task.Delay(TimeSpan.FromSeconds(1), cancel).ContinueWith(_ => { });
                     break;
             }
@@ -71,8 +70,11 @@ public static class WorkerNode
     public static Config SystemConfig(WorkerOptions options, IReadOnlyList<string> seedNodes) =>
         NodeConfig.ClusterNode(new ClusterNodeConfig(ClusterRoles.Worker, options.Hostname, options.Port, options.PublicHostname, seedNodes) { BulkPort = options.BulkPort, MaxIncomingMib = options.MaxIncomingMib });
 
-    /// <summary>One actor system's life: returns why it ended (null: the node was downed or the process is stopping).</summary>
-    private static async Task<object?> RunOneMembershipAsync(WorkerOptions options, IReadOnlyList<string> seedNodes, IReadOnlyList<Address> seeds,
+    /// <summary>
+    /// One actor system's life: returns why it ended (null: the node was downed or the process is stopping) and
+    /// whether the node was a cluster member at some point of it.
+    /// </summary>
+    private static async Task<(object? Outcome, bool WasMember)> RunOneMembershipAsync(WorkerOptions options, IReadOnlyList<string> seedNodes, IReadOnlyList<Address> seeds,
         ClusterTls? tls, string identity, WorkerMonitoring? monitoring, CancellationToken cancel)
     {
         var system = NodeConfig.Create(SystemConfig(options, seedNodes), tls);
@@ -89,14 +91,19 @@ public static class WorkerNode
         // Register for work only once this node is a cluster member: a worker that trained while still joining
         // would be invisible to the split-brain resolver, so a partition could not down it and make it rejoin.
         var cluster = Akka.Cluster.Cluster.Get(system);
+        // Set once this membership was Up: the join timeout below is about joining, and must not fire for a node that
+        // joined and was later downed (it used to, when shutting the downed system down outlasted the timeout's end,
+        // and the worker then exited with "could not join" instead of joining again).
+        var becameMember = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cluster.RegisterOnMemberUp(() =>
         {
+            becameMember.TrySetResult();
             Log.Information("Worker {Name} is a cluster member at {Address}", options.DisplayName, cluster.SelfAddress);
             system.ActorOf(CoordinatorLocator.Props(seeds, worker, options.CoordinatorTimeout), CoordinatorLocator.Name);
         });
         _ = Task.Delay(options.CoordinatorTimeout, cancel).ContinueWith(_ =>
         {
-            if (!cluster.IsUp && !cancel.IsCancellationRequested)
+            if (!becameMember.Task.IsCompleted && !cancel.IsCancellationRequested)
                 ended.TrySetResult(new CoordinatorLocator.CoordinatorLost(
                     $"could not join the cluster at {string.Join(", ", seedNodes)} within {options.CoordinatorTimeout.TotalSeconds:0}s (--coordinator-timeout)"));
         }, TaskScheduler.Default);
@@ -109,7 +116,7 @@ public static class WorkerNode
         // of after the failure detector; both steps are bounded, so a signal always ends the process in time.
         await Task.WhenAny(Akka.Cluster.Cluster.Get(system).LeaveAsync(), Task.Delay(Farewell));
         await Task.WhenAny(system.Terminate(), Task.Delay(Farewell));
-        return outcome;
+        return (outcome, becameMember.Task.IsCompleted);
     }
 
     /// <summary>Turns the first decisive event of the node into the outcome of its membership.</summary>
