@@ -97,13 +97,13 @@ public static class QualityFigure
     private static readonly TimeSpan TextBudget = TimeSpan.FromMinutes(30);
 
     /// <summary>What the text runs train, in words (for the plot).</summary>
-    private const string TextSettings = "T = 256, H = 512, embed 32, batch 16, AdamW 0.4";
+    private const string TextSettings = "T = 256, H = 512, embed 32, batch 16, AdamW 0.2";
 
     private static IReadOnlyList<string> TextOptions(string data) =>
     [
         "--task", "text", "--data", data, "--seq-len", "256", "--hidden", "512", "--embed", "32", "--batch", "16",
-        "--micro-batch", "8", "--steps", "16500", "--lr", "0.003", "--lr-schedule", "cosine", "--warmup", "200",
-        "--weight-decay", "0.4", "--clip", "1", "--eval-every", "250", "--checkpoint-every", "1000", "--seed", "1",
+        "--micro-batch", "8", "--steps", "11000", "--lr", "0.003", "--lr-schedule", "cosine", "--warmup", "200",
+        "--weight-decay", "0.2", "--clip", "1", "--eval-every", "250", "--checkpoint-every", "1000", "--seed", "1",
     ];
 
     private static void Write(string file, IReadOnlyList<CurvePanel> panels, string title)
