@@ -5,10 +5,10 @@ using AttnRnnCluster.Benchmarks.Quality;
 using AttnRnnCluster.Model.Runtime;
 
 // Issue 7's figures (and issue 4's in-process one), each beside its PyTorch peer measured in the same run.
-// Usage: dotnet run -c Release --project bench/Benchmarks -- [all|model|engines|scale|inprocess|cluster|wire|growth|micro|verify|security|bf16wire|serial|cluster-text|quality-adding|quality-text|quality-text-plot]
+// Usage: dotnet run -c Release --project bench/Benchmarks -- [all|model|engines|engine-scale|inprocess|cluster|wire|growth|micro|verify|security|bf16wire|serial|cluster-text|quality-adding|quality-text|quality-text-plot]
 if (args.Length > 0 && args[0] == BareParameterServer.WorkerVerb) return BareParameterServer.RunWorker(args);
 
-string[] figures = ["model", "engines", "scale", "inprocess", "cluster", "wire", "growth", "micro", "verify", "security", "bf16wire", "serial", "cluster-text"];
+string[] figures = ["model", "engines", "engine-scale", "inprocess", "cluster", "wire", "growth", "micro", "verify", "security", "bf16wire", "serial", "cluster-text"];
 // Whole training runs, minutes to an hour each: never part of `all`.
 string[] qualityFigures = ["quality-adding", "quality-text", "quality-text-plot"];
 string chosen = args.Length == 0 ? "all" : args[0];
@@ -41,7 +41,7 @@ foreach (string figure in chosen == "all" ? figures : [chosen])
     {
         case "model": await ModelStepFigure.RunAsync(peer); break;
         case "engines": await EnginesFigure.RunAsync(peer); break;
-        case "scale": await ScaleFigure.RunAsync(peer); break;
+        case "engine-scale": await EngineScaleFigure.RunAsync(peer); break;
         case "inprocess": await InProcessFigure.RunAsync(); break;
         case "cluster": await ClusterFigure.RunAsync(peer); break;
         case "wire": await WireFigure.RunAsync(); break;
