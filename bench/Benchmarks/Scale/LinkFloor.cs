@@ -1,0 +1,27 @@
+namespace AttnRnnCluster.Benchmarks.Scale;
+
+/// <summary>
+/// The least time a step's transfers take on links of a given rate, by arithmetic alone (no latency, no CPU): what a
+/// row would show if the links were the only limit. A row far above its floor is bound by something else, on this
+/// machine mostly its 2 cores shared by every process (TLS, copies, checksums).
+/// </summary>
+public static class LinkFloor
+{
+    /// <summary>A step's micro-shards: each sends its own gradient (float32) to the coordinator.</summary>
+    public const int ShardsPerStep = 16;
+
+    /// <summary>
+    /// The star: the coordinator's link receives one gradient per shard (16 × 4P bytes) while it sends the weights to
+    /// each of N workers (N × 4P, at most as many); both directions run at once, so the larger one bounds the step.
+    /// </summary>
+    public static double StarSeconds(int workers, int parameters, LinkRate link) =>
+        Math.Max(ShardsPerStep, workers) * 4.0 * parameters / link.BytesPerSecond;
+
+    /// <summary>A ring allreduce (gloo's, under DDP): each rank sends and receives 2 (N - 1) / N × 4P bytes; nothing with one rank.</summary>
+    public static double RingSeconds(int workers, int parameters, LinkRate link) =>
+        2.0 * (workers - 1) / workers * 4.0 * parameters / link.BytesPerSecond;
+
+    /// <summary>The synthetic compute of a step on the busiest worker: its shards, one after the other.</summary>
+    public static double ComputeSeconds(int workers, TimeSpan perShard) =>
+        Math.Ceiling(ShardsPerStep / (double)workers) * perShard.TotalSeconds;
+}
