@@ -21,6 +21,20 @@ public static class LinkFloor
     public static double RingSeconds(int workers, int parameters, LinkRate link) =>
         2.0 * (workers - 1) / workers * 4.0 * parameters / link.BytesPerSecond;
 
+    /// <summary>
+    /// The least a star step can take: a worker sends each shard's gradient as soon as it has it, while it computes
+    /// the next, so compute and transfer overlap and the longer of the two bounds the step.
+    /// </summary>
+    public static double StarStepSeconds(int workers, int parameters, LinkRate link, TimeSpan perShard) =>
+        Math.Max(ComputeSeconds(workers, perShard), StarSeconds(workers, parameters, link));
+
+    /// <summary>
+    /// The least a DDP step can take here: the backward is nearly free, so the allreduce starts only after the
+    /// compute (a sleep) and they add up.
+    /// </summary>
+    public static double RingStepSeconds(int workers, int parameters, LinkRate link, TimeSpan perShard) =>
+        ComputeSeconds(workers, perShard) + RingSeconds(workers, parameters, link);
+
     /// <summary>The synthetic compute of a step on the busiest worker: its shards, one after the other.</summary>
     public static double ComputeSeconds(int workers, TimeSpan perShard) =>
         Math.Ceiling(ShardsPerStep / (double)workers) * perShard.TotalSeconds;

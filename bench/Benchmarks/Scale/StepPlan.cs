@@ -15,7 +15,7 @@ public sealed record StepPlan(int WarmUp, int Measured)
 
     public static StepPlan For(int workers, int parameters, LinkRate link, TimeSpan computePerShard)
     {
-        double estimate = LinkFloor.ComputeSeconds(workers, computePerShard) + LinkFloor.StarSeconds(workers, parameters, link);
+        double estimate = LinkFloor.StarStepSeconds(workers, parameters, link, computePerShard);
         int measured = (int)Math.Clamp(Math.Ceiling(TargetSeconds / Math.Max(estimate, 0.01)), MinMeasured, MaxMeasured);
         return new StepPlan(DefaultWarmUp, measured);
     }

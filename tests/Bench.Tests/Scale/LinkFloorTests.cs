@@ -32,6 +32,16 @@ public sealed class LinkFloorTests
     }
 
     [Fact]
+    public void A_star_step_overlaps_compute_with_sending_and_a_ring_step_adds_them()
+    {
+        var perShard = TimeSpan.FromMilliseconds(100);
+
+        Assert.Equal(5.12, LinkFloor.StarStepSeconds(1, 10_000_000, LinkRate.OneGbit, perShard), 6);
+        Assert.Equal(1.6, LinkFloor.StarStepSeconds(1, 1_000_000, LinkRate.TenGbit, perShard), 6);
+        Assert.Equal(0.7, LinkFloor.RingStepSeconds(16, 10_000_000, LinkRate.OneGbit, perShard), 6);
+    }
+
+    [Fact]
     public void Slow_rows_measure_few_steps_and_fast_rows_more_within_bounds()
     {
         var slow = StepPlan.For(16, 10_000_000, LinkRate.OneGbit, TimeSpan.FromMilliseconds(100));
