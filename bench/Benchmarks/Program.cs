@@ -13,7 +13,7 @@ if (args.Length > 0 && args[0] == BareParameterServer.WorkerVerb) return BarePar
 string[] figures = ["model", "engines", "engine-scale", "inprocess", "cluster", "wire", "growth", "micro", "verify", "security", "bf16wire", "serial", "cluster-text"];
 // Whole training runs, minutes to an hour each: never part of `all`.
 string[] qualityFigures = ["quality-adding", "quality-text", "quality-text-plot"];
-// Issue 19's many workers on shaped links: root, 17 processes a row, about half an hour for the table; never part of `all`.
+// Issue 19's many workers on shaped links: root, up to 17 processes a row, 38 minutes for the table (docs/performance.md); never part of `all`.
 const string ScaleVerb = "scale";
 string chosen = args.Length == 0 ? "all" : args[0];
 ScaleArguments? scale = null;
