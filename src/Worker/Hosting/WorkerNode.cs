@@ -1,7 +1,9 @@
 using Akka.Actor;
 using Akka.Configuration;
 using AttnRnnCluster.Hosting;
+using AttnRnnCluster.Model;
 using AttnRnnCluster.Model.Network;
+using AttnRnnCluster.Model.Training;
 using AttnRnnCluster.Protocol;
 using AttnRnnCluster.Protocol.Messages;
 using AttnRnnCluster.Transport.Security;
@@ -22,8 +24,15 @@ public static class WorkerNode
     private static readonly TimeSpan Farewell = TimeSpan.FromSeconds(3);
 
     /// <param name="monitoring">Told of each actor system this worker starts and of its membership events (the HTTP surface).</param>
-    public static async Task<int> RunAsync(WorkerOptions options, StopSignals signals, WorkerMonitoring? monitoring = null)
+    /// <param name="engineFactory">
+    /// The model replica each actor system's worker computes with; null (what the Worker executable passes, always):
+    /// <see cref="GradientEngines.Create(ModelConfig, int)"/> on --threads threads. Only the
+    /// benchmark's bench/SyntheticWorker passes another (a fixed sleep per shard, to measure communication apart from compute).
+    /// </param>
+    public static async Task<int> RunAsync(WorkerOptions options, StopSignals signals, WorkerMonitoring? monitoring = null,
+        Func<ModelConfig, IGradientEngine>? engineFactory = null)
     {
+        engineFactory ??= config => GradientEngines.Create(config, options.Threads);
         var cancel = signals.Stopping;
         var tls = options.Tls.Load(CertificateRole.Worker);
         if (tls is null)
@@ -36,7 +45,7 @@ public static class WorkerNode
         string identity = RegisterWorker.NewWorkerIdentity();
         while (true)
         {
-            var (outcome, wasMember) = await RunOneMembershipAsync(options, seedNodes, seeds, tls, identity, monitoring, cancel);
+            var (outcome, wasMember) = await RunOneMembershipAsync(options, seedNodes, seeds, tls, identity, monitoring, engineFactory, cancel);
             switch (outcome)
             {
                 case TrainingWorker.WorkerStopped { Kind: WorkerStopKind.Finished } done:
@@ -75,7 +84,7 @@ public static class WorkerNode
     /// whether the node was a cluster member at some point of it.
     /// </summary>
     private static async Task<(object? Outcome, bool WasMember)> RunOneMembershipAsync(WorkerOptions options, IReadOnlyList<string> seedNodes, IReadOnlyList<Address> seeds,
-        ClusterTls? tls, string identity, WorkerMonitoring? monitoring, CancellationToken cancel)
+        ClusterTls? tls, string identity, WorkerMonitoring? monitoring, Func<ModelConfig, IGradientEngine> engineFactory, CancellationToken cancel)
     {
         var system = NodeConfig.Create(SystemConfig(options, seedNodes), tls);
         monitoring?.Started(system);
@@ -87,7 +96,7 @@ public static class WorkerNode
         await using var stop = cancel.Register(() => ended.TrySetResult(null));
         system.ActorOf(MembershipLogger.Props(monitoring is null ? null : monitoring.MembershipEvent), MembershipLogger.Name);
         var settings = new WorkerSettings(options.DisplayName, options.Threads, InjectedDelay: options.InjectDelay, InjectedFault: options.InjectFault, Identity: identity);
-        var worker = system.ActorOf(TrainingWorker.Props(settings, config => GradientEngines.Create(config, options.Threads)), "worker");
+        var worker = system.ActorOf(TrainingWorker.Props(settings, engineFactory), "worker");
         // Register for work only once this node is a cluster member: a worker that trained while still joining
         // would be invisible to the split-brain resolver, so a partition could not down it and make it rejoin.
         var cluster = Akka.Cluster.Cluster.Get(system);

@@ -13,14 +13,14 @@ namespace AttnRnnCluster.Benchmarks.Figures;
 /// (text_peer.py fast, one thread, real BLAS) and the machine's own sgemm (sgemm_probe.py 32 H H 1) as the limit,
 /// alternating in every round because the machine is shared. GFLOP/s counts 3 T (2H^2 + 2HV) per sequence.
 /// </summary>
-public static class ScaleFigure
+public static class EngineScaleFigure
 {
     private const int Batch = 32, Embed = 32, Vocab = 65, Rounds = 3;
     private static readonly (int Steps, int Hidden)[] Points = [(128, 256), (128, 512), (128, 1024), (512, 512)];
 
     public static async Task RunAsync(PythonPeer? peer)
     {
-        Report.Heading($"scale: the char LM, batch {Batch}, embed {Embed}, V={Vocab}, attention on; ComputeGradient seq/s " +
+        Report.Heading($"engine-scale: the char LM, batch {Batch}, embed {Embed}, V={Vocab}, attention on; ComputeGradient seq/s " +
                        $"(batched engine at 1 and 2 threads, groups of {BatchedEngine<float>.DefaultGroupSize}; fast engine at 1), " +
                        $"text_peer.py fast and sgemm_probe.py 32 H H on 1 thread with OpenBLAS ({(PythonPeer.HasOpenBlas ? "installed" : "NOT installed: peer figures too low")}); {Rounds} rounds");
         string text = Path.GetFullPath(Path.Combine(Repository.Root, "..", "shared", "data", "tinyshakespeare.txt"));

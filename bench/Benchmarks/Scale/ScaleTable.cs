@@ -1,0 +1,28 @@
+using System.Globalization;
+
+namespace AttnRnnCluster.Benchmarks.Scale;
+
+/// <summary>The figure's table: every row measured, with the ratio and each side's floor (<see cref="LinkFloor"/>) beside it.</summary>
+public static class ScaleTable
+{
+    public static IReadOnlyList<string> Lines(IReadOnlyList<ScaleRow> rows, TimeSpan computePerShard)
+    {
+        var lines = new List<string>
+        {
+            "N  | P   | link   | ours, star (s/step) | DDP gloo (s/step) | ours / DDP | floor: star / ring (s)",
+        };
+        foreach (var row in rows)
+        {
+            int parameters = AddingHidden.Closest(row.Size.Asked).Parameters;
+            lines.Add(string.Join(" | ",
+                $"{row.Workers,-2}", $"{row.Size.Text,-3}", $"{row.Link.Text,-6}", $"{Number(row.OursSecondsPerStep),19}", $"{Number(row.DdpSecondsPerStep),17}",
+                $"{(row.Ratio is { } ratio ? ratio.ToString("F2", CultureInfo.InvariantCulture) + "x" : "-"),10}",
+                $"{Format(LinkFloor.StarStepSeconds(row.Workers, parameters, row.Link, computePerShard))} / {Format(LinkFloor.RingStepSeconds(row.Workers, parameters, row.Link, computePerShard))}"));
+        }
+        return lines;
+    }
+
+    private static string Number(double? seconds) => seconds is { } value ? Format(value) : "-";
+
+    private static string Format(double seconds) => seconds.ToString("F2", CultureInfo.InvariantCulture);
+}
