@@ -23,6 +23,7 @@
 # Nothing outside this machine is contacted, and nothing in the machine's own network namespace changes:
 # the bridge lives in a namespace of its own, and every namespace is removed on exit, whatever happens.
 set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/namespaces.sh"
 
 readonly SKIP=77
 readonly SUBNET=10.231.0            # a /24 that exists only inside the namespaces made below
@@ -93,20 +94,7 @@ cleanup() {
   local status=$?
   trap - EXIT INT TERM
   # Every process still inside our namespaces was started by this script: end them, then the namespaces.
-  local ns pid
-  for ns in "${created_ns[@]}"; do
-    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -TERM "$pid" 2>/dev/null; done
-  done
-  for _ in 1 2 3 4 5 6 7 8 9 10; do
-    local alive=""
-    for ns in "${created_ns[@]}"; do alive+=$(ip netns pids "$ns" 2>/dev/null); done
-    [ -z "$alive" ] && break
-    sleep 0.5
-  done
-  for ns in "${created_ns[@]}"; do
-    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
-    ip netns del "$ns" 2>/dev/null
-  done
+  end_namespaces "${created_ns[@]}"
   [ -z "$keep" ] && rm -rf "$work"
   exit "$status"
 }

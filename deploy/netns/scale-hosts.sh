@@ -23,6 +23,7 @@
 # bridge lives in a namespace of its own, the addresses exist only inside the namespaces, and every namespace
 # is removed on exit, whatever happens.
 set -uo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/namespaces.sh"
 
 readonly SKIP=77
 readonly SUBNET=10.232.0            # a /24 that exists only inside these namespaces (multihost.sh uses 10.231.0)
@@ -95,20 +96,7 @@ cleanup() {
   local status=$?
   trap - EXIT INT TERM HUP
   # Every process inside our namespaces was started for these hosts: end them, then the namespaces.
-  local ns pid
-  for ns in "${created_ns[@]}"; do
-    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -TERM "$pid" 2>/dev/null; done
-  done
-  for _ in 1 2 3 4 5 6 7 8 9 10; do
-    local alive=""
-    for ns in "${created_ns[@]}"; do alive+=$(ip netns pids "$ns" 2>/dev/null); done
-    [ -z "$alive" ] && break
-    sleep 0.5
-  done
-  for ns in "${created_ns[@]}"; do
-    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
-    ip netns del "$ns" 2>/dev/null
-  done
+  end_namespaces "${created_ns[@]}"
   [ ${#created_ns[@]} -gt 0 ] && echo "scale-hosts: removed ${created_ns[*]}"
   exit "$status"
 }
