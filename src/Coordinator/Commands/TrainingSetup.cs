@@ -67,7 +67,10 @@ public sealed record TrainingSetup(TrainingPlan Plan, IDataSource Data, MasterSt
             EvalMicroBatch: TrainingPlan.EvalMicroBatchFor(opt.MicroBatch),
             WorkerWait: cluster.WorkerWait,
             VerifyFraction: cluster.VerifyFraction,
-            WirePrecision: cluster.WirePrecision);
+            WirePrecision: cluster.WirePrecision)
+        {
+            DataPlane = cluster.ResolvedDataPlane,
+        };
         return new TrainingSetup(plan, data, master, resume != null ? options.Run.Resume : null);
     }
 

@@ -41,12 +41,31 @@ public sealed record ClusterOptions
 
     public WirePrecision WirePrecision { get; init; } = WirePrecision.F32;
 
+    /// <summary>How gradients and weights move: <see cref="DataPlaneChoice.Auto"/> is the chain with a cluster, the star in one process.</summary>
+    public DataPlaneChoice DataPlane { get; init; } = DataPlaneChoice.Auto;
+
+    /// <summary>The data plane this run uses.</summary>
+    public Protocol.Messages.DataPlane ResolvedDataPlane => DataPlane switch
+    {
+        DataPlaneChoice.Star => Protocol.Messages.DataPlane.Star,
+        DataPlaneChoice.Chain => Protocol.Messages.DataPlane.Chain,
+        _ => Enabled ? Protocol.Messages.DataPlane.Chain : Protocol.Messages.DataPlane.Star,
+    };
+
     public TlsOptions Tls { get; init; } = new();
 
     public bool Enabled => Port != 0;
 
     /// <summary>Options that do nothing without a cluster; giving one without --port is a mistake worth reporting.</summary>
     public static readonly IReadOnlyList<string> ClusterOnly = ["hostname", "public-hostname", "bulk-port", "max-incoming-mib", "min-workers", "start-timeout", "tls-cert", "join-token-file", "insecure"];
+}
+
+/// <summary>The <c>--data-plane</c> choices.</summary>
+public enum DataPlaneChoice
+{
+    Auto,
+    Star,
+    Chain,
 }
 
 /// <summary>The options that fill a <see cref="ClusterOptions"/>.</summary>
@@ -88,10 +107,13 @@ public sealed class ClusterOptionGroup
     public LayeredOption<WirePrecision> WirePrecision { get; } = new("wire-precision", ChoiceKind.Of<WirePrecision>(), Defaults.WirePrecision,
         "precision of the weights the coordinator broadcasts and of the gradients workers send back: f32 (exact) or bf16 (half the bytes; each rounded to bf16 by its sender, master weights and optimizer stay f32; the same bits in one process as in a cluster)");
 
+    public LayeredOption<DataPlaneChoice> DataPlane { get; } = new("data-plane", ChoiceKind.Of<DataPlaneChoice>(), Defaults.DataPlane,
+        "how gradients and weights move: chain (workers keep their gradients and pass a running sum on in shard order, the last to the coordinator; the new weights go back down a chain of workers: one model each way per link), star (every gradient to the coordinator, the weights from it to every worker), or auto (chain with a cluster, star in one process); the same bits either way");
+
     public TlsOptionGroup Tls { get; } = new();
 
     public IReadOnlyList<LayeredOption> All =>
-        [Hostname, Port, PublicHostname, BulkPort, MaxIncomingMib, MinWorkers, StartTimeout, ShardTimeout, StragglerFactor, MaxBadResults, WorkerWait, VerifyFraction, WirePrecision, .. Tls.All];
+        [Hostname, Port, PublicHostname, BulkPort, MaxIncomingMib, MinWorkers, StartTimeout, ShardTimeout, StragglerFactor, MaxBadResults, WorkerWait, VerifyFraction, WirePrecision, DataPlane, .. Tls.All];
 
     public ClusterOptions Read(OptionValues values) => new()
     {
@@ -108,6 +130,7 @@ public sealed class ClusterOptionGroup
         WorkerWait = values.Get(WorkerWait),
         VerifyFraction = values.Get(VerifyFraction),
         WirePrecision = values.Get(WirePrecision),
+        DataPlane = values.Get(DataPlane),
         Tls = Tls.Read(values),
     };
 }

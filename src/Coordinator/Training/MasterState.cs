@@ -33,7 +33,11 @@ public sealed class MasterState(ModelConfig config, float[] weights, long versio
     /// Applies step number <see cref="Version"/> (0-based) from a complete training round: its gradient sum (built in
     /// shard order as the results came), and its loss sums and counts added in shard order.
     /// </summary>
-    public StepUpdate Apply(ShardRound round)
+    /// <param name="relayedSum">
+    /// The chain data plane's sum, as the last relay handed it over: the same bits as the round's own sum in shard order,
+    /// which the round does not have (its results carry digests); null: the round's own.
+    /// </param>
+    public StepUpdate Apply(ShardRound round, float[]? relayedSum = null)
     {
         var results = round.ResultsInShardOrder();
         double lossSum = results[0].LossSum;
@@ -49,7 +53,9 @@ public sealed class MasterState(ModelConfig config, float[] weights, long versio
         StepReport report;
         try
         {
-            report = rule.Apply(Version, Weights, round.SummedGradient(), lossSum, count, Optimizer, buffer, round.MeasuredSquares);
+            report = relayedSum != null
+                ? rule.Apply(Version, Weights, relayedSum, lossSum, count, Optimizer, buffer)
+                : rule.Apply(Version, Weights, round.SummedGradient(), lossSum, count, Optimizer, buffer, round.MeasuredSquares);
         }
         catch
         {

@@ -79,7 +79,7 @@ public sealed class ShardRound
     /// may be smaller), each expected to report its own count of loss items.
     /// </summary>
     public static ShardRound Split(long version, WorkKind kind, Batch batch, int shardSize, int gradientLength,
-        WirePrecision gradientPrecision = WirePrecision.F32)
+        WirePrecision gradientPrecision = WirePrecision.F32, bool gradientsAtWorkers = false)
     {
         var shards = new List<SequenceBatch>();
         var counts = new List<long>();
@@ -94,6 +94,7 @@ public sealed class ShardRound
             Examples = batch.Count,
             Tokens = batch.Tokens != null ? batch.LossItems : null,
             GradientPrecision = gradientPrecision,
+            GradientsAtWorkers = gradientsAtWorkers,
         };
     }
 
@@ -109,6 +110,12 @@ public sealed class ShardRound
     public long? Tokens { get; init; }
     /// <summary>The precision the run's gradients travel in: a gradient in another one would change the step's bits.</summary>
     public WirePrecision GradientPrecision { get; init; }
+
+    /// <summary>
+    /// The chain data plane: training results carry a <see cref="GradientDigest"/>, not the gradient, which stays with
+    /// the worker that computed it until the step's running sum passes by (<see cref="Hops"/>).
+    /// </summary>
+    public bool GradientsAtWorkers { get; init; }
     public int Completed { get; private set; }
     public bool IsComplete => Completed == _results.Length;
     public bool HasWaiting => _waiting.Count > 0;
@@ -161,9 +168,21 @@ public sealed class ShardRound
     /// to another of <paramref name="active"/> first, and back to it only when every one of them has had it too, so a
     /// worker that fails every shard cannot keep one from the others (and a lone worker is not starved).
     /// </summary>
-    public bool TryTakeWaitingFor(WorkerId worker, IReadOnlyCollection<WorkerId> active, out int shard)
+    /// <remarks>
+    /// With <paramref name="inBlocks"/> (the chain data plane), worker i of the n <paramref name="active"/> ones takes
+    /// the shards of its own block [i k / n, (i + 1) k / n) first, and then the highest waiting ones (the end of someone
+    /// else's block), so that each worker's kept shards stay consecutive: each run of them is one hop of the sum.
+    /// </remarks>
+    public bool TryTakeWaitingFor(WorkerId worker, IReadOnlyList<WorkerId> active, out int shard, bool inBlocks = false)
     {
-        foreach (int candidate in _waiting)
+        IEnumerable<int> order = _waiting;
+        int position = inBlocks ? IndexOf(active, worker) : -1;
+        if (position >= 0)
+        {
+            int start = (int)((long)position * _results.Length / active.Count), end = (int)((long)(position + 1) * _results.Length / active.Count);
+            order = _waiting.Where(s => s >= start && s < end).Concat(_waiting.Reverse().Where(s => s < start || s >= end));
+        }
+        foreach (int candidate in order)
         {
             if (!MayTake(worker, candidate, active)) continue;
             shard = candidate;
@@ -172,6 +191,13 @@ public sealed class ShardRound
         }
         shard = -1;
         return false;
+    }
+
+    private static int IndexOf(IReadOnlyList<WorkerId> list, WorkerId worker)
+    {
+        for (int i = 0; i < list.Count; i++)
+            if (list[i] == worker) return i;
+        return -1;
     }
 
     /// <summary>Whether <paramref name="worker"/> may be given <paramref name="shard"/> now (see <see cref="TryTakeWaitingFor"/>).</summary>
@@ -317,11 +343,15 @@ public sealed class ShardRound
         _waiting.Remove(shard);
     }
 
-    /// <summary>Bit for bit: a shard's result is a pure function of (weights, shard), so honest workers agree exactly.</summary>
+    /// <summary>
+    /// Bit for bit: a shard's result is a pure function of (weights, shard), so honest workers agree exactly. Results
+    /// whose gradients stay with their workers are compared by their digests (SHA-256 of the gradient's bits).
+    /// </summary>
     public static bool SameBits(ShardCompleted a, ShardCompleted b) =>
         a.Count == b.Count
         && BitConverter.DoubleToInt64Bits(a.LossSum) == BitConverter.DoubleToInt64Bits(b.LossSum)
-        && (a.Gradient == null ? b.Gradient == null
+        && (a.Digest != null || b.Digest != null ? a.Digest != null && b.Digest != null && a.Digest.SameBits(b.Digest)
+            : a.Gradient == null ? b.Gradient == null
             : b.Gradient != null && System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.Gradient.AsSpan())
                 .SequenceEqual(System.Runtime.InteropServices.MemoryMarshal.AsBytes(b.Gradient.AsSpan())));
 
@@ -352,6 +382,47 @@ public sealed class ShardRound
     /// <summary>The shards <paramref name="worker"/> holds, lowest first.</summary>
     public List<int> ShardsHeldBy(WorkerId worker) =>
         _out.Where(kv => kv.Value.Exists(h => h.Worker == worker)).Select(kv => kv.Key).ToList();
+
+    /// <summary>
+    /// The chain data plane: the round's kept results taken back from <paramref name="worker"/>, which holds their
+    /// gradients and is gone or stalled before its part of the sum was done. Its shards wait again, for another worker
+    /// first; an audited shard's answers from others stand. Returns the shards taken back.
+    /// </summary>
+    public List<int> Unkeep(WorkerId worker)
+    {
+        var taken = new List<int>();
+        for (int shard = 0; shard < _results.Length; shard++)
+        {
+            if (_audits.TryGetValue(shard, out var answers)) answers.RemoveAll(a => a.Worker == worker);
+            if (_keptFrom[shard] != worker) continue;
+            _results[shard] = null;
+            _keptFrom[shard] = null;
+            _confirmed[shard] = false;
+            Completed--;
+            AvoidNextTime(shard, worker);
+            _waiting.Add(shard);
+            taken.Add(shard);
+        }
+        return taken;
+    }
+
+    /// <summary>
+    /// The hops of the chain data plane's running sum, for a complete training round: the workers holding the kept
+    /// results, in shard order, each with its run of consecutive shards (a worker holding shards 0, 1 and 4 is two hops).
+    /// </summary>
+    public List<(WorkerId Worker, int[] Shards)> Hops()
+    {
+        if (!IsComplete) throw new InvalidOperationException($"round for version {Version} has {Completed} of {_results.Length} results");
+        var hops = new List<(WorkerId Worker, int[] Shards)>();
+        int start = 0;
+        for (int shard = 1; shard <= _results.Length; shard++)
+        {
+            if (shard < _results.Length && _keptFrom[shard] == _keptFrom[start]) continue;
+            hops.Add((_keptFrom[start]!.Value, Enumerable.Range(start, shard - start).ToArray()));
+            start = shard;
+        }
+        return hops;
+    }
 
     /// <summary>The results in shard order; only once the round is complete.</summary>
     public IReadOnlyList<ShardCompleted> ResultsInShardOrder()
@@ -403,7 +474,20 @@ public sealed class ShardRound
         // Finite but so large that the round's sum would overflow: no honest shard comes near (float.MaxValue is 3.4e38).
         if (double.IsFinite(result.LossSum) && result.LossSum > double.MaxValue / _results.Length)
             return $"shard {result.ShardIndex} reports loss sum {result.LossSum}, which would overflow the round's sum";
-        if (Kind == WorkKind.Train)
+        if (Kind == WorkKind.Train && GradientsAtWorkers)
+        {
+            if (result.Gradient != null || result.Digest is not { } digest)
+                return $"shard {result.ShardIndex} came with {(result.Gradient != null ? "its gradient" : "no digest of its gradient")}: this run's workers keep their gradients and send a digest (--data-plane chain)";
+            if (result.GradientPrecision != GradientPrecision)
+                return $"shard {result.ShardIndex} gradient came in {result.GradientPrecision.Name()}, this run's is {GradientPrecision.Name()}";
+            if (double.IsNaN(digest.Norm) || digest.Norm < 0 || float.IsNaN(digest.MaxMagnitude) || digest.MaxMagnitude < 0)
+                return $"shard {result.ShardIndex} reports gradient norm {digest.Norm} and largest value {digest.MaxMagnitude}";
+            if (digest.MaxMagnitude > float.MaxValue / _results.Length)
+                return $"shard {result.ShardIndex} gradient has a value of magnitude {digest.MaxMagnitude}, which would overflow the step's sum";
+            finite &= digest.Finite;
+            _scannedNorms[result] = digest.Norm;
+        }
+        else if (Kind == WorkKind.Train)
         {
             if (result.Gradient == null || result.Gradient.Length != GradientLength)
                 return $"shard {result.ShardIndex} gradient has {result.Gradient?.Length ?? 0} values, expected {GradientLength}";

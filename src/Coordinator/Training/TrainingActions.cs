@@ -12,6 +12,19 @@ public sealed record Send(WorkerId To, IProtocolMessage Message) : ITrainingActi
 /// <summary>One message to several workers, encoded once (the new weights after a step).</summary>
 public sealed record Broadcast(IReadOnlyList<WorkerId> To, IProtocolMessage Message) : ITrainingAction;
 
+/// <summary>
+/// The chain data plane: the step from weights <paramref name="Version"/> is summed along <paramref name="Hops"/> (in
+/// shard order; each worker adds its kept shards), and its new weights go down <paramref name="WeightsChain"/>. The
+/// coordinator actor turns it into one <see cref="StepPlan"/> per worker, and waits for the last hop's sum.
+/// </summary>
+public sealed record PlanStep(long Version, int Attempt, IReadOnlyList<(WorkerId Worker, int[] Shards)> Hops, IReadOnlyList<WorkerId> WeightsChain) : ITrainingAction;
+
+/// <summary>
+/// The chain data plane: the new weights in segments to the first worker of the plan's weights chain, which passes them
+/// on; to the <paramref name="Direct"/> workers (not in the chain) whole, from the coordinator.
+/// </summary>
+public sealed record RelayWeights(WorkerId First, IReadOnlyList<WorkerId> Direct, WeightsUpdate Message) : ITrainingAction;
+
 public sealed record ReportStep(TrainStepReport Report) : ITrainingAction;
 
 public sealed record ReportEvaluation(EvalReport Report) : ITrainingAction;

@@ -5,6 +5,7 @@ using AttnRnnCluster.Model.Data;
 using AttnRnnCluster.Protocol.Messages;
 using AttnRnnCluster.Protocol.Wire;
 using AttnRnnCluster.Transport;
+using AttnRnnCluster.Worker.Training;
 using Serilog;
 
 namespace AttnRnnCluster.Coordinator.Training;
@@ -33,17 +34,24 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
     private readonly OncePerKey _unregisteredLog = new();
     private PayloadTransport _transport = null!;
     private long _lastId;
+    private readonly RelayedSum _relayedSum = new();
+    private readonly int _parameterCount;
+    private readonly int _segmentLength;
 
     public TrainingCoordinator(TrainingPlan plan, IDataSource data, MasterState master, ITrainingJournal journal, string runId,
         CoordinatorFault fault = CoordinatorFault.None)
     {
         _journal = journal;
         _fault = fault;
+        _parameterCount = master.Layout.TotalSize;
+        _segmentLength = plan.SegmentLength;
         _loop = new TrainingLoop(plan, data, master, runId, TimeProvider.System, Perform);
         Receive<RegisterWorker>(m => _loop.Handle(new WorkerRegistered(IdOf(Sender), IdentityOf(Sender, m), Location(Sender), m)));
         Receive<ShardCompleted>(m => FromWorker(id => new ResultReceived(id, m)));
         Receive<ShardFailed>(m => FromWorker(id => new FailureReceived(id, m)));
         Receive<ShardProgress>(m => FromWorker(id => new ProgressReceived(id, m)));
+        Receive<RelayDone>(m => FromWorker(id => new RelayReported(id, m)));
+        Receive<SumSegment>(OnSumSegment);
         Receive<Terminated>(m => Lost(m.ActorRef));
         Receive<Tick>(m => _loop.Handle(m));
         Receive<StopTraining>(m => _loop.Handle(new StopRequested(m.Reason)));
@@ -107,6 +115,12 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
                 // Sent: the transport added a reader for each worker that reads it later; this actor reads it no more.
                 (broadcast.Message as ILoanedMessage)?.Loan?.Release();
                 break;
+            case PlanStep planStep:
+                SendPlans(planStep);
+                break;
+            case RelayWeights relay:
+                SendWeightsDownChain(relay);
+                break;
             case ReportStep step:
                 _journal.Step(step.Report);
                 if (step.Report.Step == 1) InjectFault();
@@ -126,6 +140,62 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
             default:
                 throw new UnreachableException($"the training loop asked for {action.GetType().Name}, which this actor cannot do");
         }
+    }
+
+    /// <summary>
+    /// The chain data plane: one <see cref="StepPlan"/> to each worker of the sum's hops and of the weights' chain, and
+    /// the last hop's sum expected here. A hop sends to the next hop's relay (a child of its worker actor).
+    /// </summary>
+    private void SendPlans(PlanStep step)
+    {
+        var hops = step.Hops.Select(h => (Actor: ActorOf(h.Worker), h.Shards)).ToList();
+        var chain = step.WeightsChain.Select(ActorOf).ToList();
+        if (hops.Exists(h => h.Actor == null) || chain.Exists(a => a == null))
+            throw new InvalidOperationException($"the plan of step {step.Version + 1} names a worker this coordinator does not know");
+        _relayedSum.Expect(step.Version, step.Attempt, hops.Count, hops[^1].Actor!.Path.ToString(), _parameterCount, _segmentLength);
+        var parts = new Dictionary<IActorRef, List<RelayPart>>();
+        for (int hop = 0; hop < hops.Count; hop++)
+        {
+            var worker = hops[hop].Actor!;
+            var to = hop + 1 < hops.Count ? RelayOf(hops[hop + 1].Actor!) : Self;
+            if (!parts.TryGetValue(worker, out var list)) parts[worker] = list = [];
+            list.Add(new RelayPart(hop, hops[hop].Shards, hop > 0 ? hops[hop - 1].Actor : null, to));
+        }
+        var planned = parts.Keys.Concat(chain.Select(a => a!)).Distinct().ToList();
+        foreach (var worker in planned)
+        {
+            int at = chain.IndexOf(worker);
+            var weightsFrom = at < 0 ? null : at == 0 ? Self : chain[at - 1];
+            var weightsTo = at >= 0 && at + 1 < chain.Count ? RelayOf(chain[at + 1]!) : null;
+            _transport.Tell(worker, new StepPlan(step.Version, step.Attempt, _parameterCount, _segmentLength,
+                [.. parts.GetValueOrDefault(worker) ?? []], weightsFrom, weightsTo), Self);
+        }
+    }
+
+    /// <summary>The chain data plane: the new weights in segments to the chain's first relay, whole to the others; the loan is released once all are sent.</summary>
+    private void SendWeightsDownChain(RelayWeights relay)
+    {
+        var weights = relay.Message;
+        if (ActorOf(relay.First) is { } first)
+        {
+            var values = weights.Weights.Values;
+            var to = RelayOf(first);
+            for (int offset = 0; offset < values.Length; offset += _segmentLength)
+                _transport.Tell(to, new WeightsSegment(weights.Version, offset, values.AsSpan(offset, Math.Min(_segmentLength, values.Length - offset)).ToArray(), weights.Precision), Self);
+        }
+        if (relay.Direct.Count > 0)
+            _transport.Tell(relay.Direct.Select(ActorOf).OfType<IActorRef>().ToList(), weights, Self);
+        weights.Loan?.Release();
+    }
+
+    private IActorRef RelayOf(IActorRef worker) => ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(worker.Path / StepRelay.Name);
+
+    /// <summary>A segment of a step's sum from the plan's last hop; complete, it goes to the loop (read while it applies the step).</summary>
+    private void OnSumSegment(SumSegment segment)
+    {
+        var sum = _relayedSum.Take(Sender.Path.ToString(), segment.Version, segment.Attempt, segment.Hop, segment.Offset, segment.Values, out string? problem);
+        if (problem != null) DropFrom(Sender, segment, problem);
+        if (sum != null) _loop.Handle(new SumRelayed(segment.Version, segment.Attempt, sum));
     }
 
     private void InjectFault()

@@ -21,6 +21,12 @@ public sealed record FailureReceived(WorkerId Worker, ShardFailed Failure) : ITr
 
 public sealed record ProgressReceived(WorkerId Worker, ShardProgress Progress) : ITrainingEvent;
 
+/// <summary>The chain data plane: the last hop's running sum of the step from weights <paramref name="Version"/>, complete (read during the event only).</summary>
+public sealed record SumRelayed(long Version, int Attempt, float[] Sum) : ITrainingEvent;
+
+/// <summary>The chain data plane: a worker did its part of a step's plan.</summary>
+public sealed record RelayReported(WorkerId Worker, RelayDone Done) : ITrainingEvent;
+
 /// <summary>The process was asked to stop (a signal): save what can be saved and end the run, resumable.</summary>
 public sealed record StopRequested(string Reason) : ITrainingEvent;
 

@@ -38,6 +38,13 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
     /// <summary>Since when (a timestamp) no worker could take the round's work; null while one can.</summary>
     private long? _idleSince;
     private bool _warnedUnverifiable;
+    /// <summary>The chain data plane: the step being summed along its hops (its round complete), or null.</summary>
+    private ChainReduce? _reduce;
+    /// <summary>The chain data plane: the newest weights on their way down the chain, until every worker of it has them.</summary>
+    private RelayedWeights? _relayed;
+    private (long Version, int Attempt) _lastPlan = (-1, -1);
+
+    private bool Chain => plan.DataPlane == DataPlane.Chain;
 
     /// <summary>How the run ended; null while it goes on.</summary>
     public RunSummary? Summary { get; private set; }
@@ -60,6 +67,8 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
             case ProgressReceived progress: Heard(progress.Worker); break;
             case WorkerLost lost: Forget(lost.Worker, lost.Why); break;
             case StopRequested stop: Stop(stop.Reason); break;
+            case SumRelayed relayed: OnSumRelayed(relayed); break;
+            case RelayReported reported: OnRelayReported(reported); break;
             case Tick: OnTick(); break;
         }
     }
@@ -87,7 +96,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
             Do(Note.Info($"Worker {worker.Describe()} joined (TorchSharp {m.TorchSharpVersion}, libtorch {m.LibTorchVersion}, {m.Threads} thread(s), window {worker.Capacity}); {_workers.Count} active"));
         }
         Heard(worker.Id);
-        Do(new Send(worker.Id, new WorkerAccepted(runId, ModelConfigJson.Serialize(master.Config), master.Layout.TotalSize, (int)plan.ProgressInterval.TotalMilliseconds, plan.WirePrecision)));
+        Do(new Send(worker.Id, new WorkerAccepted(runId, ModelConfigJson.Serialize(master.Config), master.Layout.TotalSize, (int)plan.ProgressInterval.TotalMilliseconds, plan.WirePrecision, plan.DataPlane)));
         Do(new Send(worker.Id, master.WeightsMessage(plan.WirePrecision)));
         if (_started)
             Dispatch();
@@ -123,7 +132,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
 
     private ShardRound PrepareStep(long step)
     {
-        var round = ShardRound.Split(step - 1, WorkKind.Train, data.TrainBatch(step - 1, plan.GlobalBatch), plan.MicroBatch, master.Layout.TotalSize, plan.WirePrecision);
+        var round = ShardRound.Split(step - 1, WorkKind.Train, data.TrainBatch(step - 1, plan.GlobalBatch), plan.MicroBatch, master.Layout.TotalSize, plan.WirePrecision, gradientsAtWorkers: Chain);
         for (int shard = 0; shard < round.Shards.Count; shard++)
             if (plan.Audits(round.Version, shard)) round.Audit(shard);
         return round;
@@ -165,7 +174,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
             foreach (var worker in _workers.All)
             {
                 int free = ahead ? worker.FreeSlots : worker.FreeSlotsFor(round.Version, round.Kind);
-                if (free <= 0 || !round.TryTakeWaitingFor(worker.Id, active, out int shard)) continue;
+                if (free <= 0 || !round.TryTakeWaitingFor(worker.Id, active, out int shard, inBlocks: Chain && round.Kind == WorkKind.Train)) continue;
                 Assign(worker, round, shard);
                 gaveWork = true;
             }
@@ -359,6 +368,9 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
                 Finish($"only {_workers.Count} of {plan.MinWorkers} workers joined within {plan.StartTimeout.TotalSeconds:0}s", failed: true);
             return;
         }
+        if (_reduce != null) CheckSum();
+        if (Summary == null) CheckRelayedWeights();
+        if (_round == null || Summary != null) return;
         TakeShardsFromSilentWorkers();
         Dispatch();
         if (Summary == null) CheckSomeoneCanWork();
@@ -422,6 +434,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
         Do(new Send(worker.Id, new WorkerRefused($"excluded {why}")));
         ReleaseAll(worker.Id);
         _workers.Exclude(worker);
+        LoseGradientsOf(worker.Id);
         if (_workers.Count == 0) NoWorkersLeft();
     }
 
@@ -434,8 +447,32 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
         _workers.Remove(id);
         int requeued = ReleaseAll(id);
         Do(Note.Warn($"Worker {worker.Describe()} {why}; {requeued} of its shard(s) go back to the queue; {_workers.Count} active"));
+        LoseGradientsOf(id);
         if (_workers.Count == 0) NoWorkersLeft();
         Dispatch();
+    }
+
+    /// <summary>
+    /// The chain data plane: a worker gone or excluded takes the gradients it kept with it. Its kept results of this
+    /// step and the next are computed again by others; a sum under way through it starts again once they are in; workers
+    /// after it in the weights' chain get the weights from the coordinator.
+    /// </summary>
+    private void LoseGradientsOf(WorkerId id)
+    {
+        if (!Chain) return;
+        if (_reduce?.Involves(id) == true) RestartSum(id);
+        else _round?.Unkeep(id);
+        _ahead?.Unkeep(id);
+        if (_relayed is { } relayed && relayed.Chain.Contains(id))
+        {
+            _relayed = null;
+            var waiting = relayed.Waiting.Where(w => w != id && _workers.Find(w) != null).ToList();
+            if (waiting.Count > 0 && relayed.Version == master.Version)
+            {
+                Do(Note.Warn($"The weights of version {relayed.Version} went down a chain through a worker that is gone: {waiting.Count} worker(s) after it get them from the coordinator"));
+                Do(new Broadcast(waiting, master.WeightsMessage(plan.WirePrecision)));
+            }
+        }
     }
 
     /// <summary>Every shard the worker holds, of this step and of the next, is released; returns how many went back to a queue.</summary>
@@ -457,12 +494,111 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
             Dispatch();
             return;
         }
+        if (Chain)
+        {
+            StartSum(round);
+            return;
+        }
+        ApplyStep(round, relayedSum: null, reducingSince: Now, weightsChain: null);
+    }
+
+    /// <summary>
+    /// The chain data plane: every shard has a kept result, and each gradient is with the worker that computed it. The
+    /// plan sends the sum along them in shard order (hop by hop; the last hands it to the coordinator) and names the
+    /// chain the new weights will go down: the hops' workers first, then every other active worker.
+    /// </summary>
+    private void StartSum(ShardRound round)
+    {
+        int attempt = _lastPlan.Version == round.Version ? _lastPlan.Attempt + 1 : 0;
+        _lastPlan = (round.Version, attempt);
+        var hops = round.Hops();
+        var chain = hops.Select(h => h.Worker).Concat(ActiveWorkers()).Distinct()
+            .Where(id => _workers.Find(id) is { Suspect: false }).ToList();
+        _reduce = new ChainReduce(round, attempt, hops, chain, Now);
+        Do(new PlanStep(round.Version, attempt, hops, chain));
+    }
+
+    private void OnSumRelayed(SumRelayed relayed)
+    {
+        if (_reduce is not { } reduce || reduce.Round.Version != relayed.Version || reduce.Attempt != relayed.Attempt) return;
+        _reduce = null;
+        if (reduce.Slowest(time, plan.StragglerFactor, plan.StragglerMinimum.TotalMilliseconds) is { } slow)
+            Do(Note.Warn($"Slow relay: {_workers.Find(slow.Worker)?.Describe() ?? slow.Worker.ToString()} took {slow.Ms:0} ms to pass on the sum of step {reduce.Round.Version + 1} (hop {slow.Hop + 1} of {reduce.Hops.Count}; {slow.Ms / Math.Max(slow.OthersMedianMs, 1e-3):0.0}x the other hops' median {slow.OthersMedianMs:0} ms)"));
+        ApplyStep(reduce.Round, relayed.Sum, reduce.StartedAt, reduce.WeightsChain);
+    }
+
+    private void OnRelayReported(RelayReported reported)
+    {
+        Heard(reported.Worker);
+        var done = reported.Done;
+        if (done.Stage == RelayStage.Sum)
+        {
+            if (_reduce is { } reduce && reduce.Round.Version == done.Version && reduce.Attempt == done.Attempt) reduce.HopDone(done.Hop, reported.Worker, Now);
+        }
+        else if (_relayed is { } relayed && relayed.Version == done.Version + 1)
+        {
+            relayed.Have(reported.Worker);
+            if (relayed.Waiting.Count == 0) _relayed = null;
+        }
+    }
+
+    /// <summary>A hop of the sum silent for a shard timeout: its worker is taken for silent, and its shards are computed again by others.</summary>
+    private void CheckSum()
+    {
+        if (_reduce!.Stalled(time, plan.ShardTimeout) is not { } stalled) return;
+        var worker = _workers.Find(stalled.Worker);
+        Do(Note.Warn($"Relay {worker?.Describe() ?? stalled.Worker.ToString()} has not passed on the sum of step {_reduce.Round.Version + 1} for {stalled.Waited.TotalSeconds:0.#}s (hop {stalled.Hop + 1} of {_reduce.Hops.Count}; shard timeout {plan.ShardTimeout.TotalSeconds:0.#}s): its shard(s) go to other workers"));
+        if (worker != null) worker.Suspect = true;
+        RestartSum(stalled.Worker);
+    }
+
+    /// <summary>The sum under way cannot pass <paramref name="lost"/>: its kept results wait again, and the step goes on computing.</summary>
+    private void RestartSum(WorkerId lost)
+    {
+        var round = _reduce!.Round;
+        _reduce = null;
+        var again = round.Unkeep(lost);
+        Do(Note.Info($"Step {round.Version + 1}'s sum starts again once shard(s) {string.Join(", ", again)} are computed by other workers"));
+        _round = round;
+        Dispatch();
+    }
+
+    /// <summary>
+    /// Workers of the weights' chain that do not have the weights a shard timeout after they went out: a relay before
+    /// them stalls. They get the weights from the coordinator, and the relay is named.
+    /// </summary>
+    private void CheckRelayedWeights()
+    {
+        if (_relayed is not { } relayed) return;
+        if (relayed.Version != master.Version)
+        {
+            _relayed = null;
+            return;
+        }
+        var waited = time.GetElapsedTime(relayed.SentAt);
+        if (waited < plan.ShardTimeout) return;
+        _relayed = null;
+        var waiting = relayed.Waiting.Where(w => _workers.Find(w) != null).ToList();
+        if (waiting.Count == 0) return;
+        var before = relayed.Before(waiting[0]);
+        string relay = before is { } b ? _workers.Find(b)?.Describe() ?? b.ToString() : "the coordinator";
+        Do(Note.Warn($"Slow relay: the weights of version {relayed.Version} have not reached {string.Join(", ", waiting.Select(w => _workers.Find(w)!.Describe()))} {waited.TotalSeconds:0.#}s after they went down the chain (stalled after {relay}); the coordinator sends them directly"));
+        Do(new Broadcast(waiting, master.WeightsMessage(plan.WirePrecision)));
+    }
+
+    /// <summary>
+    /// Applies a complete training round: its sum in shard order (the round's own, or the chain's <paramref name="relayedSum"/>),
+    /// the optimizer step, the broadcast (down <paramref name="weightsChain"/>, or from the coordinator to every worker),
+    /// the step's report; then what follows the step.
+    /// </summary>
+    private void ApplyStep(ShardRound round, float[]? relayedSum, long reducingSince, IReadOnlyList<WorkerId>? weightsChain)
+    {
         long step = round.Version + 1;
-        long reducing = Now;
+        long reducing = reducingSince;
         StepUpdate update;
         try
         {
-            update = master.Apply(round);
+            update = master.Apply(round, relayedSum);
             round.ReleaseGradientSum();
         }
         catch (InvalidOperationException e)
@@ -473,7 +609,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
         }
         double reduceMs = time.GetElapsedTime(reducing).TotalMilliseconds;
         long broadcasting = Now;
-        Do(new Broadcast(_workers.All.Select(w => w.Id).ToList(), master.LoanedWeightsMessage(plan.WirePrecision)));
+        BroadcastWeights(weightsChain);
         double broadcastMs = time.GetElapsedTime(broadcasting).TotalMilliseconds;
         _lastTrainLoss = update.Loss;
         var report = _clock.Report(step, update, reduceMs, broadcastMs, _workers.Count);
@@ -487,6 +623,24 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
         }));
         if (EvaluatesAfter(step)) StartEvaluation();
         else AfterStep(step, evaluated: false);
+    }
+
+    /// <summary>
+    /// The new weights to every worker: from the coordinator to each (the star), or down the chain planned with the sum,
+    /// and directly to the workers not in it (joined since, or silent then). A chain with a worker lost since goes no
+    /// further than it: then every worker gets them directly.
+    /// </summary>
+    private void BroadcastWeights(IReadOnlyList<WorkerId>? weightsChain)
+    {
+        var everyone = _workers.All.Select(w => w.Id).ToList();
+        var weights = master.LoanedWeightsMessage(plan.WirePrecision);
+        if (weightsChain == null || weightsChain.Count == 0 || weightsChain.Any(id => _workers.Find(id) == null))
+        {
+            Do(new Broadcast(everyone, weights));
+            return;
+        }
+        _relayed = new RelayedWeights(master.Version, weightsChain, Now);
+        Do(new RelayWeights(weightsChain[0], everyone.Except(weightsChain).ToList(), weights));
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using AttnRnnCluster.Protocol.Messages;
 using AttnRnnCluster.Protocol.Wire;
 
 namespace AttnRnnCluster.Coordinator.Training;
@@ -34,6 +35,12 @@ public sealed record TrainingPlan(
     /// "finite but absurd" gradient (1e30) is many orders of magnitude off.
     /// </summary>
     public const double AbsurdNormFactor = 1e3;
+
+    /// <summary>How gradients and weights move (<c>--data-plane</c>): star through the coordinator, or a chain of workers.</summary>
+    public DataPlane DataPlane { get; init; } = DataPlane.Star;
+
+    /// <summary>Values per segment of the chain's running sum and weights (<see cref="StepPlan.DefaultSegmentLength"/>).</summary>
+    public int SegmentLength { get; init; } = StepPlan.DefaultSegmentLength;
 
     /// <summary>Steps of fewer shards are not compared (the overflow check still holds): two norms cannot say which is off.</summary>
     public const int MinShardsForNormCheck = 3;

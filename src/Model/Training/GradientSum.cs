@@ -155,6 +155,16 @@ public sealed class GradientSum
         Add(left, right, sum, left.Length);
     }
 
+    /// <summary>
+    /// <paramref name="sum"/>[i] += <paramref name="addend"/>[i]: one shard added to a running sum, value by value, the same
+    /// bits as the pass of <see cref="GradientSum"/> that adds it (a relay of the chain data plane adds its shards so).
+    /// </summary>
+    public static void AddTo(Span<float> sum, ReadOnlySpan<float> addend)
+    {
+        if (addend.Length != sum.Length) throw new ArgumentException($"adding {addend.Length} values to {sum.Length}", nameof(addend));
+        AddBlock(sum, addend, sum);
+    }
+
     private static void Add(float[] left, float[] right, float[] sum, int length) =>
         FixedBlocks.ForEach(length, (_, start, count) => AddBlock(left.AsSpan(start, count), right.AsSpan(start, count), sum.AsSpan(start, count)));
 

@@ -36,6 +36,11 @@ public sealed class TrainingWorker : ReceiveActor
     private WirePrecision _gradientPrecision = WirePrecision.F32;
     private PayloadTransport _transport = null!;
     private readonly FaultInjector _faults;
+    /// <summary>How this run moves gradients and weights (<see cref="WorkerAccepted.DataPlane"/>).</summary>
+    private DataPlane _dataPlane = DataPlane.Star;
+    /// <summary>Gradients of this step's shards, kept for the chain's running sum (<see cref="DataPlane.Chain"/>).</summary>
+    private readonly KeptGradients _kept = new();
+    private IActorRef _relay = ActorRefs.Nobody;
 
     public TrainingWorker(WorkerSettings settings, Func<ModelConfig, IGradientEngine> engineFactory, IActorRef? coordinator)
     {
@@ -55,6 +60,10 @@ public sealed class TrainingWorker : ReceiveActor
         });
         Receive<WeightsUpdate>(ApplyWeights);
         Receive<ShardAssignment>(Assigned);
+        // The relay does the plan's work on its own thread; this worker only vouches that the coordinator sent it.
+        Receive<StepPlan>(plan => _relay.Forward(plan));
+        // Local only (no serializer can bring it from another node): the relay's assembled weights.
+        Receive<StepRelay.WeightsAssembled>(Assembled);
         Receive<TrainingFinished>(m =>
         {
             _log.Info("Training finished: {0}", m.Reason);
@@ -81,6 +90,7 @@ public sealed class TrainingWorker : ReceiveActor
     protected override void PreStart()
     {
         _transport = PayloadTransport.Get(Context.System);
+        _relay = Context.ActorOf(StepRelay.Props(_kept), StepRelay.Name);
         if (_coordinator != null) Register(_coordinator);
     }
 
@@ -151,7 +161,10 @@ public sealed class TrainingWorker : ReceiveActor
         // Within bounds whatever the coordinator says: a beat per millisecond would only flood the link.
         _progressInterval = TimeSpan.FromMilliseconds(Math.Clamp(accepted.ProgressIntervalMs, MinProgressIntervalMs, MaxProgressIntervalMs));
         _gradientPrecision = accepted.GradientPrecision;
-        _log.Info("Registered with {0} for run {1}: {2} parameters, gradients sent in {3}", Sender.Path, accepted.RunId, _engine.Layout.TotalSize, _gradientPrecision.Name());
+        _dataPlane = accepted.DataPlane;
+        _relay.Tell(new StepRelay.Configure(_engine.Layout.TotalSize));
+        _log.Info("Registered with {0} for run {1}: {2} parameters, gradients sent in {3} on the {4} data plane", Sender.Path, accepted.RunId, _engine.Layout.TotalSize,
+            _gradientPrecision.Name(), _dataPlane.ToString().ToLowerInvariant());
         Context.System.EventStream.Publish(new Registered(accepted.RunId));
     }
 
@@ -187,7 +200,16 @@ public sealed class TrainingWorker : ReceiveActor
         }
         _engine.SetWeights(update.Weights.Values);
         _version = update.Version;
+        // The steps before these weights are applied: their gradients are summed.
+        _kept.DropBefore(_version);
         return true;
+    }
+
+    /// <summary>The relay has every segment of new weights (the chain data plane): loaded like a broadcast.</summary>
+    private void Assembled(StepRelay.WeightsAssembled weights)
+    {
+        if (_engine == null) return;
+        ApplyWeights(new WeightsUpdate(weights.Version, new ParameterBuffer(_engine.Layout.ToSlots(), weights.Values), weights.Precision));
     }
 
     private void Assigned(ShardAssignment assignment)
@@ -222,8 +244,17 @@ public sealed class TrainingWorker : ReceiveActor
                 // Rounded here, not only by the encoder: a coordinator in this process gets the array itself, and must
                 // sum the same values as from a remote worker. Every path then carries them exactly (lanes, bulk, chunks).
                 if (_gradientPrecision == WirePrecision.Bf16) BFloat16.Round(shard.Gradient);
-                result = new ShardCompleted(assignment.Version, assignment.Kind, assignment.ShardIndex, _faults.Corrupt(shard.Gradient, _gradientPrecision),
-                    shard.LossSum, shard.Count, 0, _gradientPrecision);
+                var gradient = _faults.Corrupt(shard.Gradient, _gradientPrecision);
+                if (_dataPlane == DataPlane.Chain)
+                {
+                    // Kept here for the step's running sum; the coordinator gets what it checks a result by.
+                    _kept.Keep(assignment.Version, assignment.ShardIndex, gradient);
+                    result = new ShardCompleted(assignment.Version, assignment.Kind, assignment.ShardIndex, null,
+                        shard.LossSum, shard.Count, 0, _gradientPrecision, GradientDigests.Of(gradient));
+                }
+                else
+                    result = new ShardCompleted(assignment.Version, assignment.Kind, assignment.ShardIndex, gradient,
+                        shard.LossSum, shard.Count, 0, _gradientPrecision);
             }
             else
             {

@@ -63,7 +63,7 @@ internal static class HandshakeFormats
     /// (revision 4) added the progress interval. Only the coordinator writes this message, and a worker of another
     /// revision is refused before it is sent, so older versions need not be read.
     /// </summary>
-    public static readonly MessageFormat WorkerAccepted = MessageFormat.Of<WorkerAccepted>("wa", 3,
+    public static readonly MessageFormat WorkerAccepted = MessageFormat.Of<WorkerAccepted>("wa", 4,
         static (w, m) =>
         {
             w.WriteString(m.RunId, nameof(m.RunId));
@@ -71,13 +71,15 @@ internal static class HandshakeFormats
             w.WriteInt32(m.ParameterCount);
             w.WriteInt32(m.ProgressIntervalMs);
             w.WriteByte((byte)m.GradientPrecision.Encoding());
+            w.WriteByte((byte)m.DataPlane);
         },
         static r => new WorkerAccepted(
             RunId: r.ReadString(nameof(Messages.WorkerAccepted.RunId)),
             ModelConfigJson: r.ReadString(nameof(Messages.WorkerAccepted.ModelConfigJson)),
             ParameterCount: r.ReadInt32(nameof(Messages.WorkerAccepted.ParameterCount)),
             ProgressIntervalMs: r.ReadInt32(nameof(Messages.WorkerAccepted.ProgressIntervalMs), 1, int.MaxValue),
-            GradientPrecision: r.ReadEnum<FloatEncoding>(nameof(Messages.WorkerAccepted.GradientPrecision)).Precision()));
+            GradientPrecision: r.ReadEnum<FloatEncoding>(nameof(Messages.WorkerAccepted.GradientPrecision)).Precision(),
+            DataPlane: r.ReadEnum<DataPlane>(nameof(Messages.WorkerAccepted.DataPlane))));
 
     public static readonly MessageFormat WorkerRefused = MessageFormat.Of<WorkerRefused>("wr", 1,
         static (w, m) => w.WriteString(m.Reason, nameof(m.Reason)),

@@ -29,6 +29,10 @@ public sealed class ProtocolSerializer : FormatSerializer
         ShardFormats.ShardCompleted,
         ShardFormats.ShardFailed,
         ShardFormats.ShardProgress,
+        RelayFormats.StepPlan,
+        RelayFormats.SumSegment,
+        RelayFormats.WeightsSegment,
+        RelayFormats.RelayDone,
     ];
 
     /// <summary>Called by Akka.</summary>

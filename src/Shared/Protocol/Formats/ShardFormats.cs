@@ -22,7 +22,7 @@ internal static class ShardFormats
             ShardIndex: r.ReadInt32(nameof(Messages.ShardAssignment.ShardIndex)),
             Batch: ReadBatch(r)));
 
-    public static readonly MessageFormat ShardCompleted = MessageFormat.Of<ShardCompleted>("sc", 1,
+    public static readonly MessageFormat ShardCompleted = MessageFormat.Of<ShardCompleted>("sc", 2,
         static (w, m) =>
         {
             WriteShardId(w, m.Version, m.Kind, m.ShardIndex);
@@ -30,6 +30,7 @@ internal static class ShardFormats
             w.WriteDouble(m.LossSum);
             w.WriteInt64(m.Count);
             w.WriteDouble(m.ComputeMilliseconds);
+            WriteDigest(w, m.Digest);
         },
         static r => new ShardCompleted(
             Version: r.ReadInt64(nameof(Messages.ShardCompleted.Version)),
@@ -39,7 +40,8 @@ internal static class ShardFormats
             LossSum: r.ReadDouble(nameof(Messages.ShardCompleted.LossSum)),
             Count: r.ReadInt64(nameof(Messages.ShardCompleted.Count)),
             ComputeMilliseconds: r.ReadDouble(nameof(Messages.ShardCompleted.ComputeMilliseconds)),
-            GradientPrecision: precision));
+            GradientPrecision: precision,
+            Digest: ReadDigest(r)));
 
     public static readonly MessageFormat ShardProgress = MessageFormat.Of<ShardProgress>("sp", 1,
         static (w, m) => WriteShardId(w, m.Version, m.Kind, m.ShardIndex),
@@ -59,6 +61,30 @@ internal static class ShardFormats
             Kind: r.ReadEnum<WorkKind>(nameof(Messages.ShardFailed.Kind)),
             ShardIndex: r.ReadInt32(nameof(Messages.ShardFailed.ShardIndex)),
             Reason: r.ReadString(nameof(Messages.ShardFailed.Reason))));
+
+    private static void WriteDigest(WireWriter w, GradientDigest? digest)
+    {
+        w.WriteByte(digest == null ? (byte)0 : (byte)1);
+        if (digest == null) return;
+        if (digest.Sha256.Length != GradientDigest.HashLength) throw new ArgumentException($"a gradient digest's hash has {digest.Sha256.Length} bytes, expected {GradientDigest.HashLength}");
+        w.WriteBytes(digest.Sha256);
+        w.WriteDouble(digest.Norm);
+        w.WriteByte(digest.Finite ? (byte)1 : (byte)0);
+        w.WriteUInt32(BitConverter.SingleToUInt32Bits(digest.MaxMagnitude));
+    }
+
+    private static GradientDigest? ReadDigest(WireReader r)
+    {
+        byte present = r.ReadByte("Digest");
+        if (present == 0) return null;
+        if (present != 1) throw r.Malformed("Digest", $"presence byte is {present}, expected 0 or 1");
+        var hash = r.ReadBytes("Digest.Sha256");
+        if (hash.Length != GradientDigest.HashLength) throw r.Malformed("Digest.Sha256", $"has {hash.Length} bytes, expected {GradientDigest.HashLength}");
+        double norm = r.ReadDouble("Digest.Norm");
+        byte finite = r.ReadByte("Digest.Finite");
+        if (finite > 1) throw r.Malformed("Digest.Finite", $"is {finite}, expected 0 or 1");
+        return new GradientDigest(hash.ToArray(), norm, finite == 1, BitConverter.UInt32BitsToSingle(r.ReadUInt32("Digest.MaxMagnitude")));
+    }
 
     private static void WriteShardId(WireWriter w, long version, WorkKind kind, int shardIndex)
     {

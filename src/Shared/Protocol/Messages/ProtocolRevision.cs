@@ -12,8 +12,11 @@ namespace AttnRnnCluster.Protocol.Messages;
 /// when it comes back from another port; a revision-4 registration (format 1) is still read, and refused.
 /// 6: <see cref="WorkerAccepted"/> tells the worker the precision of its gradients (format 3): a revision-5 worker
 /// would send f32 gradients in a bf16 run, so it is refused at registration.
+/// 7: the chain data plane: <see cref="WorkerAccepted"/> names the run's <see cref="DataPlane"/> (format 4),
+/// <see cref="ShardCompleted"/> may carry a <see cref="GradientDigest"/> instead of its gradient (format 2), and
+/// <see cref="StepPlan"/>, <see cref="SumSegment"/>, <see cref="WeightsSegment"/> and <see cref="RelayDone"/> move a step.
 /// </summary>
 public static class ProtocolRevision
 {
-    public const int Current = 6;
+    public const int Current = 7;
 }

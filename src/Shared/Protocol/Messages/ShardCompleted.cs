@@ -8,6 +8,8 @@ namespace AttnRnnCluster.Protocol.Messages;
 /// compute time, for the straggler report. <paramref name="GradientPrecision"/> is how the gradient travels (the
 /// precision <see cref="WorkerAccepted"/> gave the worker, which has rounded the values to it already, so that the
 /// coordinator sums the same values whether the result crossed a wire or not); read back from the array's encoding byte.
+/// With <see cref="DataPlane.Chain"/> a training result carries no gradient but its <paramref name="Digest"/>: the worker
+/// keeps the gradient and adds it to the step's running sum when the coordinator's <see cref="StepPlan"/> comes.
 /// </summary>
 public sealed record ShardCompleted(
     long Version,
@@ -17,4 +19,5 @@ public sealed record ShardCompleted(
     double LossSum,
     long Count,
     double ComputeMilliseconds,
-    WirePrecision GradientPrecision = WirePrecision.F32) : IProtocolMessage;
+    WirePrecision GradientPrecision = WirePrecision.F32,
+    GradientDigest? Digest = null) : IProtocolMessage;

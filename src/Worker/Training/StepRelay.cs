@@ -1,0 +1,221 @@
+using Akka.Actor;
+using Akka.Event;
+using AttnRnnCluster.Hosting;
+using AttnRnnCluster.Model.Training;
+using AttnRnnCluster.Protocol.Messages;
+using AttnRnnCluster.Protocol.Wire;
+using AttnRnnCluster.Transport;
+
+namespace AttnRnnCluster.Worker.Training;
+
+/// <summary>
+/// A worker's part in the chain data plane (<see cref="DataPlane.Chain"/>), a child of its <see cref="TrainingWorker"/>
+/// on a thread of its own, so relaying never waits for a shard being computed. For each <see cref="StepPlan"/> the
+/// coordinator sends: <b>the sum</b>, segment by segment as they come from the worker before it (or, first in the
+/// chain, from its own first shard), plus its kept gradients of the plan's shards in shard order, on to the next
+/// worker (or the coordinator): the bits of the coordinator's own sum in shard order; <b>the weights</b>, each segment
+/// copied into the new weights and passed on to the next worker, and once all are in, handed to the worker. Segments
+/// that come before their plan (another worker's plan came first) wait, up to two models' worth; anything from a
+/// sender the plan does not name, for another step, or of a wrong size is dropped (and logged once per sender and
+/// minute). Every part done is reported to the coordinator (<see cref="RelayDone"/>).
+/// </summary>
+public sealed class StepRelay : ReceiveActor
+{
+    public const string Name = "relay";
+
+    private readonly KeptGradients _kept;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly OncePerKey _droppedLog = new(TimeSpan.FromMinutes(1));
+    private readonly List<(IActorRef Sender, IProtocolMessage Message, int Values)> _early = [];
+    private PayloadTransport _transport = null!;
+    private int _parameterCount;
+    private StepPlan? _plan;
+    private IActorRef? _coordinator;
+    /// <summary>Per hop of this worker in the current plan: its part, and which segments it has sent on.</summary>
+    private readonly Dictionary<int, (RelayPart Part, bool[] Done, int Count)> _hops = [];
+    private bool[] _weightsDone = [];
+    private int _weightsSegmentsDone;
+    private float[]? _weights;
+    private WirePrecision _weightsPrecision;
+
+    public StepRelay(KeptGradients kept)
+    {
+        _kept = kept;
+        Receive<Configure>(m =>
+        {
+            _parameterCount = m.ParameterCount;
+            _plan = null;
+            _early.Clear();
+        });
+        Receive<StepPlan>(Planned);
+        Receive<SumSegment>(m => OnSum(Sender, m));
+        Receive<WeightsSegment>(m => OnWeights(Sender, m));
+    }
+
+    public static Props Props(KeptGradients kept) =>
+        Akka.Actor.Props.Create(() => new StepRelay(kept)).WithDispatcher(NodeDispatchers.Worker);
+
+    /// <summary>From the worker, on registration: the model's parameter count (what every plan and segment must fit).</summary>
+    public sealed record Configure(int ParameterCount) : INoSerializationVerificationNeeded;
+
+    /// <summary>To the worker: the new weights, all in.</summary>
+    public sealed record WeightsAssembled(long Version, float[] Values, WirePrecision Precision) : INoSerializationVerificationNeeded;
+
+    protected override void PreStart() => _transport = PayloadTransport.Get(Context.System);
+
+    /// <summary>A plan from the coordinator (the worker checked who sent it and forwards it with that sender).</summary>
+    private void Planned(StepPlan plan)
+    {
+        if (plan.ParameterCount != _parameterCount || plan.SegmentLength < 1 || plan.SegmentLength > StepPlan.MaxSegmentLength)
+        {
+            _log.Warning("Ignored the plan of step {0}: {1} parameters in segments of {2}, this model has {3}", plan.Version + 1, plan.ParameterCount, plan.SegmentLength, _parameterCount);
+            return;
+        }
+        if (_plan is { } current && (plan.Version < current.Version || (plan.Version == current.Version && plan.Attempt <= current.Attempt))) return;
+        bool sameWeights = _plan?.Version == plan.Version;
+        _plan = plan;
+        _coordinator = Sender;
+        _hops.Clear();
+        foreach (var part in plan.Parts) _hops[part.Hop] = (part, new bool[plan.SegmentCount], 0);
+        if (!sameWeights)
+        {
+            // A new attempt of the same step keeps the weights it may have started to receive.
+            _weightsDone = new bool[plan.SegmentCount];
+            _weightsSegmentsDone = 0;
+            _weights = null;
+        }
+        foreach (var part in plan.Parts)
+            if (part.SumFrom == null && part.Shards.Length > 0) StartSum(plan, part);
+        var early = _early.ToList();
+        _early.Clear();
+        foreach (var (sender, message, _) in early)
+        {
+            if (message is SumSegment sum) OnSum(sender, sum);
+            else if (message is WeightsSegment weights) OnWeights(sender, weights);
+        }
+    }
+
+    /// <summary>Hop 0: the sum starts with its first shard, plus the others in order, segment by segment.</summary>
+    private void StartSum(StepPlan plan, RelayPart part)
+    {
+        var gradients = KeptOf(plan, part);
+        if (gradients == null) return;
+        for (int segment = 0; segment < plan.SegmentCount; segment++)
+        {
+            int offset = segment * plan.SegmentLength;
+            int length = Math.Min(plan.SegmentLength, plan.ParameterCount - offset);
+            var values = gradients[0].AsSpan(offset, length).ToArray();
+            for (int k = 1; k < gradients.Length; k++) GradientSum.AddTo(values, gradients[k].AsSpan(offset, length));
+            SendSum(plan, part, segment, offset, values);
+        }
+    }
+
+    private void OnSum(IActorRef sender, SumSegment segment)
+    {
+        if (!Fits(segment.Version, segment.Attempt, sender, segment, segment.Values.Length)) return;
+        var plan = _plan!;
+        if (!_hops.TryGetValue(segment.Hop, out var hop) || hop.Part.SumFrom == null || !sender.Path.Equals(hop.Part.SumFrom.Path))
+        {
+            Dropped(sender, $"a segment of the sum of step {segment.Version + 1} for hop {segment.Hop}, which this relay's plan does not take from that sender");
+            return;
+        }
+        if (!SegmentAt(plan, segment.Offset, segment.Values.Length, out int index) || hop.Done[index]) return;
+        var gradients = KeptOf(plan, hop.Part);
+        if (gradients == null) return;
+        // The segment is this relay's own (decoded, or handed over by a sender that keeps no reference): added to in place.
+        foreach (var gradient in gradients) GradientSum.AddTo(segment.Values, gradient.AsSpan(segment.Offset, segment.Values.Length));
+        SendSum(plan, hop.Part, index, segment.Offset, segment.Values);
+    }
+
+    private void SendSum(StepPlan plan, RelayPart part, int index, int offset, float[] values)
+    {
+        _transport.Tell(part.SumTo, new SumSegment(plan.Version, plan.Attempt, part.Hop + 1, offset, values), Context.Parent);
+        var (_, done, count) = _hops[part.Hop];
+        done[index] = true;
+        _hops[part.Hop] = (part, done, ++count);
+        if (count == done.Length)
+            _transport.Tell(_coordinator!, new RelayDone(plan.Version, plan.Attempt, RelayStage.Sum, part.Hop), Context.Parent);
+    }
+
+    /// <summary>The kept gradients of the part's shards, in shard order; null (logged) when one is missing.</summary>
+    private float[][]? KeptOf(StepPlan plan, RelayPart part)
+    {
+        var gradients = new float[part.Shards.Length][];
+        for (int k = 0; k < part.Shards.Length; k++)
+        {
+            var gradient = _kept.Find(plan.Version, part.Shards[k]);
+            if (gradient == null || gradient.Length != plan.ParameterCount)
+            {
+                // The coordinator sees this relay's part stall, and has the shard computed again by another worker.
+                _log.Warning("Cannot add shard {0} of step {1} to the sum: this worker does not hold its gradient", part.Shards[k], plan.Version + 1);
+                return null;
+            }
+            gradients[k] = gradient;
+        }
+        return gradients;
+    }
+
+    private void OnWeights(IActorRef sender, WeightsSegment segment)
+    {
+        if (!Fits(segment.Version - 1, null, sender, segment, segment.Values.Length)) return;
+        var plan = _plan!;
+        if (plan.WeightsFrom == null || !sender.Path.Equals(plan.WeightsFrom.Path))
+        {
+            Dropped(sender, $"a segment of the weights of version {segment.Version} from a node this relay's plan does not take them from");
+            return;
+        }
+        if (!SegmentAt(plan, segment.Offset, segment.Values.Length, out int index) || _weightsDone[index]) return;
+        if (_weights == null)
+        {
+            _weights = new float[plan.ParameterCount];
+            _weightsPrecision = segment.Precision;
+        }
+        else if (segment.Precision != _weightsPrecision)
+        {
+            Dropped(sender, $"a segment of the weights of version {segment.Version} in {segment.Precision.Name()}, the others came in {_weightsPrecision.Name()}");
+            return;
+        }
+        segment.Values.CopyTo(_weights, segment.Offset);
+        if (plan.WeightsTo != null) _transport.Tell(plan.WeightsTo, segment, Context.Parent);
+        _weightsDone[index] = true;
+        if (++_weightsSegmentsDone < _weightsDone.Length) return;
+        _transport.Tell(_coordinator!, new RelayDone(plan.Version, plan.Attempt, RelayStage.Weights, -1), Context.Parent);
+        Context.Parent.Tell(new WeightsAssembled(segment.Version, _weights, _weightsPrecision), _coordinator);
+        _weights = null;
+    }
+
+    /// <summary>
+    /// Whether a segment belongs to the current plan (step from weights <paramref name="version"/>, and the attempt when
+    /// given). One for a plan not come yet waits (bounded); one for an older plan is dropped.
+    /// </summary>
+    private bool Fits(long version, int? attempt, IActorRef sender, IProtocolMessage message, int values)
+    {
+        if (_plan is { } plan && plan.Version == version && (attempt == null || attempt == plan.Attempt)) return true;
+        bool later = _plan == null || version > _plan.Version || (version == _plan.Version && attempt > _plan.Attempt);
+        if (!later) return false;
+        long waiting = _early.Sum(e => (long)e.Values);
+        if (waiting + values > 2L * _parameterCount || _early.Count >= 2 * (_parameterCount / 1024 + 16))
+        {
+            Dropped(sender, $"a segment for step {version + 1} before its plan, with two models' worth waiting already");
+            return false;
+        }
+        _early.Add((sender, message, values));
+        return false;
+    }
+
+    /// <summary>The index of the segment at <paramref name="offset"/>, when its length is the one the plan gives it.</summary>
+    private bool SegmentAt(StepPlan plan, int offset, int length, out int index)
+    {
+        index = offset / plan.SegmentLength;
+        if (offset >= 0 && offset % plan.SegmentLength == 0 && index < plan.SegmentCount
+            && length == Math.Min(plan.SegmentLength, plan.ParameterCount - offset)) return true;
+        Dropped(Sender, $"a segment at offset {offset} of {length} values, which does not fit the plan's {plan.SegmentCount} segments of {plan.SegmentLength}");
+        return false;
+    }
+
+    private void Dropped(IActorRef sender, string what)
+    {
+        if (!_droppedLog.TryPass(sender.Path.ToString(), out int suppressed)) return;
+        _log.Warning("Dropped {0} (from {1}){2}", what, sender.Path, suppressed > 0 ? $"; {suppressed} more dropped since the last such line" : "");
+    }
+}
