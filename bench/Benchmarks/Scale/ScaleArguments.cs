@@ -9,10 +9,13 @@ namespace AttnRnnCluster.Benchmarks.Scale;
 /// </summary>
 public sealed record ScaleArguments(IReadOnlyList<int> Workers, IReadOnlyList<ModelSize> Sizes, IReadOnlyList<LinkRate> Links)
 {
+    /// <summary>Our data plane in the runs (--data-plane of the coordinator): the chain by default; the star for the "without" column.</summary>
+    public string DataPlane { get; init; } = "chain";
+
     /// <summary>A host per worker and one for the coordinator in one /24, as deploy/netns/scale-hosts.sh allows.</summary>
     public const int MaxWorkers = 16;
 
-    public const string Usage = "usage: dotnet run -c Release --project bench/Benchmarks -- scale [--workers 1..16] [--params 1M|10M|<n>M] [--link 1gbit|10gbit|<n>gbit|<n>mbit]";
+    public const string Usage = "usage: dotnet run -c Release --project bench/Benchmarks -- scale [--workers 1..16] [--params 1M|10M|<n>M] [--link 1gbit|10gbit|<n>gbit|<n>mbit] [--data-plane chain|star]";
 
     public static ScaleArguments Table { get; } = new([1, 2, 4, 8, 16], [ModelSize.OneM, ModelSize.TenM], [LinkRate.OneGbit, LinkRate.TenGbit]);
 
@@ -28,8 +31,8 @@ public sealed record ScaleArguments(IReadOnlyList<int> Workers, IReadOnlyList<Mo
         for (int i = 0; i < args.Count; i += 2)
         {
             string option = args[i];
-            if (option is not ("--workers" or "--params" or "--link"))
-                return (null, $"unknown argument \"{option}\" (expected --workers, --params or --link)");
+            if (option is not ("--workers" or "--params" or "--link" or "--data-plane"))
+                return (null, $"unknown argument \"{option}\" (expected --workers, --params, --link or --data-plane)");
             if (!seen.Add(option)) return (null, $"{option} is given twice");
             if (i + 1 >= args.Count) return (null, $"{option} needs a value");
             string value = args[i + 1];
@@ -44,6 +47,10 @@ public sealed record ScaleArguments(IReadOnlyList<int> Workers, IReadOnlyList<Mo
                     var (size, sizeError) = ModelSize.Parse(value);
                     if (size == null) return (null, sizeError);
                     parsed = parsed with { Sizes = [size] };
+                    break;
+                case "--data-plane":
+                    if (value is not ("chain" or "star")) return (null, $"--data-plane: expected chain or star, got \"{value}\"");
+                    parsed = parsed with { DataPlane = value };
                     break;
                 default:
                     var (link, linkError) = LinkRate.Parse(value);

@@ -522,6 +522,8 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
     {
         if (_reduce is not { } reduce || reduce.Round.Version != relayed.Version || reduce.Attempt != relayed.Attempt) return;
         _reduce = null;
+        // The sum has come: its last hop is done, whether or not its report (sent after its last segment) is in yet.
+        reduce.HopDone(reduce.Hops.Count - 1, reduce.Hops[^1].Worker, Now);
         if (reduce.Slowest(time, plan.StragglerFactor, plan.StragglerMinimum.TotalMilliseconds) is { } slow)
             Do(Note.Warn($"Slow relay: {_workers.Find(slow.Worker)?.Describe() ?? slow.Worker.ToString()} took {slow.Ms:0} ms to pass on the sum of step {reduce.Round.Version + 1} (hop {slow.Hop + 1} of {reduce.Hops.Count}; {slow.Ms / Math.Max(slow.OthersMedianMs, 1e-3):0.0}x the other hops' median {slow.OthersMedianMs:0} ms)"));
         ApplyStep(reduce.Round, relayed.Sum, reduce.StartedAt, reduce.WeightsChain);

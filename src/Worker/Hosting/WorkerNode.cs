@@ -95,7 +95,7 @@ public static class WorkerNode
         _ = system.WhenTerminated.ContinueWith(_ => ended.TrySetResult(null));
         await using var stop = cancel.Register(() => ended.TrySetResult(null));
         system.ActorOf(MembershipLogger.Props(monitoring is null ? null : monitoring.MembershipEvent), MembershipLogger.Name);
-        var settings = new WorkerSettings(options.DisplayName, options.Threads, InjectedDelay: options.InjectDelay, InjectedFault: options.InjectFault, Identity: identity);
+        var settings = new WorkerSettings(options.DisplayName, options.Threads, InjectedDelay: options.InjectDelay, InjectedRelayDelay: options.InjectRelayDelay, InjectedFault: options.InjectFault, Identity: identity);
         var worker = system.ActorOf(TrainingWorker.Props(settings, engineFactory), "worker");
         // Register for work only once this node is a cluster member: a worker that trained while still joining
         // would be invisible to the split-brain resolver, so a partition could not down it and make it rejoin.

@@ -35,6 +35,9 @@ public sealed record WorkerOptions : ICheckedOptions
     /// <summary>Fault injection for tests and drills: sleep this long before computing each micro-shard.</summary>
     public TimeSpan InjectDelay { get; init; } = TimeSpan.Zero;
 
+    /// <summary>Fault injection: the chain data plane's relay sleeps this long before it passes each step's sum on (a slow relay).</summary>
+    public TimeSpan InjectRelayDelay { get; init; } = TimeSpan.Zero;
+
     /// <summary>Fault injection for tests and drills: fail every shard, or corrupt the gradients (see <see cref="WorkerFault"/>).</summary>
     public WorkerFault InjectFault { get; init; } = WorkerFault.None;
 
@@ -64,6 +67,8 @@ public sealed record WorkerOptions : ICheckedOptions
         var threads = NodeOptions.Threads(defaults.Threads);
         var injectDelayMs = new LayeredOption<int>("inject-delay-ms", new IntegerKind(0, 3_600_000), (int)defaults.InjectDelay.TotalMilliseconds,
             "fault injection (tests, drills): sleep N ms before each micro-shard");
+        var injectRelayDelayMs = new LayeredOption<int>("inject-relay-delay-ms", new IntegerKind(0, 3_600_000), (int)defaults.InjectRelayDelay.TotalMilliseconds,
+            "fault injection (tests, drills): with the chain data plane, sleep N ms before passing each step's sum on (a slow relay)");
         var injectFault = new LayeredOption<WorkerFault>("inject-fault", FaultChoices, defaults.InjectFault,
             "fault injection (tests, drills): answer every shard with a failure, send 1e30 gradients, or flip one bit in 1 % of the gradients");
         var http = new HttpOptionGroup();
@@ -75,7 +80,7 @@ public sealed record WorkerOptions : ICheckedOptions
             Sections:
             [
                 new("cluster", [seedNodes, hostname, port, publicHostname, bulkPort, maxIncomingMib, coordinatorTimeout, .. tls.All]),
-                new("compute", [name, threads, injectDelayMs, injectFault]),
+                new("compute", [name, threads, injectDelayMs, injectRelayDelayMs, injectFault]),
                 new("http", http.All),
                 new("logging", logging.All),
             ],
@@ -92,6 +97,7 @@ public sealed record WorkerOptions : ICheckedOptions
                 Name = values.Get(name),
                 Threads = values.Get(threads),
                 InjectDelay = TimeSpan.FromMilliseconds(values.Get(injectDelayMs)),
+                InjectRelayDelay = TimeSpan.FromMilliseconds(values.Get(injectRelayDelayMs)),
                 InjectFault = values.Get(injectFault),
                 Http = http.Read(values),
                 Logging = logging.Read(values),

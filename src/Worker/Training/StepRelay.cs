@@ -24,6 +24,7 @@ public sealed class StepRelay : ReceiveActor
     public const string Name = "relay";
 
     private readonly KeptGradients _kept;
+    private readonly TimeSpan _injectedDelay;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly OncePerKey _droppedLog = new(TimeSpan.FromMinutes(1));
     private readonly List<(IActorRef Sender, IProtocolMessage Message, int Values)> _early = [];
@@ -38,9 +39,10 @@ public sealed class StepRelay : ReceiveActor
     private float[]? _weights;
     private WirePrecision _weightsPrecision;
 
-    public StepRelay(KeptGradients kept)
+    public StepRelay(KeptGradients kept, TimeSpan injectedDelay = default)
     {
         _kept = kept;
+        _injectedDelay = injectedDelay;
         Receive<Configure>(m =>
         {
             _parameterCount = m.ParameterCount;
@@ -52,8 +54,8 @@ public sealed class StepRelay : ReceiveActor
         Receive<WeightsSegment>(m => OnWeights(Sender, m));
     }
 
-    public static Props Props(KeptGradients kept) =>
-        Akka.Actor.Props.Create(() => new StepRelay(kept)).WithDispatcher(NodeDispatchers.Worker);
+    public static Props Props(KeptGradients kept, TimeSpan injectedDelay = default) =>
+        Akka.Actor.Props.Create(() => new StepRelay(kept, injectedDelay)).WithDispatcher(NodeDispatchers.Worker);
 
     /// <summary>From the worker, on registration: the model's parameter count (what every plan and segment must fit).</summary>
     public sealed record Configure(int ParameterCount) : INoSerializationVerificationNeeded;
@@ -129,6 +131,12 @@ public sealed class StepRelay : ReceiveActor
 
     private void SendSum(StepPlan plan, RelayPart part, int index, int offset, float[] values)
     {
+        // Fault injection (a slow relay): held once per hop, before its first segment goes on.
+        if (_injectedDelay > TimeSpan.Zero && _hops[part.Hop].Count == 0)
+        {
+            _log.Info("Fault injection: holding the sum of step {0} (hop {1}) for {2} ms before passing it on", plan.Version + 1, part.Hop + 1, _injectedDelay.TotalMilliseconds);
+            Thread.Sleep(_injectedDelay);
+        }
         _transport.Tell(part.SumTo, new SumSegment(plan.Version, plan.Attempt, part.Hop + 1, offset, values), Context.Parent);
         var (_, done, count) = _hops[part.Hop];
         done[index] = true;

@@ -90,7 +90,7 @@ public sealed class TrainingWorker : ReceiveActor
     protected override void PreStart()
     {
         _transport = PayloadTransport.Get(Context.System);
-        _relay = Context.ActorOf(StepRelay.Props(_kept), StepRelay.Name);
+        _relay = Context.ActorOf(StepRelay.Props(_kept, _settings.InjectedRelayDelay), StepRelay.Name);
         if (_coordinator != null) Register(_coordinator);
     }
 

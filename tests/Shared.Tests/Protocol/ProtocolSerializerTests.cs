@@ -70,6 +70,7 @@ public sealed class ProtocolSerializerTests(WireSystemFixture fixture) : IClassF
         {
             ["RegisterWorker"] = "rw", ["WorkerAccepted"] = "wa", ["WorkerRefused"] = "wr", ["TrainingFinished"] = "tf",
             ["WeightsUpdate"] = "wu", ["ShardAssignment"] = "sa", ["ShardCompleted"] = "sc", ["ShardFailed"] = "sf", ["ShardProgress"] = "sp",
+            ["StepPlan"] = "rp", ["SumSegment"] = "ss", ["WeightsSegment"] = "ws", ["RelayDone"] = "rd",
         }, ProtocolSerializer.Formats.ToDictionary(f => f.Type.Name, f => f.Manifest));
         Assert.Equal(new Dictionary<string, string>
         {
@@ -187,8 +188,8 @@ public sealed class ProtocolSerializerTests(WireSystemFixture fixture) : IClassF
         var bytes = serializer.ToBinary(accepted);
         var decoded = (WorkerAccepted)serializer.FromBinary(bytes, "wa");
 
-        Assert.Equal(3, bytes[0]);
-        Assert.Equal((byte)precision.Encoding(), bytes[^1]);
+        Assert.Equal(4, bytes[0]);
+        Assert.Equal((byte)precision.Encoding(), bytes[^2]);
         Assert.Equal(accepted, decoded);
     }
 
@@ -197,7 +198,7 @@ public sealed class ProtocolSerializerTests(WireSystemFixture fixture) : IClassF
     {
         var serializer = fixture.Serializer();
         var bytes = serializer.ToBinary(new WorkerAccepted("run", "{}", 42, 250, WirePrecision.Bf16));
-        bytes[^1] = 7;
+        bytes[^2] = 7;
 
         var error = Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, "wa"));
 

@@ -23,6 +23,7 @@ public static class SampleMessages
     [
         ("RegisterWorker", new RegisterWorker("worker-1 ✓ ünïcode", 7, "0.107.0", "2.10.0", 3, 2, "0123456789abcdef0123456789abcdef")),
         ("RegisterWorker empty strings", new RegisterWorker("", 0, "", "", 0, 0, "w")),
+        ("WorkerAccepted chain", new WorkerAccepted("run-43", "{}", 7, 100, WirePrecision.F32, DataPlane.Chain)),
         ("WorkerAccepted", new WorkerAccepted("run-42", """{"hidden":64,"kind":"adding"}""", 123_456, 15_000, WirePrecision.Bf16)),
         ("WorkerRefused", new WorkerRefused("protocol revision 2, this coordinator speaks 1")),
         ("TrainingFinished", new TrainingFinished("reached 100 steps")),
@@ -41,6 +42,14 @@ public static class SampleMessages
         ("ShardCompleted", new ShardCompleted(9, WorkKind.Train, 4, [.. SpecialFloats], 12.5, 640, 33.25)),
         ("ShardCompleted evaluation (no gradient)", new ShardCompleted(9, WorkKind.Evaluate, 5, null, double.NaN, 1, -0.0)),
         ("ShardCompleted empty gradient", new ShardCompleted(10, WorkKind.Train, 6, [], 0, 0, 0)),
+        ("ShardCompleted with a digest (chain)", new ShardCompleted(10, WorkKind.Train, 7, null, 3.5, 20, 1.5, WirePrecision.F32,
+            new GradientDigest([.. Enumerable.Range(0, GradientDigest.HashLength).Select(i => (byte)(i * 7))], 0.125, false, 3e38f))),
+        ("StepPlan", new StepPlan(14, 2, 1_000_003, 131_072, [new RelayPart(0, [0, 1, 2], null, someActor), new RelayPart(3, [7], someActor, someActor)], someActor, someActor)),
+        ("StepPlan without parts or successor", new StepPlan(15, 0, 0, 1, [], someActor, null)),
+        ("SumSegment", new SumSegment(14, 2, 1, 131_072, [.. SpecialFloats])),
+        ("WeightsSegment", new WeightsSegment(15, 0, [.. SpecialFloats], WirePrecision.F32)),
+        ("RelayDone sum", new RelayDone(14, 2, RelayStage.Sum, 3)),
+        ("RelayDone weights", new RelayDone(14, 0, RelayStage.Weights, -1)),
         ("ShardFailed", new ShardFailed(11, WorkKind.Evaluate, 12, "out of memory")),
         ("ShardProgress", new ShardProgress(12, WorkKind.Train, 13)),
         ("PayloadChunk", new PayloadChunk(

@@ -17,11 +17,11 @@ public static class KnownOptionNames
         "out", "resume", "init-weights", "eval-every", "checkpoint-every", "keep-checkpoints", "log-every", "local-workers", "threads", "inject-coordinator-fault",
         "tensorboard", "progress",
         "hostname", "port", "public-hostname", "bulk-port", "max-incoming-mib", "min-workers", "start-timeout", "shard-timeout", "straggler-factor",
-        "max-bad-results", "worker-wait", "verify-fraction", "wire-precision",
+        "max-bad-results", "worker-wait", "verify-fraction", "wire-precision", "data-plane",
         // coordinator, eval and sample
         "checkpoint", "prompt", "length", "temperature",
         // worker
-        "seed-nodes", "coordinator-timeout", "name", "inject-delay-ms", "inject-fault",
+        "seed-nodes", "coordinator-timeout", "name", "inject-delay-ms", "inject-relay-delay-ms", "inject-fault",
         // both executables: security and logging
         "join-token-file", "join-token", "insecure", "tls-cert", "tls-password-file", "tls-password",
         "log-level", "log-file", "log-json",

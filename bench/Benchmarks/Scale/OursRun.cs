@@ -4,19 +4,19 @@ using AttnRnnCluster.Transport.Security;
 namespace AttnRnnCluster.Benchmarks.Scale;
 
 /// <summary>
-/// Ours, with today's star data plane: the real Coordinator executable in host 0 (`train --task adding`, no local
+/// Ours, on the chain data plane (or the star, with --data-plane star): the real Coordinator executable in host 0 (`train --task adding`, no local
 /// worker, the product's default security: mutual TLS keyed by a join token) and N bench/SyntheticWorker processes
 /// in hosts 1..N, one thread each. 16 micro-shards a step (micro-batch 4, batch 64); evaluation and checkpoints only
 /// after the last step (every run does them then); TensorBoard off (a view of the run, not its data plane).
 /// </summary>
-public static class StarRun
+public static class OursRun
 {
     public const int Port = 4053, MicroBatch = 4, SeqLen = 100;
 
     private static readonly TimeSpan CoordinatorBound = TimeSpan.FromMinutes(20), WorkerBound = TimeSpan.FromMinutes(2);
 
     /// <summary>The median step time (seconds) of the measured steps, from the run's metrics.jsonl, and how many stragglers the coordinator named.</summary>
-    public static async Task<(double SecondsPerStep, int Stragglers)> RunAsync(ScaleHosts hosts, int workers, int hidden, StepPlan plan, TimeSpan computePerShard)
+    public static async Task<(double SecondsPerStep, int Stragglers)> RunAsync(ScaleHosts hosts, int workers, int hidden, StepPlan plan, TimeSpan computePerShard, string dataPlane = "chain")
     {
         string folder = Path.Combine(Repository.Scratch, $"scale-{DateTime.Now:yyyyMMdd-HHmmss}-n{workers}-h{hidden}");
         Directory.CreateDirectory(folder);
@@ -30,7 +30,7 @@ public static class StarRun
             "train", "--task", "adding", "--seq-len", Text(SeqLen), "--hidden", Text(hidden),
             "--batch", Text(LinkFloor.ShardsPerStep * MicroBatch), "--micro-batch", Text(MicroBatch),
             "--steps", steps, "--target-loss", "0", "--eval-every", never, "--checkpoint-every", never, "--keep-checkpoints", "1",
-            "--held-out", "64", "--threads", "1", "--tensorboard", "off",
+            "--held-out", "64", "--threads", "1", "--tensorboard", "off", "--data-plane", dataPlane,
             "--local-workers", "0", "--min-workers", Text(workers), "--start-timeout", "300",
             "--port", Text(Port), "--hostname", coordinatorAddress, "--join-token-file", token, "--out", Path.Combine(folder, "run")]);
         var workerProcesses = Enumerable.Range(1, workers).Select(i => hosts.StartIn(i, "dotnet", [Path.Combine(Repository.AppFolder, "AttnRnnCluster.SyntheticWorker.dll"),
@@ -47,7 +47,7 @@ public static class StarRun
             foreach (var worker in workerProcesses) worker.Dispose();
         }
         var metrics = StepMetrics.Read(Path.Combine(folder, "run", "metrics.jsonl"), plan.WarmUp);
-        int stragglers = coordinator.Output.Split('\n').Count(line => line.Contains("Straggler: ", StringComparison.Ordinal));
+        int stragglers = coordinator.Output.Split('\n').Count(line => line.Contains("Straggler: ", StringComparison.Ordinal) || line.Contains("Slow relay: ", StringComparison.Ordinal));
         return (metrics.MedianStepMs / 1000, stragglers);
     }
 
