@@ -71,7 +71,7 @@ public sealed class HttpSurface : IAsyncDisposable
         // The server's addresses once it listens: the real port when asked for port 0.
         string bound = app.Urls.First();
         var surface = new HttpSurface(app, new Uri(bound.EndsWith('/') ? bound : bound + "/"));
-        Log.Information("HTTP surface listening at {Address} (GET only: /healthz, /readyz and the node's pages)", surface.Address);
+        Log.Information("HTTP surface listening at {Address} (GET and HEAD only: /healthz, /readyz and the node's pages)", surface.Address);
         return surface;
     }
 

@@ -56,16 +56,17 @@ public sealed class ChainDataPlaneProcessTests(ITestOutputHelper output) : IDisp
     public async Task A_worker_killed_while_it_relays_and_one_joining_mid_run_leave_the_result_unchanged()
     {
         int port = NodeProcess.FreePort();
-        const int steps = 30;
+        const int steps = 60;
         var coordinator = StartCoordinator(port, steps, minWorkers: 3, "--shard-timeout", "5");
         // The doomed worker holds every step's sum for a while before passing it on: the kill lands while it relays.
         var doomed = StartWorker(port, "worker-doomed", "--inject-relay-delay-ms", "1500");
-        var first = StartWorker(port, "worker-a", "--inject-delay-ms", "30");
-        var second = StartWorker(port, "worker-b", "--inject-delay-ms", "30");
+        // The others' delay keeps the run going until the late worker has joined; it does not change results.
+        var first = StartWorker(port, "worker-a", "--inject-delay-ms", "80");
+        var second = StartWorker(port, "worker-b", "--inject-delay-ms", "80");
 
         await ProcessScratch.Until(() => File.Exists(doomed.LogFile) && CountOf(doomed.Output(), "holding the sum of step") >= 3, "the doomed relay holding its third sum");
         doomed.Kill();
-        var late = StartWorker(port, "worker-late", "--inject-delay-ms", "30");
+        var late = StartWorker(port, "worker-late", "--inject-delay-ms", "80");
 
         Assert.Equal(0, await coordinator.ExitCodeAsync(RunLimit));
         string log = coordinator.Output();
