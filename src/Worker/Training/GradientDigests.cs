@@ -1,16 +1,21 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using AttnRnnCluster.Model.Training;
 using AttnRnnCluster.Protocol.Messages;
 
 namespace AttnRnnCluster.Worker.Training;
 
-/// <summary>The <see cref="GradientDigest"/> of a gradient a worker keeps (the chain data plane).</summary>
+/// <summary>
+/// The <see cref="GradientDigest"/> of a gradient a worker keeps (the chain data plane). The hash is XxHash128: fast
+/// (a 40 MB gradient in a few milliseconds, where SHA-256 took a fifth of the two cores in the scale benchmark) and
+/// enough to tell two honest workers' results apart; a worker that lies can lie about any digest, so a cryptographic
+/// hash would buy nothing.
+/// </summary>
 public static class GradientDigests
 {
     public static GradientDigest Of(float[] gradient)
     {
-        var hash = SHA256.HashData(MemoryMarshal.AsBytes(gradient.AsSpan()));
+        var hash = XxHash128.Hash(MemoryMarshal.AsBytes(gradient.AsSpan()));
         double sumOfSquares = SumOfSquares.Of(gradient, float.MaxValue, out bool allWithin);
         float max = 0;
         bool finite = true;

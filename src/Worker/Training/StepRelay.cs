@@ -38,6 +38,11 @@ public sealed class StepRelay : ReceiveActor
     private int _weightsSegmentsDone;
     private float[]? _weights;
     private WirePrecision _weightsPrecision;
+    /// <summary>
+    /// Assembled weights the worker has loaded and handed back (<see cref="WeightsLoaded"/>): the next weights go there
+    /// instead of into a fresh array (a model's worth of new pages, zeroed by the kernel, every step).
+    /// </summary>
+    private float[]? _spare;
 
     public StepRelay(KeptGradients kept, TimeSpan injectedDelay = default)
     {
@@ -52,6 +57,7 @@ public sealed class StepRelay : ReceiveActor
         Receive<StepPlan>(Planned);
         Receive<SumSegment>(m => OnSum(Sender, m));
         Receive<WeightsSegment>(m => OnWeights(Sender, m));
+        Receive<WeightsLoaded>(m => _spare = m.Values.Length == _parameterCount ? m.Values : _spare);
     }
 
     public static Props Props(KeptGradients kept, TimeSpan injectedDelay = default) =>
@@ -62,6 +68,9 @@ public sealed class StepRelay : ReceiveActor
 
     /// <summary>To the worker: the new weights, all in.</summary>
     public sealed record WeightsAssembled(long Version, float[] Values, WirePrecision Precision) : INoSerializationVerificationNeeded;
+
+    /// <summary>From the worker: it has loaded (or dropped) assembled weights; their array may take the next ones.</summary>
+    public sealed record WeightsLoaded(float[] Values) : INoSerializationVerificationNeeded;
 
     protected override void PreStart() => _transport = PayloadTransport.Get(Context.System);
 
@@ -175,7 +184,8 @@ public sealed class StepRelay : ReceiveActor
         if (!SegmentAt(plan, segment.Offset, segment.Values.Length, out int index) || _weightsDone[index]) return;
         if (_weights == null)
         {
-            _weights = new float[plan.ParameterCount];
+            _weights = _spare?.Length == plan.ParameterCount ? _spare : new float[plan.ParameterCount];
+            _spare = null;
             _weightsPrecision = segment.Precision;
         }
         else if (segment.Precision != _weightsPrecision)

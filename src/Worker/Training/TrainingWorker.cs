@@ -208,8 +208,10 @@ public sealed class TrainingWorker : ReceiveActor
     /// <summary>The relay has every segment of new weights (the chain data plane): loaded like a broadcast.</summary>
     private void Assembled(StepRelay.WeightsAssembled weights)
     {
-        if (_engine == null) return;
-        ApplyWeights(new WeightsUpdate(weights.Version, new ParameterBuffer(_engine.Layout.ToSlots(), weights.Values), weights.Precision));
+        if (_engine != null)
+            ApplyWeights(new WeightsUpdate(weights.Version, new ParameterBuffer(_engine.Layout.ToSlots(), weights.Values), weights.Precision));
+        // The engine keeps a copy of what it loads: the array goes back to the relay for the next weights.
+        _relay.Tell(new StepRelay.WeightsLoaded(weights.Values));
     }
 
     private void Assigned(ShardAssignment assignment)

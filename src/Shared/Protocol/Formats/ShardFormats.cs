@@ -66,8 +66,8 @@ internal static class ShardFormats
     {
         w.WriteByte(digest == null ? (byte)0 : (byte)1);
         if (digest == null) return;
-        if (digest.Sha256.Length != GradientDigest.HashLength) throw new ArgumentException($"a gradient digest's hash has {digest.Sha256.Length} bytes, expected {GradientDigest.HashLength}");
-        w.WriteBytes(digest.Sha256);
+        if (digest.Hash.Length != GradientDigest.HashLength) throw new ArgumentException($"a gradient digest's hash has {digest.Hash.Length} bytes, expected {GradientDigest.HashLength}");
+        w.WriteBytes(digest.Hash);
         w.WriteDouble(digest.Norm);
         w.WriteByte(digest.Finite ? (byte)1 : (byte)0);
         w.WriteUInt32(BitConverter.SingleToUInt32Bits(digest.MaxMagnitude));
@@ -78,8 +78,8 @@ internal static class ShardFormats
         byte present = r.ReadByte("Digest");
         if (present == 0) return null;
         if (present != 1) throw r.Malformed("Digest", $"presence byte is {present}, expected 0 or 1");
-        var hash = r.ReadBytes("Digest.Sha256");
-        if (hash.Length != GradientDigest.HashLength) throw r.Malformed("Digest.Sha256", $"has {hash.Length} bytes, expected {GradientDigest.HashLength}");
+        var hash = r.ReadBytes("Digest.Hash");
+        if (hash.Length != GradientDigest.HashLength) throw r.Malformed("Digest.Hash", $"has {hash.Length} bytes, expected {GradientDigest.HashLength}");
         double norm = r.ReadDouble("Digest.Norm");
         byte finite = r.ReadByte("Digest.Finite");
         if (finite > 1) throw r.Malformed("Digest.Finite", $"is {finite}, expected 0 or 1");
