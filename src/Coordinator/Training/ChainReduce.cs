@@ -38,22 +38,22 @@ public sealed class ChainReduce(ShardRound round, int attempt, IReadOnlyList<(Wo
     }
 
     /// <summary>
-    /// Once every hop is done: the hop that took longest to pass the sum on (from the hop before it being done, or the
-    /// plan going out), when that is over <paramref name="factor"/> times the median of the other hops and at least
-    /// <paramref name="minimumMs"/>; null with fewer than two hops (nothing to compare with).
+    /// Once every hop is done: the hop after the first that took longest to pass the sum on (from the hop before it
+    /// being done), when that is over <paramref name="factor"/> times the median of the other such hops and at least
+    /// <paramref name="minimumMs"/>. Hop 0 is not compared: it sends the whole sum out at its link's pace, while a later
+    /// hop, pipelined behind it, is done about one segment after the hop before it; so a slow first relay shows in the
+    /// step's reduce time, not by name. Null with fewer than two hops after the first (nothing to compare with).
     /// </summary>
     public (int Hop, WorkerId Worker, double Ms, double OthersMedianMs)? Slowest(TimeProvider time, double factor, double minimumMs)
     {
-        if (_done.Length < 2 || Array.Exists(_done, d => d == null)) return null;
+        if (_done.Length < 3 || Array.Exists(_done, d => d == null)) return null;
         var took = new double[_done.Length];
-        long since = startedAt;
-        for (int h = 0; h < _done.Length; h++)
-        {
-            took[h] = Math.Max(0, time.GetElapsedTime(since, _done[h]!.Value).TotalMilliseconds);
-            since = Math.Max(since, _done[h]!.Value);
-        }
-        int slowest = Array.IndexOf(took, took.Max());
-        var others = took.Where((_, h) => h != slowest).Order().ToArray();
+        for (int h = 1; h < _done.Length; h++)
+            took[h] = Math.Max(0, time.GetElapsedTime(_done[h - 1]!.Value, _done[h]!.Value).TotalMilliseconds);
+        int slowest = 1;
+        for (int h = 2; h < took.Length; h++)
+            if (took[h] > took[slowest]) slowest = h;
+        var others = Enumerable.Range(1, took.Length - 1).Where(h => h != slowest).Select(h => took[h]).Order().ToArray();
         double median = others.Length % 2 == 1 ? others[others.Length / 2] : (others[others.Length / 2 - 1] + others[others.Length / 2]) / 2;
         return took[slowest] > Math.Max(factor * median, minimumMs) ? (slowest, hops[slowest].Worker, took[slowest], median) : null;
     }

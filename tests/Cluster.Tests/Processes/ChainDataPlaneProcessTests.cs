@@ -83,7 +83,9 @@ public sealed class ChainDataPlaneProcessTests(ITestOutputHelper output) : IDisp
     {
         int port = NodeProcess.FreePort();
         var coordinator = StartCoordinator(port, steps: 4, minWorkers: 3);
+        // worker-a registers first, so it holds shard 0 and is hop 0 (whose time is not compared: it sends the whole sum).
         StartWorker(port, "worker-a");
+        await ProcessScratch.Until(() => File.Exists(coordinator.LogFile) && coordinator.Output().Contains("Worker worker-a"), "worker-a to register");
         StartWorker(port, "worker-slow", "--inject-relay-delay-ms", "2000");
         StartWorker(port, "worker-c");
 
