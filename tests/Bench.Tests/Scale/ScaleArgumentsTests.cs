@@ -29,6 +29,17 @@ public sealed class ScaleArgumentsTests
     }
 
     [Fact]
+    public void Ours_runs_on_the_chain_unless_told_to_run_on_the_star()
+    {
+        Assert.Equal("chain", ScaleArguments.Parse([]).Arguments!.DataPlane);
+        var (star, error) = ScaleArguments.Parse(["--data-plane", "star", "--workers", "4"]);
+
+        Assert.Null(error);
+        Assert.Equal("star", star!.DataPlane);
+        Assert.Equal(4, star.Rows.Count());
+    }
+
+    [Fact]
     public void One_option_fixes_its_column_and_keeps_the_others_whole()
     {
         var (arguments, _) = ScaleArguments.Parse(["--link", "10gbit"]);
@@ -52,8 +63,9 @@ public sealed class ScaleArgumentsTests
     [InlineData(new[] { "--link", "999999999999gbit" }, "--link: expected 10mbit..100gbit, got \"999999999999gbit\"")]
     [InlineData(new[] { "--workers" }, "--workers needs a value")]
     [InlineData(new[] { "--workers", "2", "--workers", "4" }, "--workers is given twice")]
-    [InlineData(new[] { "--nodes", "2" }, "unknown argument \"--nodes\" (expected --workers, --params or --link)")]
-    [InlineData(new[] { "16" }, "unknown argument \"16\" (expected --workers, --params or --link)")]
+    [InlineData(new[] { "--nodes", "2" }, "unknown argument \"--nodes\" (expected --workers, --params, --link or --data-plane)")]
+    [InlineData(new[] { "16" }, "unknown argument \"16\" (expected --workers, --params, --link or --data-plane)")]
+    [InlineData(new[] { "--data-plane", "ring" }, "--data-plane: expected chain or star, got \"ring\"")]
     public void A_bad_option_is_refused_saying_what_was_expected(string[] args, string message)
     {
         var (arguments, error) = ScaleArguments.Parse(args);
