@@ -24,7 +24,8 @@ public sealed class RelayedWeights(long version, IReadOnlyList<WorkerId> chain, 
     /// <summary>The worker before <paramref name="worker"/> in the chain; null for the first (the coordinator sends to it).</summary>
     public WorkerId? Before(WorkerId worker)
     {
-        int at = chain.ToList().IndexOf(worker);
-        return at > 0 ? chain[at - 1] : null;
+        for (int at = 1; at < chain.Count; at++)
+            if (chain[at] == worker) return chain[at - 1];
+        return null;
     }
 }

@@ -386,11 +386,13 @@ public sealed class ShardRound
     /// <summary>
     /// The chain data plane: the round's kept results taken back from <paramref name="worker"/>, which holds their
     /// gradients and is gone or stalled before its part of the sum was done. Its shards wait again, for another worker
-    /// first; an audited shard's answers from others stand. Returns the shards taken back.
+    /// first; an audited shard's answers from others stand. Returns the shards taken back; none from a round whose
+    /// results carry what they need (evaluation, the star), which a lost worker takes nothing of.
     /// </summary>
     public List<int> Unkeep(WorkerId worker)
     {
         var taken = new List<int>();
+        if (!GradientsAtWorkers) return taken;
         for (int shard = 0; shard < _results.Length; shard++)
         {
             if (_audits.TryGetValue(shard, out var answers)) answers.RemoveAll(a => a.Worker == worker);

@@ -33,7 +33,14 @@ public sealed class StepRelay : ReceiveActor
     private StepPlan? _plan;
     private IActorRef? _coordinator;
     /// <summary>Per hop of this worker in the current plan: its part, and which segments it has sent on.</summary>
-    private readonly Dictionary<int, (RelayPart Part, bool[] Done, int Count)> _hops = [];
+    private readonly Dictionary<int, Hop> _hops = [];
+
+    private sealed class Hop(RelayPart part, int segments)
+    {
+        public RelayPart Part { get; } = part;
+        public bool[] Sent { get; } = new bool[segments];
+        public int SentCount { get; set; }
+    }
     private bool[] _weightsDone = [];
     private int _weightsSegmentsDone;
     private float[]? _weights;
@@ -87,7 +94,7 @@ public sealed class StepRelay : ReceiveActor
         _plan = plan;
         _coordinator = Sender;
         _hops.Clear();
-        foreach (var part in plan.Parts) _hops[part.Hop] = (part, new bool[plan.SegmentCount], 0);
+        foreach (var part in plan.Parts) _hops[part.Hop] = new Hop(part, plan.SegmentCount);
         if (!sameWeights)
         {
             // A new attempt of the same step keeps the weights it may have started to receive.
@@ -130,7 +137,7 @@ public sealed class StepRelay : ReceiveActor
             Dropped(sender, $"a segment of the sum of step {segment.Version + 1} for hop {segment.Hop}, which this relay's plan does not take from that sender");
             return;
         }
-        if (!SegmentAt(plan, segment.Offset, segment.Values.Length, out int index) || hop.Done[index]) return;
+        if (!SegmentAt(plan, segment.Offset, segment.Values.Length, out int index) || hop.Sent[index]) return;
         var gradients = KeptOf(plan, hop.Part);
         if (gradients == null) return;
         // The segment is this relay's own (decoded, or handed over by a sender that keeps no reference): added to in place.
@@ -141,16 +148,15 @@ public sealed class StepRelay : ReceiveActor
     private void SendSum(StepPlan plan, RelayPart part, int index, int offset, float[] values)
     {
         // Fault injection (a slow relay): held once per hop, before its first segment goes on.
-        if (_injectedDelay > TimeSpan.Zero && _hops[part.Hop].Count == 0)
+        var hop = _hops[part.Hop];
+        if (_injectedDelay > TimeSpan.Zero && hop.SentCount == 0)
         {
             _log.Info("Fault injection: holding the sum of step {0} (hop {1}) for {2} ms before passing it on", plan.Version + 1, part.Hop + 1, _injectedDelay.TotalMilliseconds);
             Thread.Sleep(_injectedDelay);
         }
         _transport.Tell(part.SumTo, new SumSegment(plan.Version, plan.Attempt, part.Hop + 1, offset, values), Context.Parent);
-        var (_, done, count) = _hops[part.Hop];
-        done[index] = true;
-        _hops[part.Hop] = (part, done, ++count);
-        if (count == done.Length)
+        hop.Sent[index] = true;
+        if (++hop.SentCount == hop.Sent.Length)
             _transport.Tell(_coordinator!, new RelayDone(plan.Version, plan.Attempt, RelayStage.Sum, part.Hop), Context.Parent);
     }
 

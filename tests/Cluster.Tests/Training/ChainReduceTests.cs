@@ -49,6 +49,18 @@ public sealed class ChainReduceTests
     }
 
     [Fact]
+    public void A_lost_worker_takes_nothing_of_an_evaluation_round_whose_results_carry_what_they_need()
+    {
+        var round = new ShardRound(4, WorkKind.Evaluate, [Shard], [1L], gradientLength: 0);
+        Assert.True(round.TryTakeWaitingFor(A, [A], out int shard));
+        round.MarkSent(shard, A, 0);
+        Assert.Equal(ResultVerdict.Accepted, round.Offer(A, new ShardCompleted(4, WorkKind.Evaluate, shard, null, 0.5, 1, 1), out _));
+
+        Assert.Empty(round.Unkeep(A));
+        Assert.True(round.IsComplete);
+    }
+
+    [Fact]
     public void In_blocks_each_worker_takes_its_own_consecutive_shards_first_then_the_end_of_another_s()
     {
         var round = new ShardRound(0, WorkKind.Train, [.. Enumerable.Repeat(Shard, 6)], [.. Enumerable.Repeat(1L, 6)], 2) { GradientsAtWorkers = true };
