@@ -6,7 +6,7 @@ namespace AttnRnnCluster.Benchmarks.Scale;
 /// <summary>
 /// Ours, on the chain data plane (or the star, with --data-plane star): the real Coordinator executable in host 0 (`train --task adding`, no local
 /// worker, the product's default security: mutual TLS keyed by a join token) and N bench/SyntheticWorker processes
-/// in hosts 1..N, one thread each. 16 micro-shards a step (micro-batch 4, batch 64); evaluation and checkpoints only
+/// in hosts 1..N, one thread each (or, with <c>tls: false</c>, all with `--insecure`: cleartext, as DDP's gloo). 16 micro-shards a step (micro-batch 4, batch 64); evaluation and checkpoints only
 /// after the last step (every run does them then); TensorBoard off (a view of the run, not its data plane).
 /// </summary>
 public static class OursRun
@@ -16,7 +16,7 @@ public static class OursRun
     private static readonly TimeSpan CoordinatorBound = TimeSpan.FromMinutes(20), WorkerBound = TimeSpan.FromMinutes(2);
 
     /// <summary>The median step time (seconds) of the measured steps, from the run's metrics.jsonl, and how many stragglers the coordinator named.</summary>
-    public static async Task<(double SecondsPerStep, int Stragglers)> RunAsync(ScaleHosts hosts, int workers, int hidden, StepPlan plan, TimeSpan computePerShard, string dataPlane = "chain")
+    public static async Task<(double SecondsPerStep, int Stragglers)> RunAsync(ScaleHosts hosts, int workers, int hidden, StepPlan plan, TimeSpan computePerShard, string dataPlane = "chain", bool tls = true)
     {
         string folder = Path.Combine(Repository.Scratch, $"scale-{DateTime.Now:yyyyMMdd-HHmmss}-n{workers}-h{hidden}");
         Directory.CreateDirectory(folder);
@@ -26,17 +26,18 @@ public static class OursRun
         // Larger than the run: no evaluation or checkpoint between steps (the run still evaluates and checkpoints after its last).
         string never = Text(plan.Steps + 1);
         string coordinatorAddress = hosts.Hosts[0].Address;
+        string[] security = tls ? ["--join-token-file", token] : ["--insecure"];
         using var coordinator = hosts.StartIn(0, "dotnet", [Path.Combine(Repository.AppFolder, "AttnRnnCluster.Coordinator.dll"),
             "train", "--task", "adding", "--seq-len", Text(SeqLen), "--hidden", Text(hidden),
             "--batch", Text(LinkFloor.ShardsPerStep * MicroBatch), "--micro-batch", Text(MicroBatch),
             "--steps", steps, "--target-loss", "0", "--eval-every", never, "--checkpoint-every", never, "--keep-checkpoints", "1",
             "--held-out", "64", "--threads", "1", "--tensorboard", "off", "--data-plane", dataPlane,
             "--local-workers", "0", "--min-workers", Text(workers), "--start-timeout", "300",
-            "--port", Text(Port), "--hostname", coordinatorAddress, "--join-token-file", token, "--out", Path.Combine(folder, "run")]);
+            "--port", Text(Port), "--hostname", coordinatorAddress, .. security, "--out", Path.Combine(folder, "run")]);
         var workerProcesses = Enumerable.Range(1, workers).Select(i => hosts.StartIn(i, "dotnet", [Path.Combine(Repository.AppFolder, "AttnRnnCluster.SyntheticWorker.dll"),
             "--compute-ms", Text((int)computePerShard.TotalMilliseconds),
-            "--seed-nodes", $"akka.ssl.tcp://attnrnn@{coordinatorAddress}:{Port}", "--hostname", hosts.Hosts[i].Address,
-            "--join-token-file", token, "--name", $"scale-{i}", "--threads", "1", "--coordinator-timeout", "300", "--log-level", "warning"])).ToList();
+            "--seed-nodes", $"{(tls ? "akka.ssl.tcp" : "akka.tcp")}://attnrnn@{coordinatorAddress}:{Port}", "--hostname", hosts.Hosts[i].Address,
+            .. security, "--name", $"scale-{i}", "--threads", "1", "--coordinator-timeout", "300", "--log-level", "warning"])).ToList();
         try
         {
             await coordinator.WaitAsync(CoordinatorBound);

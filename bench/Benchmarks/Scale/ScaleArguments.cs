@@ -12,10 +12,16 @@ public sealed record ScaleArguments(IReadOnlyList<int> Workers, IReadOnlyList<Mo
     /// <summary>Our data plane in the runs (--data-plane of the coordinator): the chain by default; the star for the "without" column.</summary>
     public string DataPlane { get; init; } = "chain";
 
+    /// <summary>
+    /// Whether our runs use the product's default security, mutual TLS keyed by a join token ("tls"), or `--insecure`
+    /// ("insecure": cleartext, as DDP's gloo sends): the second measures what TLS costs, like for like with DDP.
+    /// </summary>
+    public string Security { get; init; } = "tls";
+
     /// <summary>A host per worker and one for the coordinator in one /24, as deploy/netns/scale-hosts.sh allows.</summary>
     public const int MaxWorkers = 16;
 
-    public const string Usage = "usage: dotnet run -c Release --project bench/Benchmarks -- scale [--workers 1..16] [--params 1M|10M|<n>M] [--link 1gbit|10gbit|<n>gbit|<n>mbit] [--data-plane chain|star]";
+    public const string Usage = "usage: dotnet run -c Release --project bench/Benchmarks -- scale [--workers 1..16] [--params 1M|10M|<n>M] [--link 1gbit|10gbit|<n>gbit|<n>mbit] [--data-plane chain|star] [--security tls|insecure]";
 
     public static ScaleArguments Table { get; } = new([1, 2, 4, 8, 16], [ModelSize.OneM, ModelSize.TenM], [LinkRate.OneGbit, LinkRate.TenGbit]);
 
@@ -31,8 +37,8 @@ public sealed record ScaleArguments(IReadOnlyList<int> Workers, IReadOnlyList<Mo
         for (int i = 0; i < args.Count; i += 2)
         {
             string option = args[i];
-            if (option is not ("--workers" or "--params" or "--link" or "--data-plane"))
-                return (null, $"unknown argument \"{option}\" (expected --workers, --params, --link or --data-plane)");
+            if (option is not ("--workers" or "--params" or "--link" or "--data-plane" or "--security"))
+                return (null, $"unknown argument \"{option}\" (expected --workers, --params, --link, --data-plane or --security)");
             if (!seen.Add(option)) return (null, $"{option} is given twice");
             if (i + 1 >= args.Count) return (null, $"{option} needs a value");
             string value = args[i + 1];
@@ -51,6 +57,10 @@ public sealed record ScaleArguments(IReadOnlyList<int> Workers, IReadOnlyList<Mo
                 case "--data-plane":
                     if (value is not ("chain" or "star")) return (null, $"--data-plane: expected chain or star, got \"{value}\"");
                     parsed = parsed with { DataPlane = value };
+                    break;
+                case "--security":
+                    if (value is not ("tls" or "insecure")) return (null, $"--security: expected tls or insecure, got \"{value}\"");
+                    parsed = parsed with { Security = value };
                     break;
                 default:
                     var (link, linkError) = LinkRate.Parse(value);

@@ -29,7 +29,7 @@ public static class ScaleBenchmark
         }
         string? whyNoDdp = await DdpRun.WhyNotAsync();
         Report.Heading($"scale: coordinator + N synthetic workers on network-namespace hosts, every link shaped both ways (tbf), " +
-                       $"ours ({arguments.DataPlane} data plane, join-token TLS) against PyTorch DDP (gloo, unencrypted); adding model, {LinkFloor.ShardsPerStep} micro-shards a step, " +
+                       $"ours ({arguments.DataPlane} data plane, {(arguments.Security == "tls" ? "join-token TLS" : "--insecure: cleartext")}) against PyTorch DDP (gloo, unencrypted); adding model, {LinkFloor.ShardsPerStep} micro-shards a step, " +
                        $"synthetic compute {ComputePerShard.TotalMilliseconds:F0} ms per shard");
         if (whyNoDdp != null) Report.Line($"DDP skipped: {whyNoDdp}");
         var rows = new List<ScaleRow>();
@@ -45,7 +45,7 @@ public static class ScaleBenchmark
             {
                 using (var hosts = ScaleHosts.Start(workers, link))
                 {
-                    var (seconds, stragglers) = await OursRun.RunAsync(hosts, workers, hidden, plan, ComputePerShard, arguments.DataPlane);
+                    var (seconds, stragglers) = await OursRun.RunAsync(hosts, workers, hidden, plan, ComputePerShard, arguments.DataPlane, arguments.Security == "tls");
                     ours = seconds;
                     Report.Line($"  ours: {seconds:F3} s/step (median of steps {plan.WarmUp + 1}-{plan.Steps}); stragglers and slow relays named: {stragglers}; load average {Machine.LoadAverage()}");
                 }

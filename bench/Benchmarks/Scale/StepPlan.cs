@@ -2,14 +2,16 @@ namespace AttnRnnCluster.Benchmarks.Scale;
 
 /// <summary>
 /// How many steps a run of a row takes: <see cref="WarmUp"/> left out (fresh processes: the JIT, the first weights,
-/// TCP's slow start; 17 .NET processes still compile on the two cores for the first few steps: a fifth of the CPU in a
-/// profile of step 5 of the chain at 16 workers, which DDP, compiled ahead, does not pay), then <see cref="Measured"/>, whose median is the row's figure. Enough measured steps for about
-/// <see cref="TargetSeconds"/> of the step's link floor, at least <see cref="MinMeasured"/> (the slow star rows: a
-/// step of 5-10 s) and at most <see cref="MaxMeasured"/> (the fast ones: a fraction of a second).
+/// TCP's slow start), then <see cref="Measured"/>, whose median is the row's figure. 17 fresh .NET processes on two
+/// cores take about 13 steps of the chain at 16 workers and 10M parameters to settle (their step time falls from 9.6 s
+/// at step 1 to 2-2.4 s from step 14 on; the shard compute, 100 ms of sleep, takes 0.6-1.1 s until step 13 while the
+/// processes still compile, 17 times over, what DDP has compiled ahead): the warm-up is 14 steps, for DDP too. Enough
+/// measured steps for about <see cref="TargetSeconds"/> of the step's link floor, at least <see cref="MinMeasured"/>
+/// (the slow star rows: a step of 5-10 s) and at most <see cref="MaxMeasured"/> (the fast ones: a fraction of a second).
 /// </summary>
 public sealed record StepPlan(int WarmUp, int Measured)
 {
-    public const int DefaultWarmUp = 6, MinMeasured = 5, MaxMeasured = 30;
+    public const int DefaultWarmUp = 14, MinMeasured = 8, MaxMeasured = 30;
     public const double TargetSeconds = 20;
 
     public int Steps => WarmUp + Measured;

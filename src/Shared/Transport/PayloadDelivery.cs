@@ -15,7 +15,7 @@ internal static class PayloadDelivery
         try
         {
             problem = null;
-            return EncodedMessage.Decode(system, header.SerializerId, header.Manifest, payload);
+            return CarriedSerializers.Decode(system, header.SerializerId, header.Manifest, payload);
         }
         catch (Exception e)
         {

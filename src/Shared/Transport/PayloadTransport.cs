@@ -112,16 +112,15 @@ public sealed class PayloadTransport : IExtension
         if (remote.Count == 0)
             return;
 
-        var serializer = EncodedMessage.SerializerFor(_system.Serialization, message);
+        var serializer = CarriedSerializers.SerializerFor(_system.Serialization, message);
         var size = serializer.EncodedSize(message);
         bool readLater = (Lanes != null && size < Settings.BulkThreshold) || size <= Settings.ChunkSize;
         if (loan != null && readLater)
             message = ((ILoanedMessage)message).WithOwnBuffer();
         if (Lanes != null && size < Settings.BulkThreshold)
         {
-            // Encoded once for every lane (a weight broadcast goes to each worker).
-            var encoded = EncodedMessage.Of(message, serializer);
-            remote.RemoveAll(recipient => Lanes.TrySend(recipient, message, sender, encoded));
+            // Encoded straight into each lane's frame, a pooled buffer: no array of its own for the message's bytes.
+            remote.RemoveAll(recipient => Lanes.TrySend(recipient, message, sender, serializer, size));
         }
         if (remote.Count > 0)
             SendWithoutLanes(remote, message, sender, serializer, size);
@@ -162,7 +161,7 @@ public sealed class PayloadTransport : IExtension
     /// <summary>A message whose lane could not take it (it failed to open, or broke).</summary>
     private void SendWithoutLane(IActorRef recipient, object message, IActorRef? sender)
     {
-        var serializer = EncodedMessage.SerializerFor(_system.Serialization, message);
+        var serializer = CarriedSerializers.SerializerFor(_system.Serialization, message);
         SendWithoutLanes([recipient], message, sender, serializer, serializer.EncodedSize(message));
     }
 

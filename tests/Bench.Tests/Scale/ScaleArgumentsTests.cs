@@ -63,9 +63,10 @@ public sealed class ScaleArgumentsTests
     [InlineData(new[] { "--link", "999999999999gbit" }, "--link: expected 10mbit..100gbit, got \"999999999999gbit\"")]
     [InlineData(new[] { "--workers" }, "--workers needs a value")]
     [InlineData(new[] { "--workers", "2", "--workers", "4" }, "--workers is given twice")]
-    [InlineData(new[] { "--nodes", "2" }, "unknown argument \"--nodes\" (expected --workers, --params, --link or --data-plane)")]
-    [InlineData(new[] { "16" }, "unknown argument \"16\" (expected --workers, --params, --link or --data-plane)")]
+    [InlineData(new[] { "--nodes", "2" }, "unknown argument \"--nodes\" (expected --workers, --params, --link, --data-plane or --security)")]
+    [InlineData(new[] { "16" }, "unknown argument \"16\" (expected --workers, --params, --link, --data-plane or --security)")]
     [InlineData(new[] { "--data-plane", "ring" }, "--data-plane: expected chain or star, got \"ring\"")]
+    [InlineData(new[] { "--security", "off" }, "--security: expected tls or insecure, got \"off\"")]
     public void A_bad_option_is_refused_saying_what_was_expected(string[] args, string message)
     {
         var (arguments, error) = ScaleArguments.Parse(args);

@@ -1,5 +1,6 @@
 using System.Runtime.Serialization;
 using AttnRnnCluster.Shared.Tests.Protocol;
+using AttnRnnCluster.Shared.Tests.Transport;
 using AttnRnnCluster.Transport;
 
 namespace AttnRnnCluster.Shared.Tests.Fuzz;
@@ -60,7 +61,7 @@ public sealed class DecoderFuzzTests(WireSystemFixture wire) : IClassFixture<Wir
     {
         var mutator = new Mutator(Seed + 1);
         var bodies = SampleMessages.All(wire.SomeActor)
-            .Select(s => (s.Name, Body: LaneWire.Frame(wire.SomeActor, wire.SomeActor, EncodedMessage.Of(s.Message, wire.SerializerFor(s.Message)))[LaneWire.LengthPrefix..]))
+            .Select(s => (s.Name, Body: LaneFrameTests.Body(wire, s.Message)))
             .ToList();
         const int maxBody = (1 << 20) + TransferSettings.FrameReserve;
 

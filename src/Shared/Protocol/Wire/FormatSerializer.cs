@@ -67,12 +67,34 @@ public abstract class FormatSerializer : SerializerWithStringManifest
     /// <summary>The exact length <see cref="ToBinary(object)"/> would return, without copying any array.</summary>
     public int EncodedSize(object message) => EncodedSize(FormatOf(message), message);
 
-    public override object FromBinary(byte[] bytes, string manifest)
+    /// <summary>
+    /// Writes <paramref name="message"/> at <paramref name="writer"/>'s position, <see cref="EncodedSize(object)"/>
+    /// bytes: a message inside a larger frame (a lane's), with no buffer of its own to copy from.
+    /// </summary>
+    public void WriteTo(WireWriter writer, object message) => FormatOf(message).Write(writer, message);
+
+    public override object FromBinary(byte[] bytes, string manifest) => Decode(bytes, manifest, out _);
+
+    /// <summary>
+    /// Decodes <paramref name="borrowed"/>, memory its caller reuses once this returns (a lane's frame buffer): most
+    /// formats copy what they read, and are decoded from it directly; a message that keeps a slice of its input (a
+    /// chunk's bytes) is decoded again from a copy of its own.
+    /// </summary>
+    public object FromBorrowed(ReadOnlyMemory<byte> borrowed, string manifest)
+    {
+        var message = Decode(borrowed, manifest, out var sharesInput);
+        return sharesInput ? Decode(borrowed.ToArray(), manifest, out _) : message;
+    }
+
+    private object Decode(ReadOnlyMemory<byte> bytes, string manifest, out bool sharesInput)
     {
         if (!_byManifest.TryGetValue(manifest, out var format))
             throw new SerializationException(
                 $"Unknown {_what} manifest '{manifest}' ({bytes.Length} bytes): the sender speaks a protocol this node does not know. Known: {string.Join(", ", _byManifest.Keys.Order())}.");
-        return format.Read(new WireReader(bytes, format.Description, system));
+        var reader = new WireReader(bytes, format.Description, system);
+        var message = format.Read(reader);
+        sharesInput = reader.SharesInput;
+        return message;
     }
 
     private int EncodedSize(MessageFormat format, object message)

@@ -32,6 +32,12 @@ public sealed class WireReader
 
     public int Remaining => _bytes.Length - _position;
 
+    /// <summary>
+    /// Whether a value read so far is a slice of the input (<see cref="ReadBytes"/>): then the message keeps the
+    /// input's memory, which its owner must not reuse. Every other read copies.
+    /// </summary>
+    public bool SharesInput { get; private set; }
+
     public byte ReadByte(string field) => Take(field, 1)[0];
 
     public int ReadInt32(string field) => BinaryPrimitives.ReadInt32LittleEndian(Take(field, sizeof(int)));
@@ -110,6 +116,7 @@ public sealed class WireReader
         var length = ReadCount(field, elementSize: 1);
         var start = _position;
         Take(field, length);
+        SharesInput = true;
         return _bytes.Slice(start, length);
     }
 

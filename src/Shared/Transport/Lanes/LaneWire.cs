@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using Akka.Actor;
 using AttnRnnCluster.Protocol.Wire;
@@ -10,7 +11,7 @@ namespace AttnRnnCluster.Transport;
 /// (4 ASCII bytes, then 8 zero bytes, then the <see cref="LaneInvitation"/>'s token) and the server answers one status
 /// byte, <see cref="BulkWire.Ready"/> or <see cref="BulkWire.Unknown"/>. Then frames flow one way, each an int32
 /// little-endian body length and a body: the recipient's and the sender's actor paths, the serializer id and manifest,
-/// and the message's bytes as that serializer wrote them (<see cref="EncodedMessage"/>). "ATL1" lanes (no serializer
+/// and the message's bytes as that serializer wrote them (<see cref="CarriedSerializers"/>). "ATL1" lanes (no serializer
 /// id) are refused: their node speaks an older transport.
 /// </summary>
 public static class LaneWire
@@ -42,18 +43,34 @@ public static class LaneWire
     }
 
     /// <summary>
-    /// One frame, length prefix included, ready for a single write: <paramref name="message"/> is encoded once,
-    /// however many recipients it goes to.
+    /// One frame, length prefix included, ready for a single write, in a buffer rented from the shared pool (return it
+    /// once written): <paramref name="message"/>
+    /// (<paramref name="size"/> bytes, as <paramref name="serializer"/> measured it) is encoded straight into the frame,
+    /// so a large message costs one buffer that is used again, not a new one for its bytes and another for the frame.
     /// </summary>
-    public static byte[] Frame(IActorRef recipient, IActorRef? sender, EncodedMessage message)
+    public static RentedFrame Frame(IActorRef recipient, IActorRef? sender, FormatSerializer serializer, object message, int size)
     {
+        var manifest = serializer.Manifest(message);
         var measuring = WireWriter.Measuring(FrameName);
-        WriteBody(measuring, recipient, sender, message);
-        var frame = GC.AllocateUninitializedArray<byte>(LengthPrefix + measuring.Position);
-        var writer = WireWriter.Into(frame, FrameName);
-        writer.WriteInt32(measuring.Position);
-        WriteBody(writer, recipient, sender, message);
-        return frame;
+        WriteHeader(measuring, recipient, sender, serializer.Identifier, manifest, size);
+        int body = checked(measuring.Position + size);
+        var buffer = ArrayPool<byte>.Shared.Rent(LengthPrefix + body);
+        try
+        {
+            var writer = WireWriter.Into(buffer, FrameName);
+            writer.WriteInt32(body);
+            WriteHeader(writer, recipient, sender, serializer.Identifier, manifest, size);
+            int start = writer.Position;
+            serializer.WriteTo(writer, message);
+            if (writer.Position - start != size)
+                throw new InvalidOperationException($"{message.GetType().Name} took {writer.Position - start} bytes, measured {size}");
+            return new RentedFrame(buffer, LengthPrefix + body);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
     }
 
     /// <summary>The body length a frame's prefix announces; an error when it is not 1..<paramref name="maxBody"/>.</summary>
@@ -76,17 +93,18 @@ public static class LaneWire
         var manifest = reader.ReadString("Manifest");
         var payload = reader.ReadBytes("Message");
         reader.ExpectEnd();
-        // A copy: the caller reuses the body's buffer, and a format may keep a slice of its input (a chunk's bytes).
-        var message = EncodedMessage.Decode(system, serializerId, manifest, payload.ToArray());
+        // The caller reuses the body's buffer: decoded from it without a copy unless the message keeps a slice of it.
+        var message = CarriedSerializers.DecodeBorrowed(system, serializerId, manifest, payload);
         return (recipient, message, sender);
     }
 
-    private static void WriteBody(WireWriter writer, IActorRef recipient, IActorRef? sender, EncodedMessage message)
+    /// <summary>The body up to the message's bytes: its paths, serializer, manifest and the bytes' length.</summary>
+    private static void WriteHeader(WireWriter writer, IActorRef recipient, IActorRef? sender, int serializerId, string manifest, int messageBytes)
     {
         writer.WriteActorRef(recipient, "Recipient");
         writer.WriteActorRef(sender, "Sender");
-        writer.WriteInt32(message.SerializerId);
-        writer.WriteString(message.Manifest, "Manifest");
-        writer.WriteBytes(message.Bytes);
+        writer.WriteInt32(serializerId);
+        writer.WriteString(manifest, "Manifest");
+        writer.WriteInt32(messageBytes);
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Event;
+using AttnRnnCluster.Protocol.Wire;
 using AttnRnnCluster.Transport.Security;
 
 namespace AttnRnnCluster.Transport;
@@ -81,11 +82,11 @@ public sealed class MessageLanes : IDisposable
     internal IActorRef? Receiver { get; set; }
 
     /// <summary>
-    /// Writes <paramref name="message"/> (<paramref name="encoded"/>, shorter than the bulk threshold) on the
-    /// lane to <paramref name="recipient"/>'s node, or holds it while that lane opens. False: there is no lane and none
-    /// is being opened; send it without one.
+    /// Writes <paramref name="message"/> (<paramref name="size"/> bytes as <paramref name="serializer"/> encodes it,
+    /// less than the bulk threshold) on the lane to <paramref name="recipient"/>'s node, or holds it while that lane
+    /// opens. False: there is no lane and none is being opened; send it without one.
     /// </summary>
-    public bool TrySend(IActorRef recipient, object message, IActorRef? sender, EncodedMessage encoded)
+    public bool TrySend(IActorRef recipient, object message, IActorRef? sender, FormatSerializer serializer, int size)
     {
         if (_disposed || Receiver == null)
             return false;
@@ -95,12 +96,12 @@ public sealed class MessageLanes : IDisposable
             switch (lane.State)
             {
                 case LaneState.Open:
-                    return Write(lane, LaneWire.Frame(recipient, sender, encoded));
+                    return Write(lane, LaneWire.Frame(recipient, sender, serializer, message, size));
                 case LaneState.Opening:
-                    lane.Held.Enqueue(new OutgoingLane.HeldMessage(recipient, message, sender, encoded));
+                    lane.Held.Enqueue(new OutgoingLane.HeldMessage(recipient, message, sender, serializer, size));
                     return true;
                 case LaneState.Closed when DateTime.UtcNow >= lane.RetryAfter:
-                    lane.Held.Enqueue(new OutgoingLane.HeldMessage(recipient, message, sender, encoded));
+                    lane.Held.Enqueue(new OutgoingLane.HeldMessage(recipient, message, sender, serializer, size));
                     Ask(lane);
                     return true;
                 default:
@@ -232,7 +233,7 @@ public sealed class MessageLanes : IDisposable
             _log.Info("Message lane to {0} open ({1}{2})", lane.Peer, invitation.Endpoint, _tls == null ? "" : ", TLS");
             while (lane.Held.TryDequeue(out var held))
             {
-                if (lane.State != LaneState.Open || !Write(lane, LaneWire.Frame(held.Recipient, held.Sender, held.Encoded)))
+                if (lane.State != LaneState.Open || !Write(lane, LaneWire.Frame(held.Recipient, held.Sender, held.Serializer, held.Message, held.Size)))
                     _sendWithoutLane(held.Recipient, held.Message, held.Sender);
             }
         }
@@ -260,12 +261,15 @@ public sealed class MessageLanes : IDisposable
         }
     }
 
-    /// <summary>Writes one frame (the caller holds the gate). False: the lane broke and is closed; the caller sends over Akka.</summary>
-    private bool Write(OutgoingLane lane, byte[] frame)
+    /// <summary>
+    /// Writes one frame and returns its buffer (the caller holds the gate). False: the lane broke and is closed; the
+    /// caller sends over Akka.
+    /// </summary>
+    private bool Write(OutgoingLane lane, RentedFrame frame)
     {
         try
         {
-            lane.Stream!.Write(frame);
+            lane.Stream!.Write(frame.Buffer, 0, frame.Length);
             Counters.CountSent();
             _bytes.CountSent(TransportChannel.Lane, frame.Length);
             return true;
@@ -276,6 +280,10 @@ public sealed class MessageLanes : IDisposable
                 lane.Peer, e.Message, RetryInterval.TotalSeconds);
             Close(lane);
             return false;
+        }
+        finally
+        {
+            frame.Return();
         }
     }
 

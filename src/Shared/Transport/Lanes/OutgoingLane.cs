@@ -1,4 +1,5 @@
 using Akka.Actor;
+using AttnRnnCluster.Protocol.Wire;
 
 namespace AttnRnnCluster.Transport;
 
@@ -27,6 +28,6 @@ internal sealed class OutgoingLane(Address peer)
     /// <summary>The connection while open.</summary>
     public Stream? Stream { get; set; }
 
-    /// <summary>A message waiting for the lane, encoded for it and kept whole for Akka should the lane not open.</summary>
-    public sealed record HeldMessage(IActorRef Recipient, object Message, IActorRef? Sender, EncodedMessage Encoded);
+    /// <summary>A message waiting for the lane (encoded when it is written), kept whole for Akka should the lane not open.</summary>
+    public sealed record HeldMessage(IActorRef Recipient, object Message, IActorRef? Sender, FormatSerializer Serializer, int Size);
 }
