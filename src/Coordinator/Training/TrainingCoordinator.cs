@@ -181,7 +181,12 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
             var values = weights.Weights.Values;
             var to = RelayOf(first);
             for (int offset = 0; offset < values.Length; offset += _segmentLength)
-                _transport.Tell(to, new WeightsSegment(weights.Version, offset, values.AsSpan(offset, Math.Min(_segmentLength, values.Length - offset)).ToArray(), weights.Precision), Self);
+            {
+                var segment = SegmentArrays.Rent(Math.Min(_segmentLength, values.Length - offset));
+                values.AsSpan(offset, segment.Length).CopyTo(segment);
+                if (_transport.TellWritten(to, new WeightsSegment(weights.Version, offset, segment, weights.Precision), Self))
+                    SegmentArrays.Return(segment);
+            }
         }
         if (relay.Direct.Count > 0)
             _transport.Tell(relay.Direct.Select(ActorOf).OfType<IActorRef>().ToList(), weights, Self);
@@ -195,6 +200,9 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
     {
         var sum = _relayedSum.Take(Sender.Path.ToString(), segment.Version, segment.Attempt, segment.Hop, segment.Offset, segment.Values, out string? problem);
         if (problem != null) DropFrom(Sender, segment, problem);
+        // Copied into the sum (or refused): its array may take another segment. A segment from a relay of this process
+        // is its array too: the relay gives back only what it has written on a lane.
+        SegmentArrays.Return(segment.Values);
         if (sum != null) _loop.Handle(new SumRelayed(segment.Version, segment.Attempt, sum));
     }
 

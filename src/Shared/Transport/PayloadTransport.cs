@@ -90,12 +90,24 @@ public sealed class PayloadTransport : IExtension
     public void Tell(IActorRef recipient, object message, IActorRef? sender) => Tell([recipient], message, sender);
 
     /// <summary>
+    /// As <see cref="Tell(IActorRef, object, IActorRef?)"/>; true when the message has been encoded and written on a
+    /// lane before this returns, so nothing refers to it any more and its arrays may be used again
+    /// (<see cref="Protocol.Wire.SegmentArrays"/>). False when it is still to be read: held for a lane, sent over Akka
+    /// (which encodes it later), or handed to an actor of this node.
+    /// </summary>
+    public bool TellWritten(IActorRef recipient, object message, IActorRef? sender) => Send([recipient], message, sender);
+
+    /// <summary>
     /// Sends <paramref name="message"/> to every recipient, serializing it at most once (a weight broadcast). A message
     /// whose values are on loan (<see cref="ILoanedMessage"/>) gets a reader for each local recipient, which reads it when
     /// its turn comes; remote recipients get its bytes, encoded during this call, or, on the paths that would read it
-    /// later (a lane's fallback, Akka's own serialization of a one-chunk message: small messages), a copy that owns its values.
+    /// later (a lane being opened, a lane's fallback, Akka's own serialization of a one-chunk message: small messages), a
+    /// copy that owns its values.
     /// </summary>
-    public void Tell(IReadOnlyCollection<IActorRef> recipients, object message, IActorRef? sender)
+    public void Tell(IReadOnlyCollection<IActorRef> recipients, object message, IActorRef? sender) => Send(recipients, message, sender);
+
+    /// <summary>Sends to every recipient; true when each of them is remote and got the message written on its lane now.</summary>
+    private bool Send(IReadOnlyCollection<IActorRef> recipients, object message, IActorRef? sender)
     {
         var remote = new List<IActorRef>();
         var loan = (message as ILoanedMessage)?.Loan;
@@ -110,7 +122,8 @@ public sealed class PayloadTransport : IExtension
                 remote.Add(recipient);
         }
         if (remote.Count == 0)
-            return;
+            return false;
+        bool allWritten = remote.Count == recipients.Count;
 
         var serializer = CarriedSerializers.SerializerFor(_system.Serialization, message);
         var size = serializer.EncodedSize(message);
@@ -120,10 +133,19 @@ public sealed class PayloadTransport : IExtension
         if (Lanes != null && size < Settings.BulkThreshold)
         {
             // Encoded straight into each lane's frame, a pooled buffer: no array of its own for the message's bytes.
-            remote.RemoveAll(recipient => Lanes.TrySend(recipient, message, sender, serializer, size));
+            remote.RemoveAll(recipient =>
+            {
+                var sent = Lanes.TrySend(recipient, message, sender, serializer, size);
+                allWritten &= sent == LaneSend.Written;
+                return sent != LaneSend.NoLane;
+            });
         }
+        else
+            allWritten = false;
+        // Any recipient left here has no lane, so allWritten is already false.
         if (remote.Count > 0)
             SendWithoutLanes(remote, message, sender, serializer, size);
+        return allWritten;
     }
 
     /// <summary>Over Akka: in one frame when it fits one chunk; else serialized once and offered over the bulk channel or sent in chunks.</summary>

@@ -122,7 +122,8 @@ public sealed class StepRelay : ReceiveActor
         {
             int offset = segment * plan.SegmentLength;
             int length = Math.Min(plan.SegmentLength, plan.ParameterCount - offset);
-            var values = gradients[0].AsSpan(offset, length).ToArray();
+            var values = SegmentArrays.Rent(length);
+            gradients[0].AsSpan(offset, length).CopyTo(values);
             for (int k = 1; k < gradients.Length; k++) GradientSum.AddTo(values, gradients[k].AsSpan(offset, length));
             SendSum(plan, part, segment, offset, values);
         }
@@ -154,7 +155,8 @@ public sealed class StepRelay : ReceiveActor
             _log.Info("Fault injection: holding the sum of step {0} (hop {1}) for {2} ms before passing it on", plan.Version + 1, part.Hop + 1, _injectedDelay.TotalMilliseconds);
             Thread.Sleep(_injectedDelay);
         }
-        _transport.Tell(part.SumTo, new SumSegment(plan.Version, plan.Attempt, part.Hop + 1, offset, values), Context.Parent);
+        if (_transport.TellWritten(part.SumTo, new SumSegment(plan.Version, plan.Attempt, part.Hop + 1, offset, values), Context.Parent))
+            SegmentArrays.Return(values);
         hop.Sent[index] = true;
         if (++hop.SentCount == hop.Sent.Length)
             _transport.Tell(_coordinator!, new RelayDone(plan.Version, plan.Attempt, RelayStage.Sum, part.Hop), Context.Parent);
@@ -200,7 +202,8 @@ public sealed class StepRelay : ReceiveActor
             return;
         }
         segment.Values.CopyTo(_weights, segment.Offset);
-        if (plan.WeightsTo != null) _transport.Tell(plan.WeightsTo, segment, Context.Parent);
+        if (plan.WeightsTo == null || _transport.TellWritten(plan.WeightsTo, segment, Context.Parent))
+            SegmentArrays.Return(segment.Values);
         _weightsDone[index] = true;
         if (++_weightsSegmentsDone < _weightsDone.Length) return;
         _transport.Tell(_coordinator!, new RelayDone(plan.Version, plan.Attempt, RelayStage.Weights, -1), Context.Parent);

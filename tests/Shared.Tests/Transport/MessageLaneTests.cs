@@ -88,6 +88,38 @@ public sealed class MessageLaneTests(MessageLaneFixture nodes) : IClassFixture<M
         Assert.Equal(offered, PayloadTransport.Get(nodes.Sender).BulkCounters.Offered);
     }
 
+    /// <summary>
+    /// The chain's relays give a segment's array back for the next one only when the transport says its frame is
+    /// written: a message held for a lane, sent over Akka (encoded later) or handed to a local actor is still to be read.
+    /// </summary>
+    [Fact]
+    public async Task A_message_counts_as_written_only_once_its_frame_is_on_an_open_lane()
+    {
+        var transport = PayloadTransport.Get(nodes.Sender);
+        var recipient = new Recorder(nodes.Receiver, "written-recipient");
+        var remote = TestNodes.RemoteRef(nodes.Sender, recipient.Ref, nodes.Receiver);
+        var local = new Recorder(nodes.Sender, "written-local-recipient");
+        var withoutLanes = new Recorder(nodes.WithoutLanes, "written-no-lane-recipient");
+        SendBurst(nodes.Sender, nodes.Receiver, recipient, ActorRefs.NoSender);
+        await ExpectBurstInOrder(recipient, null, null);
+        Assert.True(transport.Lanes!.IsOpenTo(((ExtendedActorSystem)nodes.Receiver).Provider.DefaultAddress));
+        // That node declines lanes: the burst waits for the answer, then goes over Akka, as will what follows.
+        SendBurst(nodes.Sender, nodes.WithoutLanes, withoutLanes, ActorRefs.NoSender);
+        await ExpectBurstInOrder(withoutLanes, null, null);
+        var segment = new SumSegment(4, 0, 1, 0, [1f, 2f, 3f]);
+
+        Assert.True(transport.TellWritten(remote, segment, ActorRefs.NoSender));
+        Assert.False(transport.TellWritten(local.Ref, segment, ActorRefs.NoSender));
+        Assert.False(transport.TellWritten(TestNodes.RemoteRef(nodes.Sender, withoutLanes.Ref, nodes.WithoutLanes), segment, ActorRefs.NoSender));
+
+        var (overLane, _) = await recipient.Next<SumSegment>(Patience);
+        var (atLocal, _) = await local.Next<SumSegment>(Patience);
+        var (overAkka, _) = await withoutLanes.Next<SumSegment>(Patience);
+        Assert.Equal(segment.Values, overLane.Values);
+        Assert.Same(segment, atLocal);
+        Assert.Equal(segment.Values, overAkka.Values);
+    }
+
     [Fact]
     public async Task A_node_with_lanes_off_neither_opens_nor_takes_them_and_its_messages_go_over_Akka_in_order()
     {

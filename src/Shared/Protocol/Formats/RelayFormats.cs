@@ -60,7 +60,7 @@ internal static class RelayFormats
         {
             var version = r.ReadInt64(nameof(Messages.WeightsSegment.Version));
             var offset = r.ReadInt32(nameof(Messages.WeightsSegment.Offset), 0, int.MaxValue);
-            var values = r.ReadFloats(nameof(Messages.WeightsSegment.Values), out var precision);
+            var values = r.ReadSegmentFloats(nameof(Messages.WeightsSegment.Values), out var precision);
             if (values.Length > Messages.StepPlan.MaxSegmentLength) throw r.Malformed(nameof(Messages.WeightsSegment.Values), $"has {values.Length} values, at most {Messages.StepPlan.MaxSegmentLength} in a segment");
             return new WeightsSegment(version, offset, values, precision);
         });
@@ -96,7 +96,7 @@ internal static class RelayFormats
     /// <summary>A segment of the running sum: float32 only (the sum is never rounded), and at most a segment's length.</summary>
     private static float[] ReadExactFloats(WireReader r, string field)
     {
-        var values = r.ReadFloats(field, out var precision);
+        var values = r.ReadSegmentFloats(field, out var precision);
         if (precision != WirePrecision.F32) throw r.Malformed(field, $"came in {precision.Name()}; the running sum travels in f32");
         if (values.Length > Messages.StepPlan.MaxSegmentLength) throw r.Malformed(field, $"has {values.Length} values, at most {Messages.StepPlan.MaxSegmentLength} in a segment");
         return values;

@@ -139,6 +139,10 @@ public sealed class WireReader
     public float[] ReadFloats(string field, out WirePrecision precision) =>
         ReadFloatValues(field, ReadCount(field, elementSize: 0), out precision);
 
+    /// <summary>As <see cref="ReadFloats(string, out WirePrecision)"/>, into an array from <see cref="SegmentArrays"/> (a chain segment's).</summary>
+    public float[] ReadSegmentFloats(string field, out WirePrecision precision) =>
+        ReadFloatValues(field, ReadCount(field, elementSize: 0), out precision, SegmentArrays.Rent);
+
     public float[]? ReadOptionalFloats(string field) => ReadOptionalFloats(field, out _);
 
     /// <summary>An optional float array, and the precision it travelled in (f32 for null).</summary>
@@ -159,13 +163,13 @@ public sealed class WireReader
     public SerializationException Malformed(string field, string problem) =>
         new($"Malformed {MessageName}: field '{field}' {problem} (at byte {_position} of {_bytes.Length}).");
 
-    private float[] ReadFloatValues(string field, int count, out WirePrecision precision)
+    private float[] ReadFloatValues(string field, int count, out WirePrecision precision, Func<int, float[]>? allocate = null)
     {
         var encoding = ReadEnum<FloatEncoding>(field + ".encoding");
         precision = encoding.Precision();
         var elementSize = encoding == FloatEncoding.BFloat16 ? sizeof(ushort) : sizeof(float);
         var bytes = TakeMemory(field, CheckedByteCount(field, count, elementSize));
-        var values = GC.AllocateUninitializedArray<float>(count);
+        var values = allocate?.Invoke(count) ?? GC.AllocateUninitializedArray<float>(count);
         if (encoding == FloatEncoding.BFloat16)
             BFloat16.Widen(bytes.Span, values);
         else

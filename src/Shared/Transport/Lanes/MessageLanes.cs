@@ -84,28 +84,28 @@ public sealed class MessageLanes : IDisposable
     /// <summary>
     /// Writes <paramref name="message"/> (<paramref name="size"/> bytes as <paramref name="serializer"/> encodes it,
     /// less than the bulk threshold) on the lane to <paramref name="recipient"/>'s node, or holds it while that lane
-    /// opens. False: there is no lane and none is being opened; send it without one.
+    /// opens. <see cref="LaneSend.NoLane"/>: there is no lane and none is being opened; send it without one.
     /// </summary>
-    public bool TrySend(IActorRef recipient, object message, IActorRef? sender, FormatSerializer serializer, int size)
+    public LaneSend TrySend(IActorRef recipient, object message, IActorRef? sender, FormatSerializer serializer, int size)
     {
         if (_disposed || Receiver == null)
-            return false;
+            return LaneSend.NoLane;
         var lane = _outgoing.GetOrAdd(recipient.Path.Address, static address => new OutgoingLane(address));
         lock (lane.Gate)
         {
             switch (lane.State)
             {
                 case LaneState.Open:
-                    return Write(lane, LaneWire.Frame(recipient, sender, serializer, message, size));
+                    return Write(lane, LaneWire.Frame(recipient, sender, serializer, message, size)) ? LaneSend.Written : LaneSend.NoLane;
                 case LaneState.Opening:
                     lane.Held.Enqueue(new OutgoingLane.HeldMessage(recipient, message, sender, serializer, size));
-                    return true;
+                    return LaneSend.Held;
                 case LaneState.Closed when DateTime.UtcNow >= lane.RetryAfter:
                     lane.Held.Enqueue(new OutgoingLane.HeldMessage(recipient, message, sender, serializer, size));
                     Ask(lane);
-                    return true;
+                    return LaneSend.Held;
                 default:
-                    return false;
+                    return LaneSend.NoLane;
             }
         }
     }
