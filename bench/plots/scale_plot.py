@@ -8,10 +8,11 @@ import math
 import os
 
 WORKERS = [1, 2, 4, 8, 16]
-# s/step, from docs/performance.md (Scale II): the star at 11:36-12:14 UTC, the chain and DDP (same runs) at 14:15-14:30 UTC.
+# s/step, from docs/performance.md (Scale II): the star at 11:36-12:14 UTC (3 warm-up steps), the chain and DDP (same
+# runs, 14 warm-up steps) at 17:06-17:41 UTC.
 STAR = [6.03, 6.28, 7.00, 8.26, 11.26]
-CHAIN = [2.46, 1.62, 1.39, 1.96, 3.47]
-DDP = [1.66, 1.17, 0.98, 0.94, 1.05]
+CHAIN = [2.45, 1.66, 1.17, 1.35, 2.36]
+DDP = [1.66, 1.18, 0.98, 0.96, 1.19]
 SERIES = {"ours, star (before)": (STAR, "#999999", "6,4")}
 P, LINK, COMPUTE, SHARDS = 9_998_229, 125e6, 0.1, 16
 

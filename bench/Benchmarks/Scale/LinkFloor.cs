@@ -35,6 +35,14 @@ public static class LinkFloor
     public static double RingStepSeconds(int workers, int parameters, LinkRate link, TimeSpan perShard) =>
         ComputeSeconds(workers, perShard) + RingSeconds(workers, parameters, link);
 
+    /// <summary>
+    /// The least a chain step can take: the new weights go down the chain and the sum comes up it, each one model
+    /// (4P bytes) through every link in turn; the busiest worker's compute comes between them. The pipeline's fill (a
+    /// segment per hop) is left out.
+    /// </summary>
+    public static double ChainStepSeconds(int workers, int parameters, LinkRate link, TimeSpan perShard) =>
+        ComputeSeconds(workers, perShard) + 2 * 4.0 * parameters / link.BytesPerSecond;
+
     /// <summary>The synthetic compute of a step on the busiest worker: its shards, one after the other.</summary>
     public static double ComputeSeconds(int workers, TimeSpan perShard) =>
         Math.Ceiling(ShardsPerStep / (double)workers) * perShard.TotalSeconds;

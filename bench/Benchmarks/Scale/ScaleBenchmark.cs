@@ -70,7 +70,7 @@ public static class ScaleBenchmark
         if (table)
         {
             Report.Heading($"scale: the table ({(finished - started).TotalMinutes:F1} min)");
-            foreach (string line in ScaleTable.Lines(rows, ComputePerShard)) Report.Line(line);
+            foreach (string line in ScaleTable.Lines(rows, ComputePerShard, arguments.DataPlane)) Report.Line(line);
             return failed ? 1 : 0;
         }
         Console.WriteLine($"(done in {(finished - started).TotalMinutes:F1} min; load average now {Machine.LoadAverage()})");

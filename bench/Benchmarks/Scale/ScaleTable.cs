@@ -5,19 +5,21 @@ namespace AttnRnnCluster.Benchmarks.Scale;
 /// <summary>The figure's table: every row measured, with the ratio and each side's floor (<see cref="LinkFloor"/>) beside it.</summary>
 public static class ScaleTable
 {
-    public static IReadOnlyList<string> Lines(IReadOnlyList<ScaleRow> rows, TimeSpan computePerShard)
+    /// <param name="dataPlane">Ours' data plane in the rows ("chain" or "star"): it names the column and picks its floor.</param>
+    public static IReadOnlyList<string> Lines(IReadOnlyList<ScaleRow> rows, TimeSpan computePerShard, string dataPlane)
     {
+        bool chain = dataPlane == "chain";
         var lines = new List<string>
         {
-            "N  | P   | link   | ours, star (s/step) | DDP gloo (s/step) | ours / DDP | floor: star / ring (s)",
+            $"N  | P   | link   | ours, {dataPlane,-5} (s/step) | DDP gloo (s/step) | ours / DDP | floor: {dataPlane} / ring (s)",
         };
         foreach (var row in rows)
         {
             int parameters = AddingHidden.Closest(row.Size.Asked).Parameters;
             lines.Add(string.Join(" | ",
-                $"{row.Workers,-2}", $"{row.Size.Text,-3}", $"{row.Link.Text,-6}", $"{Number(row.OursSecondsPerStep),19}", $"{Number(row.DdpSecondsPerStep),17}",
+                $"{row.Workers,-2}", $"{row.Size.Text,-3}", $"{row.Link.Text,-6}", $"{Number(row.OursSecondsPerStep),20}", $"{Number(row.DdpSecondsPerStep),17}",
                 $"{(row.Ratio is { } ratio ? ratio.ToString("F2", CultureInfo.InvariantCulture) + "x" : "-"),10}",
-                $"{Format(LinkFloor.StarStepSeconds(row.Workers, parameters, row.Link, computePerShard))} / {Format(LinkFloor.RingStepSeconds(row.Workers, parameters, row.Link, computePerShard))}"));
+                $"{Format(chain ? LinkFloor.ChainStepSeconds(row.Workers, parameters, row.Link, computePerShard) : LinkFloor.StarStepSeconds(row.Workers, parameters, row.Link, computePerShard))} / {Format(LinkFloor.RingStepSeconds(row.Workers, parameters, row.Link, computePerShard))}"));
         }
         return lines;
     }

@@ -39,6 +39,9 @@ public sealed class LinkFloorTests
         Assert.Equal(5.12, LinkFloor.StarStepSeconds(1, 10_000_000, LinkRate.OneGbit, perShard), 6);
         Assert.Equal(1.6, LinkFloor.StarStepSeconds(1, 1_000_000, LinkRate.TenGbit, perShard), 6);
         Assert.Equal(0.7, LinkFloor.RingStepSeconds(16, 10_000_000, LinkRate.OneGbit, perShard), 6);
+        // The chain: a model down and a model up every link, after the busiest worker's compute.
+        Assert.Equal(0.74, LinkFloor.ChainStepSeconds(16, 10_000_000, LinkRate.OneGbit, perShard), 6);
+        Assert.Equal(2.24, LinkFloor.ChainStepSeconds(1, 10_000_000, LinkRate.OneGbit, perShard), 6);
     }
 
     [Fact]

@@ -4,12 +4,13 @@ namespace AttnRnnCluster.Protocol.Wire;
 
 /// <summary>
 /// The float arrays of the chain's segments (a 512 KiB array for each segment a relay receives, adds to and passes on,
-/// 80 a step for a 10M model), used again instead of new: a new array of that size is the large object heap's, so its
-/// pages come fresh from the kernel, zeroed, and a profile of 16 relays on two cores showed that page zeroing as a
-/// tenth of all the CPU. An array is given back only by the code that knows nothing refers to it any more: the relay
-/// once the segment's frame is on its lane (<c>PayloadTransport.TellWritten</c>), the coordinator once it has copied a
-/// segment into its sum. A few arrays per length are kept, of a few lengths (a model's segments have two: the
-/// segment's and the last one's), so the pool holds a few MiB whatever comes.
+/// 80 a step for a 10M model), used again instead of new. New ones each time kept the heap growing into fresh pages,
+/// which the kernel zeroes on first touch: in a profile of 16 relays on two cores, page faults were a tenth of all the
+/// CPU, and none were left once lane frames (<c>LaneWire.Frame</c>) and these arrays were used again. An array is
+/// given back only by code that knows nothing refers to it any more: the relay once the segment's frame is on its lane
+/// (<c>PayloadTransport.TellWritten</c>), the coordinator once it has copied a segment into its sum. A few arrays per
+/// length are kept, of a few lengths (a model's segments have two: the segment's and the last one's), so the pool holds
+/// a few MiB whatever comes.
 /// </summary>
 public static class SegmentArrays
 {
