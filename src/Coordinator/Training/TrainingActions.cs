@@ -9,7 +9,7 @@ public interface ITrainingAction;
 /// <summary>A protocol message to one worker.</summary>
 public sealed record Send(WorkerId To, IProtocolMessage Message) : ITrainingAction;
 
-/// <summary>One message to several workers, encoded once (the new weights after a step).</summary>
+/// <summary>One message to several workers, in one <c>PayloadTransport.Tell</c> (the new weights after a step).</summary>
 public sealed record Broadcast(IReadOnlyList<WorkerId> To, IProtocolMessage Message) : ITrainingAction;
 
 /// <summary>

@@ -98,7 +98,8 @@ public sealed class PayloadTransport : IExtension
     public bool TellWritten(IActorRef recipient, object message, IActorRef? sender) => Send([recipient], message, sender);
 
     /// <summary>
-    /// Sends <paramref name="message"/> to every recipient, serializing it at most once (a weight broadcast). A message
+    /// Sends <paramref name="message"/> to every recipient: measured once; serialized once for the bulk channel and
+    /// chunks (a large weight broadcast), or straight into each open lane's frame (no shared copy to write from). A message
     /// whose values are on loan (<see cref="ILoanedMessage"/>) gets a reader for each local recipient, which reads it when
     /// its turn comes; remote recipients get its bytes, encoded during this call, or, on the paths that would read it
     /// later (a lane being opened, a lane's fallback, Akka's own serialization of a one-chunk message: small messages), a
