@@ -37,7 +37,7 @@ public static class ScaleBenchmark
         foreach (var (workers, size, link) in arguments.Rows)
         {
             var (hidden, parameters) = AddingHidden.Closest(size.Asked);
-            var plan = StepPlan.For(workers, parameters, link, ComputePerShard);
+            var plan = StepPlan.For(workers, parameters, link, ComputePerShard, arguments.DataPlane);
             Report.Line($"N={workers} P={size.Text} (H={hidden}: {parameters.ToString("N0", CultureInfo.InvariantCulture)} parameters) {link.Text}: " +
                         $"{plan.WarmUp} warm-up + {plan.Measured} measured steps  [{DateTime.Now:HH:mm:ss}, load average {Machine.LoadAverage()}]");
             double? ours = null, ddp = null;

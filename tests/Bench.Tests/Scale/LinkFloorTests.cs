@@ -47,11 +47,21 @@ public sealed class LinkFloorTests
     [Fact]
     public void Slow_rows_measure_few_steps_and_fast_rows_more_within_bounds()
     {
-        var slow = StepPlan.For(16, 10_000_000, LinkRate.OneGbit, TimeSpan.FromMilliseconds(100));
-        var fast = StepPlan.For(16, 1_000_000, LinkRate.TenGbit, TimeSpan.FromMilliseconds(100));
+        var perShard = TimeSpan.FromMilliseconds(100);
+        var slow = StepPlan.For(16, 10_000_000, LinkRate.OneGbit, perShard, "star");
+        var fast = StepPlan.For(16, 1_000_000, LinkRate.TenGbit, perShard, "star");
 
         Assert.Equal(StepPlan.MinMeasured, slow.Measured);
         Assert.Equal(StepPlan.MaxMeasured, fast.Measured);
         Assert.Equal(StepPlan.DefaultWarmUp + StepPlan.MinMeasured, slow.Steps);
+    }
+
+    [Fact]
+    public void A_chain_row_measures_about_twenty_seconds_of_the_chains_floor_not_the_stars()
+    {
+        // 16 workers, 10M, 1 Gbit/s: the chain's floor is 0.74 s a step (the star's 5.12 s), so 28 measured steps.
+        var chain = StepPlan.For(16, 10_000_000, LinkRate.OneGbit, TimeSpan.FromMilliseconds(100), "chain");
+
+        Assert.Equal(28, chain.Measured);
     }
 }
