@@ -99,7 +99,7 @@ public sealed class DecoderFuzzTests(WireSystemFixture wire) : IClassFixture<Wir
             var input = mutator.Mutate(valid[i % 2], out _);
             if (BulkWire.TryRead(input, out _, out var bulkToken))
                 accepted += bulkToken.Length == BulkWire.TokenLength ? 1 : throw new InvalidOperationException("a short token was read");
-            if (LaneWire.TryRead(input, out var laneToken))
+            if (LaneWire.TryRead(input, out var laneToken, out _))
                 accepted += laneToken.Length == BulkWire.TokenLength ? 1 : throw new InvalidOperationException("a short token was read");
         }
 

@@ -205,9 +205,15 @@ public sealed class MessageLaneTests(MessageLaneFixture nodes) : IClassFixture<M
     {
         var token = Enumerable.Range(1, BulkWire.TokenLength).Select(i => (byte)i).ToArray();
 
-        Assert.True(LaneWire.TryRead(LaneWire.Request(token), out var read));
+        Assert.True(LaneWire.TryRead(LaneWire.Request(token), out var read, out var plainIsSealed));
         Assert.Equal(token, read.ToArray());
-        Assert.False(LaneWire.TryRead(BulkWire.Request(5, token), out _));
+        Assert.False(plainIsSealed);
+        var sealedRequest = LaneWire.SealedRequest(token, new byte[LaneSeal.KeyLength]);
+        Assert.Equal(BulkWire.RequestLength + LaneSeal.KeyLength, sealedRequest.Length);
+        Assert.True(LaneWire.TryRead(sealedRequest.AsSpan(0, BulkWire.RequestLength), out read, out var isSealed));
+        Assert.Equal(token, read.ToArray());
+        Assert.True(isSealed);
+        Assert.False(LaneWire.TryRead(BulkWire.Request(5, token), out _, out _));
         Assert.False(BulkWire.TryRead(LaneWire.Request(token), out _, out _));
     }
 

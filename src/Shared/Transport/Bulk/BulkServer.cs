@@ -168,17 +168,37 @@ public sealed class BulkServer : IDisposable
                 return;
             socket.NoDelay = true;
             deadline.Arm(_requestTimeout);
-            stream = Open(socket, peer);
+            (stream, var network) = Open(socket, peer);
             var request = new byte[BulkWire.RequestLength];
             stream.ReadExactly(request);
+            bool lane = LaneWire.TryRead(request, out var laneToken, out var sealedLane);
+            byte[]? laneKey = null;
+            if (lane && sealedLane && _tls != null)
+            {
+                // Sent with the request, in TLS: the key the lane's frames are sealed with once both ends leave TLS.
+                laneKey = new byte[LaneSeal.KeyLength];
+                stream.ReadExactly(laneKey);
+            }
             if (!deadline.Disarm())
                 throw new TimeoutException();
-            if (LaneWire.TryRead(request, out var laneToken))
+            if (lane)
             {
                 _serving.TryRemove(socket, out _);
-                handedToLane = _lanes != null && _lanes.TryAccept(laneToken, stream, peer, () => Interlocked.Decrement(ref _connections));
+                if (sealedLane && laneKey == null)
+                {
+                    // Its key would have come in cleartext: such a lane could be read and forged by anyone on the path.
+                    Warn(address, "Bulk channel: refused {0} a message lane: {1}{2}", peer, "a sealed lane needs TLS, and this node has none");
+                    stream.Write([BulkWire.Unknown]);
+                    return;
+                }
+                var seal = laneKey == null ? null : new LaneSeal(laneKey);
+                if (laneKey != null)
+                    CryptographicOperations.ZeroMemory(laneKey);
+                // A sealed lane's frames come on the bare connection, beneath TLS; the answer still goes in TLS.
+                handedToLane = _lanes != null && _lanes.TryAccept(laneToken, stream, seal == null ? stream : network, seal, peer, () => Interlocked.Decrement(ref _connections));
                 if (!handedToLane)
                 {
+                    seal?.Dispose();
                     Warn(address, "Bulk channel: refused {0} a message lane: {1}{2}", peer, _lanes == null ? "this node takes no lanes" : "no such invitation (never made, expired, or already used)");
                     stream.Write([BulkWire.Unknown]);
                 }
@@ -245,11 +265,12 @@ public sealed class BulkServer : IDisposable
     /// <summary>The client's IP address (its port changes with every connection); read before the socket can close.</summary>
     private static string AddressOf(Socket socket) => (socket.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "an unknown peer";
 
-    private Stream Open(Socket socket, string peer)
+    /// <summary>The connection's stream (in TLS when the node has it), and the bare connection beneath.</summary>
+    private (Stream Stream, NetworkStream Network) Open(Socket socket, string peer)
     {
         // Owning the socket: a lane handed its stream closes the connection by disposing it.
         var network = new NetworkStream(socket, ownsSocket: true);
-        return _tls == null ? network : BulkTls.AuthenticateAsServer(network, _tls, _certificate!, peer, _log);
+        return (_tls == null ? network : BulkTls.AuthenticateAsServer(network, _tls, _certificate!, peer, _log), network);
     }
 
     /// <summary>The offer, removed so no one can fetch it again, when the token matches; else null and why.</summary>

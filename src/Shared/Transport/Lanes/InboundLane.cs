@@ -27,7 +27,12 @@ internal sealed class InboundLane
     /// <summary>The frame buffer's first size: most frames (results, progress beats, assignments) fit.</summary>
     private const int InitialBodyBytes = 64 * 1024;
 
+    /// <summary>The connection as accepted (its TLS, if any): disposed to close the lane.</summary>
+    private readonly Stream _connection;
+    /// <summary>Where the frames are read: the connection, or beneath its TLS for a sealed lane.</summary>
     private readonly Stream _stream;
+    private readonly LaneSeal? _seal;
+    private readonly byte[] _tag = new byte[LaneSeal.TagLength];
     private readonly Address _peer;
     private readonly string _endpoint;
     private readonly ExtendedActorSystem _system;
@@ -53,14 +58,16 @@ internal sealed class InboundLane
     private int _threads;
     private volatile bool _closed;
 
-    public InboundLane(Stream stream, Address peer, string endpoint, ExtendedActorSystem system, int maxBody, TimeSpan idleTimeout,
+    public InboundLane(Stream connection, Stream frames, LaneSeal? seal, Address peer, string endpoint, ExtendedActorSystem system, int maxBody, TimeSpan idleTimeout,
         LaneCounters counters, TransportBytes bytes, ILoggingAdapter log, Action<InboundLane> ended)
     {
         _idleTimeout = idleTimeout;
         // A timer, not a read timeout: a timeout on a blocking socket's reads would have .NET make it non-blocking.
         var checkEvery = TimeSpan.FromTicks(Math.Min(idleTimeout.Ticks / 4, TimeSpan.FromHours(1).Ticks));
         _idleCheck = new Timer(_ => CloseIfIdle(), null, checkEvery, checkEvery);
-        _stream = stream;
+        _connection = connection;
+        _stream = frames;
+        _seal = seal;
         _peer = peer;
         _endpoint = endpoint;
         _system = system;
@@ -75,7 +82,7 @@ internal sealed class InboundLane
     public void Start() => StartThread();
 
     /// <summary>Closes the connection; the lane's threads end.</summary>
-    public void Close() => _stream.Dispose();
+    public void Close() => Dispose();
 
     private void StartThread()
     {
@@ -97,7 +104,9 @@ internal sealed class InboundLane
             {
                 _closed = true;
                 _idleCheck.Dispose();
-                _stream.Dispose();
+                Dispose();
+                // Only the reading thread opens frames, and no thread reads from here on.
+                _seal?.Dispose();
                 _ended(this);
                 break;
             }
@@ -128,11 +137,17 @@ internal sealed class InboundLane
                     _body = new byte[Math.Min(_maxBody, Math.Max(length, 2 * _body.Length))];
                 if (!ReadExactly(_body.AsSpan(0, length)))
                     throw new InvalidDataException($"the connection closed inside a frame of {length} bytes");
+                if (_seal != null)
+                {
+                    if (!ReadExactly(_tag))
+                        throw new InvalidDataException($"the connection closed before the tag of a frame of {length} bytes");
+                    _seal.Open(_prefix, _body.AsSpan(0, length), _tag);
+                }
                 var (recipient, message, sender) = LaneWire.ReadBody(_body.AsMemory(0, length), _system);
                 if (recipient is not IActorRefScope { IsLocal: true })
                     throw new InvalidDataException($"a frame for {recipient.Path}, which is not on this node");
                 _counters.CountReceived();
-                _bytes.CountReceived(TransportChannel.Lane, LaneWire.LengthPrefix + length);
+                _bytes.CountReceived(TransportChannel.Lane, LaneWire.LengthPrefix + length + (_seal == null ? 0 : LaneSeal.TagLength));
                 delivering = true;
                 if (LaneDelivery.Deliver(recipient, message, sender, _handOverReading))
                     return true;
@@ -168,7 +183,14 @@ internal sealed class InboundLane
             return;
         _closedIdle = true;
         _idleCheck.Dispose();
+        Dispose();
+    }
+
+    /// <summary>Closes the connection: a blocked read ends (the reading thread then forgets the key, <see cref="Serve"/>).</summary>
+    private void Dispose()
+    {
         _stream.Dispose();
+        _connection.Dispose();
     }
 
     /// <summary>Called on the reading thread just before a recipient runs on it: another thread reads from here on.</summary>

@@ -6,13 +6,22 @@ using AttnRnnCluster.Protocol.Wire;
 namespace AttnRnnCluster.Transport;
 
 /// <summary>
-/// A message lane's bytes on one TCP connection to the receiving node's bulk server (inside TLS when the cluster
-/// uses it). The sending node opens it with a request of the bulk channel's layout under the magic <c>"ATL2"</c>
-/// (4 ASCII bytes, then 8 zero bytes, then the <see cref="LaneInvitation"/>'s token) and the server answers one status
-/// byte, <see cref="BulkWire.Ready"/> or <see cref="BulkWire.Unknown"/>. Then frames flow one way, each an int32
-/// little-endian body length and a body: the recipient's and the sender's actor paths, the serializer id and manifest,
-/// and the message's bytes as that serializer wrote them (<see cref="CarriedSerializers"/>). "ATL1" lanes (no serializer
-/// id) are refused: their node speaks an older transport.
+/// A message lane's bytes on one TCP connection to the receiving node's bulk server. The sending node opens it with a
+/// request of the bulk channel's layout (4 ASCII bytes of magic, then 8 zero bytes, then the <see cref="LaneInvitation"/>'s
+/// token) and the server answers one status byte, <see cref="BulkWire.Ready"/> or <see cref="BulkWire.Unknown"/>. Then
+/// frames flow one way, each an int32 little-endian body length and a body: the recipient's and the sender's actor
+/// paths, the serializer id and manifest, and the message's bytes as that serializer wrote them
+/// (<see cref="CarriedSerializers"/>).
+/// <list type="bullet">
+/// <item><c>"ATL2"</c>: the frames go as they are, on the connection (in TLS when the request came in TLS). A cluster
+/// without TLS (<c>--insecure</c>) opens these.</item>
+/// <item><c>"ATL3"</c>, sealed (a cluster with TLS): only in TLS. The request is followed by a
+/// <see cref="LaneSeal.KeyLength"/>-byte key, and once the server has answered Ready in TLS, both ends leave TLS
+/// and each frame goes on the bare connection sealed with that key: its body encrypted in place, then a
+/// <see cref="LaneSeal.TagLength"/>-byte tag (<see cref="LaneSeal"/>). Neither end writes anything else in TLS after
+/// the answer, so no TLS record is left between the frames.</item>
+/// </list>
+/// "ATL1" lanes (no serializer id) are refused: their node speaks an older transport.
 /// </summary>
 public static class LaneWire
 {
@@ -22,24 +31,43 @@ public static class LaneWire
 
     private static ReadOnlySpan<byte> Magic => "ATL2"u8;
 
-    public static byte[] Request(ReadOnlySpan<byte> token)
+    private static ReadOnlySpan<byte> SealedMagic => "ATL3"u8;
+
+    /// <summary>The request of a lane whose frames go as they are.</summary>
+    public static byte[] Request(ReadOnlySpan<byte> token) => Request(Magic, token, []);
+
+    /// <summary>The request of a sealed lane, its key after it: to be written only in TLS.</summary>
+    public static byte[] SealedRequest(ReadOnlySpan<byte> token, ReadOnlySpan<byte> key)
+    {
+        if (key.Length != LaneSeal.KeyLength)
+            throw new ArgumentException($"a lane key has {LaneSeal.KeyLength} bytes, not {key.Length}", nameof(key));
+        return Request(SealedMagic, token, key);
+    }
+
+    /// <summary>
+    /// False when <paramref name="request"/> is not a lane request (it may still be a bulk fetch). <paramref name="sealed"/>:
+    /// a sealed lane, whose key (<see cref="LaneSeal.KeyLength"/> bytes) follows the request.
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> request, out ReadOnlySpan<byte> token, out bool @sealed)
+    {
+        token = default;
+        @sealed = false;
+        if (request.Length != BulkWire.RequestLength || !(request.StartsWith(SealedMagic) || request.StartsWith(Magic)))
+            return false;
+        @sealed = request.StartsWith(SealedMagic);
+        token = request.Slice(BulkWire.RequestLength - BulkWire.TokenLength);
+        return true;
+    }
+
+    private static byte[] Request(ReadOnlySpan<byte> magic, ReadOnlySpan<byte> token, ReadOnlySpan<byte> key)
     {
         if (token.Length != BulkWire.TokenLength)
             throw new ArgumentException($"a token has {BulkWire.TokenLength} bytes, not {token.Length}", nameof(token));
-        var request = new byte[BulkWire.RequestLength];
-        Magic.CopyTo(request);
+        var request = new byte[BulkWire.RequestLength + key.Length];
+        magic.CopyTo(request);
         token.CopyTo(request.AsSpan(BulkWire.RequestLength - BulkWire.TokenLength));
+        key.CopyTo(request.AsSpan(BulkWire.RequestLength));
         return request;
-    }
-
-    /// <summary>False when <paramref name="request"/> is not a lane request (it may still be a bulk fetch).</summary>
-    public static bool TryRead(ReadOnlySpan<byte> request, out ReadOnlySpan<byte> token)
-    {
-        token = default;
-        if (request.Length != BulkWire.RequestLength || !request.StartsWith(Magic))
-            return false;
-        token = request.Slice(BulkWire.RequestLength - BulkWire.TokenLength);
-        return true;
     }
 
     /// <summary>
@@ -47,6 +75,7 @@ public static class LaneWire
     /// once written): <paramref name="message"/>
     /// (<paramref name="size"/> bytes, as <paramref name="serializer"/> measured it) is encoded straight into the frame,
     /// so a large message costs one buffer that is used again, not a new one for its bytes and another for the frame.
+    /// The buffer has room for a sealed lane's tag after the frame (<see cref="LaneSeal.TagLength"/> bytes).
     /// </summary>
     public static RentedFrame Frame(IActorRef recipient, IActorRef? sender, FormatSerializer serializer, object message, int size)
     {
@@ -54,7 +83,7 @@ public static class LaneWire
         var measuring = WireWriter.Measuring(FrameName);
         WriteHeader(measuring, recipient, sender, serializer.Identifier, manifest, size);
         int body = checked(measuring.Position + size);
-        var buffer = ArrayPool<byte>.Shared.Rent(LengthPrefix + body);
+        var buffer = ArrayPool<byte>.Shared.Rent(LengthPrefix + body + LaneSeal.TagLength);
         try
         {
             var writer = WireWriter.Into(buffer, FrameName);

@@ -119,6 +119,15 @@ public sealed class MessageLanes : IDisposable
             return lane.State == LaneState.Open;
     }
 
+    /// <summary>Whether messages to <paramref name="peer"/> go on a lane now, sealed (<see cref="LaneSeal"/>).</summary>
+    public bool IsSealedTo(Address peer)
+    {
+        if (!_outgoing.TryGetValue(peer, out var lane))
+            return false;
+        lock (lane.Gate)
+            return lane.State == LaneState.Open && lane.Seal != null;
+    }
+
     /// <summary>This node's answer to another node's <see cref="LaneRequest"/>.</summary>
     internal ITransportMessage Answer(LaneRequest request, Address from)
     {
@@ -152,16 +161,18 @@ public sealed class MessageLanes : IDisposable
 
     /// <summary>
     /// Called by this node's bulk server for a lane request: with a token this node issued, answers
-    /// <see cref="BulkWire.Ready"/> and starts reading the lane, calling <paramref name="ended"/> when it closes (the
-    /// lane holds one of the server's connection slots until then); else false (the server refuses it).
+    /// <see cref="BulkWire.Ready"/> on <paramref name="connection"/> and starts reading the lane's frames from
+    /// <paramref name="frames"/> (the connection itself, or for a sealed lane the bare connection beneath its TLS, opened
+    /// with <paramref name="seal"/>), calling <paramref name="ended"/> when it closes (the lane holds one of the
+    /// server's connection slots until then); else false (the server refuses it).
     /// </summary>
-    internal bool TryAccept(ReadOnlySpan<byte> token, Stream stream, string endpoint, Action ended)
+    internal bool TryAccept(ReadOnlySpan<byte> token, Stream connection, Stream frames, LaneSeal? seal, string endpoint, Action ended)
     {
         if (_disposed || !_invitations.TryRemove(Convert.ToHexString(token), out var peer))
             return false;
-        stream.Write([BulkWire.Ready]);
-        stream.Flush();
-        var lane = new InboundLane(stream, peer, endpoint, _system, MaxBody, _settings.LaneIdleTimeout, Counters, _bytes, _log,
+        connection.Write([BulkWire.Ready]);
+        connection.Flush();
+        var lane = new InboundLane(connection, frames, seal, peer, endpoint, _system, MaxBody, _settings.LaneIdleTimeout, Counters, _bytes, _log,
             lane =>
             {
                 _inbound.TryRemove(lane, out _);
@@ -169,7 +180,7 @@ public sealed class MessageLanes : IDisposable
             });
         _inbound[lane] = 0;
         lane.Start();
-        _log.Info("Message lane from {0} ({1}) open", peer, endpoint);
+        _log.Info("Message lane from {0} ({1}) open{2}", peer, endpoint, seal == null ? "" : ", sealed");
         return true;
     }
 
@@ -200,15 +211,27 @@ public sealed class MessageLanes : IDisposable
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         Stream? stream = null;
+        NetworkStream? network = null;
+        LaneSeal? seal = null;
         try
         {
             using var deadline = new CancellationTokenSource(_settings.BulkConnectTimeout);
             await socket.ConnectAsync(invitation.Host, invitation.Port, deadline.Token);
             socket.SendTimeout = (int)WriteTimeout.TotalMilliseconds;
-            stream = new NetworkStream(socket, ownsSocket: true);
+            stream = network = new NetworkStream(socket, ownsSocket: true);
             if (_tls != null)
+            {
                 stream = await BulkTls.AuthenticateAsClient(stream, _tls, invitation.Host, _log, deadline.Token);
-            await stream.WriteAsync(LaneWire.Request(invitation.Token), deadline.Token);
+                // With TLS the lane is sealed: a key of its own, sent in TLS; the frames then go beneath it (LaneWire).
+                var key = LaneSeal.NewKey();
+                seal = new LaneSeal(key);
+                var request = LaneWire.SealedRequest(invitation.Token, key);
+                CryptographicOperations.ZeroMemory(key);
+                await stream.WriteAsync(request, deadline.Token);
+                CryptographicOperations.ZeroMemory(request);
+            }
+            else
+                await stream.WriteAsync(LaneWire.Request(invitation.Token), deadline.Token);
             var answer = new byte[1];
             var read = await stream.ReadAsync(answer, deadline.Token);
             if (read == 0 || answer[0] != BulkWire.Ready)
@@ -216,6 +239,7 @@ public sealed class MessageLanes : IDisposable
         }
         catch (Exception e)
         {
+            seal?.Dispose();
             if (stream != null) await stream.DisposeAsync();
             else socket.Dispose();
             GiveUp(lane, invitation.Attempt, $"{invitation.Endpoint}: {(e is OperationCanceledException ? $"no connection within {_settings.BulkConnectTimeout}" : e.Message)}");
@@ -225,22 +249,28 @@ public sealed class MessageLanes : IDisposable
         {
             if (lane.State != LaneState.Opening || lane.Attempt != invitation.Attempt || _disposed)
             {
+                seal?.Dispose();
                 stream.Dispose();
                 return;
             }
-            lane.Stream = stream;
+            lane.Connection = stream;
+            lane.Stream = seal == null ? stream : network;
+            lane.Seal = seal;
             lane.State = LaneState.Open;
-            _log.Info("Message lane to {0} open ({1}{2})", lane.Peer, invitation.Endpoint, _tls == null ? "" : ", TLS");
+            _log.Info("Message lane to {0} open ({1}{2})", lane.Peer, invitation.Endpoint, seal == null ? "" : ", TLS, sealed");
             while (lane.Held.TryDequeue(out var held))
             {
                 if (lane.State != LaneState.Open || !Write(lane, LaneWire.Frame(held.Recipient, held.Sender, held.Serializer, held.Message, held.Size)))
                     _sendWithoutLane(held.Recipient, held.Message, held.Sender);
             }
         }
-        _ = WatchForClose(lane, stream);
+        _ = WatchForClose(lane, lane.Stream);
     }
 
-    /// <summary>The peer never writes on a lane: a read that ends means it closed the lane (its node stopped).</summary>
+    /// <summary>
+    /// The peer never writes on a lane after its answer: a read that ends means it closed the lane (its node stopped).
+    /// Beneath TLS (a sealed lane), so a byte that does come closes it too.
+    /// </summary>
     private async Task WatchForClose(OutgoingLane lane, Stream stream)
     {
         try
@@ -269,12 +299,19 @@ public sealed class MessageLanes : IDisposable
     {
         try
         {
-            lane.Stream!.Write(frame.Buffer, 0, frame.Length);
+            int length = frame.Length;
+            if (lane.Seal is { } seal)
+            {
+                var bytes = frame.Buffer.AsSpan();
+                seal.Seal(bytes[..LaneWire.LengthPrefix], bytes[LaneWire.LengthPrefix..length], bytes.Slice(length, LaneSeal.TagLength));
+                length += LaneSeal.TagLength;
+            }
+            lane.Stream!.Write(frame.Buffer, 0, length);
             Counters.CountSent();
-            _bytes.CountSent(TransportChannel.Lane, frame.Length);
+            _bytes.CountSent(TransportChannel.Lane, length);
             return true;
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidDataException)
         {
             _log.Warning("Message lane to {0} broke ({1}); messages to it go over Akka, and a new lane is asked for in {2} s",
                 lane.Peer, e.Message, RetryInterval.TotalSeconds);
@@ -305,7 +342,11 @@ public sealed class MessageLanes : IDisposable
     private void Close(OutgoingLane lane, TimeSpan? retryAfter = null)
     {
         lane.Stream?.Dispose();
+        lane.Connection?.Dispose();
+        lane.Seal?.Dispose();
         lane.Stream = null;
+        lane.Connection = null;
+        lane.Seal = null;
         lane.State = LaneState.Closed;
         lane.RetryAfter = DateTime.UtcNow + (retryAfter ?? RetryInterval);
         while (lane.Held.TryDequeue(out var held))

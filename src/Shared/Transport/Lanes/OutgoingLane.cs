@@ -25,8 +25,14 @@ internal sealed class OutgoingLane(Address peer)
 
     public Queue<HeldMessage> Held { get; } = new();
 
-    /// <summary>The connection while open.</summary>
+    /// <summary>Where the frames are written while open: the connection, or beneath its TLS for a sealed lane.</summary>
     public Stream? Stream { get; set; }
+
+    /// <summary>The connection as opened (its TLS, if any), disposed with the lane.</summary>
+    public Stream? Connection { get; set; }
+
+    /// <summary>A sealed lane's key and count of frames (<see cref="LaneSeal"/>); null when its frames go as they are.</summary>
+    public LaneSeal? Seal { get; set; }
 
     /// <summary>A message waiting for the lane (encoded when it is written), kept whole for Akka should the lane not open.</summary>
     public sealed record HeldMessage(IActorRef Recipient, object Message, IActorRef? Sender, FormatSerializer Serializer, int Size);
