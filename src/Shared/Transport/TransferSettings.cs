@@ -71,6 +71,15 @@ public sealed record TransferSettings(int ChunkSize, int Window, TimeSpan Timeou
     /// </summary>
     public TimeSpan LaneIdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How many bytes a sealed lane carries under one key before its sender opens a new lane, with a new key
+    /// (<c>lane-key-size</c>; at most <see cref="LaneSeal.BytesPerKey"/>, the default; tests shorten it to see keys renewed).
+    /// </summary>
+    public long LaneKeyBytes { get; init; } = LaneSeal.BytesPerKey;
+
+    /// <summary>The smallest <see cref="LaneKeyBytes"/>: a lane renewed at every few messages would spend its time opening.</summary>
+    public const long MinLaneKeyBytes = 64 * 1024;
+
     /// <summary>Reads <c>attnrnn.transfer</c>; absent keys take <see cref="Default"/>'s values; bad ones are errors naming the key.</summary>
     public static TransferSettings FromConfig(Config config)
     {
@@ -88,6 +97,7 @@ public sealed record TransferSettings(int ChunkSize, int Window, TimeSpan Timeou
             BulkConnectTimeout = section.GetTimeSpan("bulk-connect-timeout", Default.BulkConnectTimeout),
             MaxIncomingBytes = section.GetByteSize("max-incoming-size", Default.MaxIncomingBytes) ?? Default.MaxIncomingBytes,
             LaneIdleTimeout = section.GetTimeSpan("lane-idle-timeout", Default.LaneIdleTimeout),
+            LaneKeyBytes = section.GetByteSize("lane-key-size", Default.LaneKeyBytes) ?? Default.LaneKeyBytes,
         };
         settings.Validate();
         return settings;
@@ -116,6 +126,8 @@ public sealed record TransferSettings(int ChunkSize, int Window, TimeSpan Timeou
             throw Bad("max-incoming-size", $"{MaxIncomingBytes}b", $"at least {PeersSharingIncoming} x chunk-size ({PeersSharingIncoming * (long)ChunkSize}b): each peer gets a quarter");
         if (LaneIdleTimeout <= TimeSpan.Zero)
             throw Bad("lane-idle-timeout", LaneIdleTimeout.ToString(), "a positive duration");
+        if (LaneKeyBytes is < MinLaneKeyBytes or > LaneSeal.BytesPerKey)
+            throw Bad("lane-key-size", $"{LaneKeyBytes}b", $"{MinLaneKeyBytes}b..{LaneSeal.BytesPerKey}b (AES-GCM's limit per key, with a margin)");
     }
 
     public string ToHocon() => FormattableString.Invariant($$"""
@@ -131,6 +143,7 @@ public sealed record TransferSettings(int ChunkSize, int Window, TimeSpan Timeou
           bulk-connect-timeout = {{(long)BulkConnectTimeout.TotalMilliseconds}}ms
           max-incoming-size = {{MaxIncomingBytes}}b
           lane-idle-timeout = {{(long)LaneIdleTimeout.TotalMilliseconds}}ms
+          lane-key-size = {{LaneKeyBytes}}b
         }
         """);
 

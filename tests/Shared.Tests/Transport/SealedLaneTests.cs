@@ -17,16 +17,24 @@ public sealed class SealedLaneFixture : IAsyncLifetime
     public ActorSystem Receiver { get; private set; } = null!;
     public ActorSystem WithoutTls { get; private set; } = null!;
 
+    /// <summary>Nodes whose lanes renew their key every <see cref="ShortKeyBytes"/>.</summary>
+    public ActorSystem ShortKeySender { get; private set; } = null!;
+    public ActorSystem ShortKeyReceiver { get; private set; } = null!;
+    public const long ShortKeyBytes = 64 * 1024;
+
     public Task InitializeAsync()
     {
         var tls = ClusterTls.FromJoinToken(Token);
         Sender = ClusterTls.CreateSystem("attnrnn", TestNodes.NodeConfig("remote", MessageLaneFixture.Settings), tls);
         Receiver = ClusterTls.CreateSystem("attnrnn", TestNodes.NodeConfig("remote", MessageLaneFixture.Settings), tls);
         WithoutTls = TestNodes.Start("remote", MessageLaneFixture.Settings);
+        var shortKeys = MessageLaneFixture.Settings with { LaneKeyBytes = ShortKeyBytes };
+        ShortKeySender = ClusterTls.CreateSystem("attnrnn", TestNodes.NodeConfig("remote", shortKeys), tls);
+        ShortKeyReceiver = ClusterTls.CreateSystem("attnrnn", TestNodes.NodeConfig("remote", shortKeys), tls);
         return Task.CompletedTask;
     }
 
-    public Task DisposeAsync() => TestNodes.StopAll([Sender, Receiver, WithoutTls]);
+    public Task DisposeAsync() => TestNodes.StopAll([Sender, Receiver, WithoutTls, ShortKeySender, ShortKeyReceiver]);
 }
 
 /// <summary>
@@ -59,6 +67,28 @@ public sealed class SealedLaneTests(SealedLaneFixture nodes) : IClassFixture<Sea
         }
         Assert.True(Lanes(nodes.Sender).IsSealedTo(TestNodes.AddressOf(nodes.Receiver)));
         Assert.True(Lanes(nodes.Sender).Counters.Sent > sent);
+    }
+
+    [Fact]
+    public async Task A_lane_that_has_sealed_its_share_of_bytes_gives_way_to_a_new_key_and_no_message_is_lost_or_reordered()
+    {
+        var recipient = new Recorder(nodes.ShortKeyReceiver, "renewing-recipient");
+        var remote = TestNodes.RemoteRef(nodes.ShortKeySender, recipient.Ref, nodes.ShortKeyReceiver);
+        var counters = Lanes(nodes.ShortKeySender).Counters;
+        long renewed = counters.KeysRenewed;
+        var padding = new string('k', 8 * 1024);
+
+        // About 1.7 MB in 200 messages: a key per 64 KiB renews it about 25 times, while messages keep coming.
+        for (var i = 0; i < Burst; i++)
+            PayloadTransport.Get(nodes.ShortKeySender).Tell(remote, new ShardFailed(i, WorkKind.Train, i, $"message {i} {padding}"), ActorRefs.NoSender);
+
+        for (var i = 0; i < Burst; i++)
+        {
+            var (message, _) = await recipient.Next<ShardFailed>(Patience);
+            Assert.Equal(i, message.Version);
+            Assert.Equal($"message {i} {padding}", message.Reason);
+        }
+        Assert.InRange(counters.KeysRenewed - renewed, 10, Burst);
     }
 
     [Fact]

@@ -47,6 +47,8 @@ public sealed class TransferSettingsTests
     [InlineData("bulk-connect-timeout = 0s", "attnrnn.transfer.bulk-connect-timeout = 00:00:00: expected a positive duration")]
     [InlineData("max-incoming-size = 128KiB", "attnrnn.transfer.max-incoming-size = 131072b: expected at least 4 x chunk-size (262144b)")]
     [InlineData("lane-idle-timeout = 0s", "attnrnn.transfer.lane-idle-timeout = 00:00:00: expected a positive duration")]
+    [InlineData("lane-key-size = 1KiB", "attnrnn.transfer.lane-key-size = 1024b: expected 65536b..68719476736b")]
+    [InlineData("lane-key-size = 1TiB", "attnrnn.transfer.lane-key-size = 1099511627776b: expected 65536b..68719476736b")]
     public void Bad_bulk_settings_are_errors_naming_the_key(string setting, string expected)
     {
         var error = Assert.Throws<ConfigurationException>(() =>
@@ -88,6 +90,7 @@ public sealed class TransferSettingsTests
         var settings = TransferSettings.Default with
         {
             BulkChannel = false, Lanes = false, BulkThreshold = 3 << 20, BulkPort = 4054, BulkConnectTimeout = TimeSpan.FromMilliseconds(1500),
+            LaneKeyBytes = 1 << 20,
         };
 
         Assert.Equal(settings, TransferSettings.FromConfig(ConfigurationFactory.ParseString(settings.ToHocon())));

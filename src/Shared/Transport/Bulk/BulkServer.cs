@@ -172,33 +172,51 @@ public sealed class BulkServer : IDisposable
             var request = new byte[BulkWire.RequestLength];
             stream.ReadExactly(request);
             bool lane = LaneWire.TryRead(request, out var laneToken, out var sealedLane);
-            byte[]? laneKey = null;
-            if (lane && sealedLane && _tls != null)
+            LaneSeal? seal = null;
+            if (lane && sealedLane)
             {
-                // Sent with the request, in TLS: the key the lane's frames are sealed with once both ends leave TLS.
-                laneKey = new byte[LaneSeal.KeyLength];
-                stream.ReadExactly(laneKey);
+                // Sent with the request (in TLS, when this node has it): the key the lane's frames are sealed with once
+                // both ends leave TLS. Read under the request's deadline, and read even when refused below, so that
+                // the refusal is not lost to a reset.
+                var laneKey = new byte[LaneSeal.KeyLength];
+                try
+                {
+                    stream.ReadExactly(laneKey);
+                    if (_tls != null)
+                        seal = new LaneSeal(laneKey);
+                }
+                finally
+                {
+                    CryptographicOperations.ZeroMemory(laneKey);
+                }
             }
             if (!deadline.Disarm())
+            {
+                seal?.Dispose();
                 throw new TimeoutException();
+            }
             if (lane)
             {
                 _serving.TryRemove(socket, out _);
-                if (sealedLane && laneKey == null)
+                if (sealedLane && seal == null)
                 {
-                    // Its key would have come in cleartext: such a lane could be read and forged by anyone on the path.
+                    // Its key came in cleartext: such a lane could be read and forged by anyone on the path.
                     Warn(address, "Bulk channel: refused {0} a message lane: {1}{2}", peer, "a sealed lane needs TLS, and this node has none");
                     stream.Write([BulkWire.Unknown]);
                     return;
                 }
-                var seal = laneKey == null ? null : new LaneSeal(laneKey);
-                if (laneKey != null)
-                    CryptographicOperations.ZeroMemory(laneKey);
-                // A sealed lane's frames come on the bare connection, beneath TLS; the answer still goes in TLS.
-                handedToLane = _lanes != null && _lanes.TryAccept(laneToken, stream, seal == null ? stream : network, seal, peer, () => Interlocked.Decrement(ref _connections));
+                try
+                {
+                    // A sealed lane's frames come on the bare connection, beneath TLS; the answer still goes in TLS.
+                    handedToLane = _lanes != null && _lanes.TryAccept(laneToken, stream, seal == null ? stream : network, seal, peer, () => Interlocked.Decrement(ref _connections));
+                }
+                finally
+                {
+                    if (!handedToLane)
+                        seal?.Dispose();
+                }
                 if (!handedToLane)
                 {
-                    seal?.Dispose();
                     Warn(address, "Bulk channel: refused {0} a message lane: {1}{2}", peer, _lanes == null ? "this node takes no lanes" : "no such invitation (never made, expired, or already used)");
                     stream.Write([BulkWire.Unknown]);
                 }

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Event;
 
@@ -31,7 +33,8 @@ internal sealed class InboundLane
     private readonly Stream _connection;
     /// <summary>Where the frames are read: the connection, or beneath its TLS for a sealed lane.</summary>
     private readonly Stream _stream;
-    private readonly LaneSeal? _seal;
+    /// <summary>A sealed lane's current key (replaced when the sender sends the next one); only the reading thread uses it.</summary>
+    private LaneSeal? _seal;
     private readonly byte[] _tag = new byte[LaneSeal.TagLength];
     private readonly Address _peer;
     private readonly string _endpoint;
@@ -132,6 +135,11 @@ internal sealed class InboundLane
                     return false;
                 }
                 Volatile.Write(ref _lastFrameTicks, Environment.TickCount64);
+                if (_seal != null && BinaryPrimitives.ReadInt32LittleEndian(_prefix) == LaneWire.NextKeyPrefix)
+                {
+                    TakeNextKey();
+                    continue;
+                }
                 var length = LaneWire.BodyLength(_prefix, _maxBody);
                 if (length > _body.Length)
                     _body = new byte[Math.Min(_maxBody, Math.Max(length, 2 * _body.Length))];
@@ -174,6 +182,26 @@ internal sealed class InboundLane
         {
             _log.Warning("Message lane from {0} ({1}) closed: {2}. That node sends over Akka again.", _peer, _endpoint, e.Message);
             return false;
+        }
+    }
+
+    /// <summary>The sender's next key, sealed under the current one: every later frame is sealed under it.</summary>
+    private void TakeNextKey()
+    {
+        var sealedKey = new byte[LaneSeal.KeyLength + LaneSeal.TagLength];
+        try
+        {
+            if (!ReadExactly(sealedKey))
+                throw new InvalidDataException("the connection closed inside a frame carrying the lane's next key");
+            var key = sealedKey.AsSpan(0, LaneSeal.KeyLength);
+            _seal!.Open(_prefix, key, sealedKey.AsSpan(LaneSeal.KeyLength));
+            var next = new LaneSeal(key);
+            _seal.Dispose();
+            _seal = next;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(sealedKey);
         }
     }
 

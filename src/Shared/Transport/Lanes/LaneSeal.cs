@@ -8,9 +8,10 @@ namespace AttnRnnCluster.Transport;
 /// authenticated whole with AES-256-GCM under the lane's own key, the frame's length prefix as associated data, and a
 /// 16-byte tag after the body. The key is random, made by the sending node for this one connection and sent to the
 /// receiving node inside the lane's TLS session (mutually authenticated, as every connection of the cluster), so it
-/// is never used on another connection. The nonce is a count of the frames sealed with it (0, 1, 2, ...; 4 zero bytes
-/// then the count, 8 bytes little-endian), kept by both ends and never sent: a frame dropped, repeated, reordered or
-/// changed fails to open, and the lane closes.
+/// is never used on another connection, and for at most <see cref="BytesPerKey"/> (then the next key follows, sealed under it). The nonce is a count of the frames
+/// sealed with it (0, 1, 2, ...; 4 zero bytes then the count, 8 bytes little-endian), kept by both ends and never
+/// sent: a frame changed, repeated, reordered, or dropped before a later one fails to open, and the lane closes (frames
+/// lost at the very end of a lane look like its close, as in TLS without close_notify; delivery is at most once).
 /// <para>
 /// Why not TLS for the frames themselves: .NET's <c>SslStream</c> on Linux moves every 16 KiB record through OpenSSL's
 /// memory buffers, copying each byte in and out besides encrypting it; one AES-GCM call per frame, in place in the
@@ -21,6 +22,13 @@ namespace AttnRnnCluster.Transport;
 public sealed class LaneSeal : IDisposable
 {
     public const int KeyLength = 32, TagLength = 16, NonceLength = 12;
+
+    /// <summary>
+    /// The most bytes a lane seals under one key before its sender sends the next key (<see cref="LaneWire.NextKeyPrefix"/>):
+    /// 2^36 (64 GiB), below TLS 1.3's limit for AES-GCM (2^24.5 full records of 16 KiB, about 2^38.5 bytes, RFC 8446
+    /// section 5.5), where TLS would update its key. At 1 Gbit/s a busy lane renews its key about every nine minutes.
+    /// </summary>
+    public const long BytesPerKey = 1L << 36;
 
     private readonly AesGcm _aes;
     private readonly byte[] _nonce = new byte[NonceLength];

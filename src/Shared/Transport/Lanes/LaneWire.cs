@@ -19,13 +19,21 @@ namespace AttnRnnCluster.Transport;
 /// <see cref="LaneSeal.KeyLength"/>-byte key, and once the server has answered Ready in TLS, both ends leave TLS
 /// and each frame goes on the bare connection sealed with that key: its body encrypted in place, then a
 /// <see cref="LaneSeal.TagLength"/>-byte tag (<see cref="LaneSeal"/>). Neither end writes anything else in TLS after
-/// the answer, so no TLS record is left between the frames.</item>
+/// the answer, so no TLS record is left between the frames. After <c>lane-key-size</c> bytes the sender sends the
+/// next key in a frame of its own (<see cref="NextKeyPrefix"/>), on the same connection, so no frame changes order.</item>
 /// </list>
 /// "ATL1" lanes (no serializer id) are refused: their node speaks an older transport.
 /// </summary>
 public static class LaneWire
 {
     public const int LengthPrefix = sizeof(int);
+
+    /// <summary>
+    /// On a sealed lane, the length prefix of a frame that carries the lane's next key instead of a message: its body is
+    /// the key (<see cref="LaneSeal.KeyLength"/> bytes), sealed under the current one like any frame; every frame after
+    /// it is sealed under the new key, its count of frames starting again at 0. No message frame has this length.
+    /// </summary>
+    public const int NextKeyPrefix = 0;
 
     private const string FrameName = "lane frame";
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -227,8 +228,14 @@ public sealed class MessageLanes : IDisposable
                 seal = new LaneSeal(key);
                 var request = LaneWire.SealedRequest(invitation.Token, key);
                 CryptographicOperations.ZeroMemory(key);
-                await stream.WriteAsync(request, deadline.Token);
-                CryptographicOperations.ZeroMemory(request);
+                try
+                {
+                    await stream.WriteAsync(request, deadline.Token);
+                }
+                finally
+                {
+                    CryptographicOperations.ZeroMemory(request);
+                }
             }
             else
                 await stream.WriteAsync(LaneWire.Request(invitation.Token), deadline.Token);
@@ -245,6 +252,7 @@ public sealed class MessageLanes : IDisposable
             GiveUp(lane, invitation.Attempt, $"{invitation.Endpoint}: {(e is OperationCanceledException ? $"no connection within {_settings.BulkConnectTimeout}" : e.Message)}");
             return;
         }
+        Stream watched;
         lock (lane.Gate)
         {
             if (lane.State != LaneState.Opening || lane.Attempt != invitation.Attempt || _disposed)
@@ -254,8 +262,9 @@ public sealed class MessageLanes : IDisposable
                 return;
             }
             lane.Connection = stream;
-            lane.Stream = seal == null ? stream : network;
+            lane.Stream = watched = seal == null ? stream : network;
             lane.Seal = seal;
+            lane.SealedBytes = 0;
             lane.State = LaneState.Open;
             _log.Info("Message lane to {0} open ({1}{2})", lane.Peer, invitation.Endpoint, seal == null ? "" : ", TLS, sealed");
             while (lane.Held.TryDequeue(out var held))
@@ -264,7 +273,7 @@ public sealed class MessageLanes : IDisposable
                     _sendWithoutLane(held.Recipient, held.Message, held.Sender);
             }
         }
-        _ = WatchForClose(lane, lane.Stream);
+        _ = WatchForClose(lane, watched);
     }
 
     /// <summary>
@@ -309,6 +318,8 @@ public sealed class MessageLanes : IDisposable
             lane.Stream!.Write(frame.Buffer, 0, length);
             Counters.CountSent();
             _bytes.CountSent(TransportChannel.Lane, length);
+            if (lane.Seal != null && (lane.SealedBytes += length) >= _settings.LaneKeyBytes)
+                RenewKey(lane);
             return true;
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidDataException)
@@ -321,6 +332,42 @@ public sealed class MessageLanes : IDisposable
         finally
         {
             frame.Return();
+        }
+    }
+
+    /// <summary>
+    /// A sealed lane that has carried its share of bytes under one key sends the next key, sealed under the current one,
+    /// and seals everything after it under the new one (the caller holds the gate and handles a failed write): on the
+    /// same connection, so the frames keep their order.
+    /// </summary>
+    private void RenewKey(OutgoingLane lane)
+    {
+        var frame = new byte[LaneWire.LengthPrefix + LaneSeal.KeyLength + LaneSeal.TagLength];
+        var bytes = frame.AsSpan();
+        var key = bytes.Slice(LaneWire.LengthPrefix, LaneSeal.KeyLength);
+        try
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(bytes, LaneWire.NextKeyPrefix);
+            RandomNumberGenerator.Fill(key);
+            var next = new LaneSeal(key);
+            try
+            {
+                lane.Seal!.Seal(bytes[..LaneWire.LengthPrefix], key, bytes[^LaneSeal.TagLength..]);
+                lane.Stream!.Write(frame);
+            }
+            catch
+            {
+                next.Dispose();
+                throw;
+            }
+            lane.Seal.Dispose();
+            lane.Seal = next;
+            lane.SealedBytes = 0;
+            Counters.CountKeyRenewed();
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(frame);
         }
     }
 
@@ -347,6 +394,7 @@ public sealed class MessageLanes : IDisposable
         lane.Stream = null;
         lane.Connection = null;
         lane.Seal = null;
+        lane.SealedBytes = 0;
         lane.State = LaneState.Closed;
         lane.RetryAfter = DateTime.UtcNow + (retryAfter ?? RetryInterval);
         while (lane.Held.TryDequeue(out var held))

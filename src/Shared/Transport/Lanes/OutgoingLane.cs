@@ -34,6 +34,9 @@ internal sealed class OutgoingLane(Address peer)
     /// <summary>A sealed lane's key and count of frames (<see cref="LaneSeal"/>); null when its frames go as they are.</summary>
     public LaneSeal? Seal { get; set; }
 
+    /// <summary>Bytes written under <see cref="Seal"/>'s key so far.</summary>
+    public long SealedBytes { get; set; }
+
     /// <summary>A message waiting for the lane (encoded when it is written), kept whole for Akka should the lane not open.</summary>
     public sealed record HeldMessage(IActorRef Recipient, object Message, IActorRef? Sender, FormatSerializer Serializer, int Size);
 }
