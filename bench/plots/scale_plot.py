@@ -8,12 +8,14 @@ import math
 import os
 
 WORKERS = [1, 2, 4, 8, 16]
-# s/step, from docs/performance.md (Scale II): the star at 11:36-12:14 UTC (3 warm-up steps), the chain and DDP (same
-# runs, 14 warm-up steps) at 17:06-17:41 UTC.
+# s/step, from docs/performance.md (Scale II): the star at 11:36-12:14 UTC (3 warm-up steps), the chain at
+# 17:06-17:41 UTC (14 warm-up steps, 8-30 measured), and the chain with sealed lanes and DDP (same runs, 14 warm-up
+# steps, 28-30 measured) at 19:45-20:19 UTC.
 STAR = [6.03, 6.28, 7.00, 8.26, 11.26]
-CHAIN = [2.45, 1.66, 1.17, 1.35, 2.36]
-DDP = [1.66, 1.18, 0.98, 0.96, 1.19]
-SERIES = {"ours, star (before)": (STAR, "#999999", "6,4")}
+CHAIN_BEFORE = [2.45, 1.66, 1.17, 1.35, 2.36]
+CHAIN = [2.43, 1.59, 1.17, 1.13, 1.74]
+DDP = [1.66, 1.18, 0.98, 0.92, 1.14]
+SERIES = {"ours, star (before)": (STAR, "#999999", "6,4"), "ours, chain (17:06)": (CHAIN_BEFORE, "#9ecae1", "6,4")}
 P, LINK, COMPUTE, SHARDS = 9_998_229, 125e6, 0.1, 16
 
 
@@ -26,11 +28,11 @@ def ring_floor(n):
 
 
 def main(chain, ddp):
-    SERIES["ours, chain"] = (chain, "#1f77b4", "")
+    SERIES["ours, chain, sealed lanes"] = (chain, "#1f77b4", "")
     SERIES["PyTorch DDP (gloo ring)"] = (ddp, "#d62728", "")
     SERIES["chain's link floor"] = ([chain_floor(n) for n in WORKERS], "#1f77b4", "2,3")
     SERIES["ring's link floor"] = ([ring_floor(n) for n in WORKERS], "#d62728", "2,3")
-    w, h, left, right, top, bottom = 640, 400, 60, 200, 30, 50
+    w, h, left, right, top, bottom = 680, 400, 60, 240, 30, 50
     ymin, ymax = 0.5, 16.0
     def x(n):
         return left + (math.log2(n) / 4) * (w - left - right)
