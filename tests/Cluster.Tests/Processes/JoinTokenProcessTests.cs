@@ -60,7 +60,7 @@ public sealed partial class JoinTokenProcessTests(ITestOutputHelper output) : ID
         Assert.Contains("could not join the cluster", wrongToken.Output());
         Assert.Contains("could not join the cluster", plain.Output());
         // Lanes and everything else went under the token's TLS.
-        Assert.Matches(@"Message lane to \S+ open \(\S+, TLS\)", log);
+        Assert.Matches(@"Message lane to \S+ open \(\S+, TLS, sealed\)", log);
         // The token itself is in no log line of any node, nor in the run folder's log.
         string token = File.ReadAllText(tokenFile).Trim();
         foreach (string file in Directory.GetFiles(_scratch.Folder, "*.log").Append(_scratch.PathOf("run", "train.log")))

@@ -43,7 +43,7 @@ public sealed class TlsProcessTests(ITestOutputHelper output) : IDisposable
         Assert.DoesNotContain("Worker rogue", log);
         Assert.Contains("done: reached the step cap (3)", log);
         // Small messages went on message lanes, under the same mutual TLS.
-        Assert.Matches(@"Message lane to \S+ open \(\S+, TLS\)", log);
+        Assert.Matches(@"Message lane to \S+ open \(\S+, TLS, sealed\)", log);
         Assert.Contains("Message lane from", log);
     }
 
