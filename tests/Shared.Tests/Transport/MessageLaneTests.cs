@@ -47,13 +47,13 @@ public sealed class MessageLaneTests(MessageLaneFixture nodes) : IClassFixture<M
     {
         var recipient = new Recorder(nodes.Receiver, "lane-recipient");
         var coordinator = nodes.Sender.ActorOf(Props.Empty, "lane-coordinator");
-        var (sent, received) = (Lanes(nodes.Sender).Counters.Sent, Lanes(nodes.Receiver).Counters.Received);
+        var (sent, received) = (TestNodes.Lanes(nodes.Sender).Counters.Sent, TestNodes.Lanes(nodes.Receiver).Counters.Received);
 
         SendBurst(nodes.Sender, nodes.Receiver, recipient, coordinator);
 
         await ExpectBurstInOrder(recipient, nodes.Sender, coordinator);
-        Assert.Equal(sent + Burst, Lanes(nodes.Sender).Counters.Sent);
-        Assert.Equal(received + Burst, Lanes(nodes.Receiver).Counters.Received);
+        Assert.Equal(sent + Burst, TestNodes.Lanes(nodes.Sender).Counters.Sent);
+        Assert.Equal(received + Burst, TestNodes.Lanes(nodes.Receiver).Counters.Received);
     }
 
     /// <summary>
@@ -78,13 +78,13 @@ public sealed class MessageLaneTests(MessageLaneFixture nodes) : IClassFixture<M
     {
         var recipient = new Recorder(nodes.Receiver, "lane-large-recipient");
         var update = new WeightsUpdate(9, SampleMessages.Parameters(SampleMessages.ScrambledFloats(100_000)));
-        var (sent, offered) = (Lanes(nodes.Sender).Counters.Sent, PayloadTransport.Get(nodes.Sender).BulkCounters.Offered);
+        var (sent, offered) = (TestNodes.Lanes(nodes.Sender).Counters.Sent, PayloadTransport.Get(nodes.Sender).BulkCounters.Offered);
         Assert.InRange(((ProtocolSerializer)nodes.Sender.Serialization.FindSerializerFor(update)).EncodedSize(update), MessageLaneFixture.Settings.ChunkSize + 1, MessageLaneFixture.Settings.BulkThreshold - 1);
 
         PayloadTransport.Get(nodes.Sender).Tell(TestNodes.RemoteRef(nodes.Sender, recipient.Ref, nodes.Receiver), update, ActorRefs.NoSender);
 
         Assert.Equal(WireDescription.Of(update), WireDescription.Of((await recipient.Next<WeightsUpdate>(Patience)).Message));
-        Assert.Equal(sent + 1, Lanes(nodes.Sender).Counters.Sent);
+        Assert.Equal(sent + 1, TestNodes.Lanes(nodes.Sender).Counters.Sent);
         Assert.Equal(offered, PayloadTransport.Get(nodes.Sender).BulkCounters.Offered);
     }
 
@@ -126,15 +126,15 @@ public sealed class MessageLaneTests(MessageLaneFixture nodes) : IClassFixture<M
         Assert.Null(PayloadTransport.Get(nodes.WithoutLanes).Lanes);
         var atWithoutLanes = new Recorder(nodes.WithoutLanes, "lane-off-recipient");
         var atReceiver = new Recorder(nodes.Receiver, "lane-off-sender-recipient");
-        var (sent, received) = (Lanes(nodes.Sender).Counters.Sent, Lanes(nodes.Receiver).Counters.Received);
+        var (sent, received) = (TestNodes.Lanes(nodes.Sender).Counters.Sent, TestNodes.Lanes(nodes.Receiver).Counters.Received);
 
         SendBurst(nodes.Sender, nodes.WithoutLanes, atWithoutLanes, ActorRefs.NoSender);
         SendBurst(nodes.WithoutLanes, nodes.Receiver, atReceiver, ActorRefs.NoSender);
 
         await ExpectBurstInOrder(atWithoutLanes, null, null);
         await ExpectBurstInOrder(atReceiver, null, null);
-        Assert.Equal(sent, Lanes(nodes.Sender).Counters.Sent);
-        Assert.Equal(received, Lanes(nodes.Receiver).Counters.Received);
+        Assert.Equal(sent, TestNodes.Lanes(nodes.Sender).Counters.Sent);
+        Assert.Equal(received, TestNodes.Lanes(nodes.Receiver).Counters.Received);
     }
 
     [Fact]
@@ -142,12 +142,12 @@ public sealed class MessageLaneTests(MessageLaneFixture nodes) : IClassFixture<M
     {
         Assert.Null(PayloadTransport.Get(nodes.WithoutBulkChannel).Lanes);
         var recipient = new Recorder(nodes.WithoutBulkChannel, "no-bulk-recipient");
-        var sent = Lanes(nodes.Sender).Counters.Sent;
+        var sent = TestNodes.Lanes(nodes.Sender).Counters.Sent;
 
         SendBurst(nodes.Sender, nodes.WithoutBulkChannel, recipient, ActorRefs.NoSender);
 
         await ExpectBurstInOrder(recipient, null, null);
-        Assert.Equal(sent, Lanes(nodes.Sender).Counters.Sent);
+        Assert.Equal(sent, TestNodes.Lanes(nodes.Sender).Counters.Sent);
     }
 
     [Fact]
@@ -156,16 +156,16 @@ public sealed class MessageLaneTests(MessageLaneFixture nodes) : IClassFixture<M
         var recipient = new Recorder(nodes.ToBreak, "break-recipient");
         SendBurst(nodes.Sender, nodes.ToBreak, recipient, ActorRefs.NoSender);
         await ExpectBurstInOrder(recipient, null, null);
-        var received = Lanes(nodes.ToBreak).Counters.Received;
+        var received = TestNodes.Lanes(nodes.ToBreak).Counters.Received;
         Assert.True(received >= Burst, $"the first burst should have come on the lane, {received} did");
 
         // The receiving node's lanes close (as when its process stops reading); its actors stay.
-        Lanes(nodes.ToBreak).Dispose();
+        TestNodes.Lanes(nodes.ToBreak).Dispose();
         await WaitUntilClosed(nodes.Sender, nodes.ToBreak);
         SendBurst(nodes.Sender, nodes.ToBreak, recipient, ActorRefs.NoSender);
 
         await ExpectBurstInOrder(recipient, null, null);
-        Assert.Equal(received, Lanes(nodes.ToBreak).Counters.Received);
+        Assert.Equal(received, TestNodes.Lanes(nodes.ToBreak).Counters.Received);
     }
 
     [Fact]
@@ -173,30 +173,25 @@ public sealed class MessageLaneTests(MessageLaneFixture nodes) : IClassFixture<M
     {
         var warnings = new Recorder(nodes.Receiver, "lane-warnings");
         nodes.Receiver.EventStream.Subscribe(warnings.Ref, typeof(Warning));
-        var asker = new Recorder(nodes.Sender, "lane-asker");
-        var receiverOfReceiver = ((ExtendedActorSystem)nodes.Sender).Provider.ResolveActorRef(
-            new RootActorPath(TestNodes.AddressOf(nodes.Receiver)) / "system" / PayloadTransport.ReceiverName);
-
-        receiverOfReceiver.Tell(new LaneRequest(Attempt: 77), asker.Ref);
-        var invitation = (await asker.Next<LaneInvitation>(Patience)).Message;
+        var invitation = await TestNodes.InviteLane(nodes.Sender, nodes.Receiver, "lane-asker", Patience, attempt: 77);
         Assert.Equal(77, invitation.Attempt);
 
         using (var forged = await Connect(invitation))
         {
             await forged.SendAsync(LaneWire.Request(new byte[BulkWire.TokenLength]));
-            Assert.Equal(BulkWire.Unknown, await ReadByte(forged));
+            Assert.Equal(BulkWire.Unknown, await TestNodes.ReadByte(forged, Patience));
         }
 
         using var lane = await Connect(invitation);
         await lane.SendAsync(LaneWire.Request(invitation.Token));
-        Assert.Equal(BulkWire.Ready, await ReadByte(lane));
+        Assert.Equal(BulkWire.Ready, await TestNodes.ReadByte(lane, Patience));
         var tooLong = new byte[LaneWire.LengthPrefix];
         BinaryPrimitives.WriteInt32LittleEndian(tooLong, 1 << 30);
         await lane.SendAsync(tooLong);
 
-        Assert.Equal(-1, await ReadByte(lane));
+        Assert.Equal(-1, await TestNodes.ReadByte(lane, Patience));
         var warning = (await warnings.Next<Warning>(Patience, w => w.Message.ToString()!.Contains("Message lane from"))).Message.ToString()!;
-        Assert.Contains($"a lane frame announces {1 << 30} bytes, expected 1..{Lanes(nodes.Receiver).MaxBody}", warning);
+        Assert.Contains($"a lane frame announces {1 << 30} bytes, expected 1..{TestNodes.Lanes(nodes.Receiver).MaxBody}", warning);
         Assert.Contains(TestNodes.AddressOf(nodes.Sender).ToString(), warning);
     }
 
@@ -216,9 +211,6 @@ public sealed class MessageLaneTests(MessageLaneFixture nodes) : IClassFixture<M
         Assert.False(LaneWire.TryRead(BulkWire.Request(5, token), out _, out _));
         Assert.False(BulkWire.TryRead(LaneWire.Request(token), out _, out _));
     }
-
-    private static MessageLanes Lanes(ActorSystem system) =>
-        PayloadTransport.Get(system).Lanes ?? throw new InvalidOperationException($"{TestNodes.AddressOf(system)} has no message lanes");
 
     private static void SendBurst(ActorSystem from, ActorSystem to, Recorder recipient, IActorRef? sender)
     {
@@ -244,7 +236,7 @@ public sealed class MessageLaneTests(MessageLaneFixture nodes) : IClassFixture<M
     private static async Task WaitUntilClosed(ActorSystem from, ActorSystem to)
     {
         var deadline = DateTime.UtcNow + Patience;
-        while (Lanes(from).IsOpenTo(TestNodes.AddressOf(to)))
+        while (TestNodes.Lanes(from).IsOpenTo(TestNodes.AddressOf(to)))
         {
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"the lane to {TestNodes.AddressOf(to)} still looks open after {Patience}");
@@ -257,14 +249,5 @@ public sealed class MessageLaneTests(MessageLaneFixture nodes) : IClassFixture<M
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(invitation.Host, invitation.Port);
         return socket;
-    }
-
-    /// <summary>The next byte, or -1 when the peer closed the connection.</summary>
-    private static async Task<int> ReadByte(Socket socket)
-    {
-        var buffer = new byte[1];
-        using var timeout = new CancellationTokenSource(Patience);
-        var read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
-        return read == 0 ? -1 : buffer[0];
     }
 }

@@ -53,7 +53,7 @@ public sealed class SealedLaneTests(SealedLaneFixture nodes) : IClassFixture<Sea
         var recipient = new Recorder(nodes.Receiver, "sealed-recipient");
         var sender = nodes.Sender.ActorOf(Props.Empty, "sealed-sender");
         var remote = TestNodes.RemoteRef(nodes.Sender, recipient.Ref, nodes.Receiver);
-        long sent = Lanes(nodes.Sender).Counters.Sent;
+        long sent = TestNodes.Lanes(nodes.Sender).Counters.Sent;
 
         for (var i = 0; i < Burst; i++)
             PayloadTransport.Get(nodes.Sender).Tell(remote, new ShardFailed(i, WorkKind.Train, i, $"message {i} {new string('x', i * 50)}"), sender);
@@ -65,8 +65,8 @@ public sealed class SealedLaneTests(SealedLaneFixture nodes) : IClassFixture<Sea
             Assert.Equal($"message {i} {new string('x', i * 50)}", message.Reason);
             Assert.Equal(sender.Path.ToStringWithAddress(TestNodes.AddressOf(nodes.Sender)), from.Path.ToString());
         }
-        Assert.True(Lanes(nodes.Sender).IsSealedTo(TestNodes.AddressOf(nodes.Receiver)));
-        Assert.True(Lanes(nodes.Sender).Counters.Sent > sent);
+        Assert.True(TestNodes.Lanes(nodes.Sender).IsSealedTo(TestNodes.AddressOf(nodes.Receiver)));
+        Assert.True(TestNodes.Lanes(nodes.Sender).Counters.Sent > sent);
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class SealedLaneTests(SealedLaneFixture nodes) : IClassFixture<Sea
     {
         var recipient = new Recorder(nodes.ShortKeyReceiver, "renewing-recipient");
         var remote = TestNodes.RemoteRef(nodes.ShortKeySender, recipient.Ref, nodes.ShortKeyReceiver);
-        var counters = Lanes(nodes.ShortKeySender).Counters;
+        var counters = TestNodes.Lanes(nodes.ShortKeySender).Counters;
         long renewed = counters.KeysRenewed;
         var padding = new string('k', 8 * 1024);
 
@@ -103,7 +103,7 @@ public sealed class SealedLaneTests(SealedLaneFixture nodes) : IClassFixture<Sea
         wrong[0] ^= 1;
         using (var seal = new LaneSeal(wrong))
             await forger.Socket.SendAsync(SealedFrame(seal, new byte[100]));
-        Assert.Equal(-1, await ReadByte(forger.Socket));
+        Assert.Equal(-1, await TestNodes.ReadByte(forger.Socket, Patience));
         var warning = await NextLaneWarning(warnings);
         Assert.Contains("failed authentication", warning);
         Assert.Contains(TestNodes.AddressOf(nodes.Sender).ToString(), warning);
@@ -112,7 +112,7 @@ public sealed class SealedLaneTests(SealedLaneFixture nodes) : IClassFixture<Sea
         var (honest, key) = await OpenSealedLane("sealed-garbage");
         using (var seal = new LaneSeal(key))
             await honest.Socket.SendAsync(SealedFrame(seal, new byte[100]));
-        Assert.Equal(-1, await ReadByte(honest.Socket));
+        Assert.Equal(-1, await TestNodes.ReadByte(honest.Socket, Patience));
         warning = await NextLaneWarning(warnings);
         Assert.DoesNotContain("failed authentication", warning);
         forger.Dispose();
@@ -123,15 +123,13 @@ public sealed class SealedLaneTests(SealedLaneFixture nodes) : IClassFixture<Sea
     public async Task A_node_without_TLS_refuses_a_sealed_lane()
     {
         // Asked by itself: a node with TLS cannot reach it over Akka.
-        var asker = new Recorder(nodes.WithoutTls, "sealed-asker-plain");
-        ReceiverOf(nodes.WithoutTls, nodes.WithoutTls).Tell(new LaneRequest(Attempt: 5), asker.Ref);
-        var invitation = (await asker.Next<LaneInvitation>(Patience)).Message;
+        var invitation = await TestNodes.InviteLane(nodes.WithoutTls, nodes.WithoutTls, "sealed-asker-plain", Patience);
 
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(invitation.Host, invitation.Port);
         await socket.SendAsync(LaneWire.SealedRequest(invitation.Token, LaneSeal.NewKey()));
 
-        Assert.Equal(BulkWire.Unknown, await ReadByte(socket));
+        Assert.Equal(BulkWire.Unknown, await TestNodes.ReadByte(socket, Patience));
     }
 
     private sealed record Connection(Socket Socket, SslStream Tls) : IDisposable
@@ -146,9 +144,7 @@ public sealed class SealedLaneTests(SealedLaneFixture nodes) : IClassFixture<Sea
     /// <summary>A lane to the receiver as a node of the cluster opens one: invited, in TLS, with a sealed request; answered Ready in TLS.</summary>
     private async Task<(Connection Connection, byte[] Key)> OpenSealedLane(string name)
     {
-        var asker = new Recorder(nodes.Sender, name);
-        ReceiverOf(nodes.Sender, nodes.Receiver).Tell(new LaneRequest(Attempt: 9), asker.Ref);
-        var invitation = (await asker.Next<LaneInvitation>(Patience)).Message;
+        var invitation = await TestNodes.InviteLane(nodes.Sender, nodes.Receiver, name, Patience);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(invitation.Host, invitation.Port);
         var tls = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: true);
@@ -171,26 +167,10 @@ public sealed class SealedLaneTests(SealedLaneFixture nodes) : IClassFixture<Sea
         var frame = new byte[LaneWire.LengthPrefix + body.Length + LaneSeal.TagLength];
         BinaryPrimitives.WriteInt32LittleEndian(frame, body.Length);
         body.CopyTo(frame, LaneWire.LengthPrefix);
-        var span = frame.AsSpan();
-        seal.Seal(span[..LaneWire.LengthPrefix], span.Slice(LaneWire.LengthPrefix, body.Length), span[^LaneSeal.TagLength..]);
+        seal.SealFrame(frame, LaneWire.LengthPrefix + body.Length);
         return frame;
     }
 
     private static async Task<string> NextLaneWarning(Recorder warnings) =>
         (await warnings.Next<Warning>(Patience, w => w.Message.ToString()!.Contains("Message lane from"))).Message.Message.ToString()!;
-
-    private static IActorRef ReceiverOf(ActorSystem from, ActorSystem system) =>
-        ((ExtendedActorSystem)from).Provider.ResolveActorRef(new RootActorPath(TestNodes.AddressOf(system)) / "system" / PayloadTransport.ReceiverName);
-
-    private static MessageLanes Lanes(ActorSystem system) =>
-        PayloadTransport.Get(system).Lanes ?? throw new InvalidOperationException($"{TestNodes.AddressOf(system)} has no message lanes");
-
-    /// <summary>The next byte, or -1 when the peer closed the connection.</summary>
-    private static async Task<int> ReadByte(Socket socket)
-    {
-        var buffer = new byte[1];
-        using var timeout = new CancellationTokenSource(Patience);
-        var read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
-        return read == 0 ? -1 : buffer[0];
-    }
 }

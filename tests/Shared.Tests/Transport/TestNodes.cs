@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Configuration;
@@ -51,6 +52,28 @@ public static class TestNodes
         var errors = new Recorder(system, name);
         system.EventStream.Subscribe(errors.Ref, typeof(Error));
         return errors;
+    }
+
+    /// <summary>A node's message lanes (failing the test when it has none).</summary>
+    public static MessageLanes Lanes(ActorSystem system) =>
+        PayloadTransport.Get(system).Lanes ?? throw new InvalidOperationException($"{AddressOf(system)} has no message lanes");
+
+    /// <summary>An invitation to open a lane to <paramref name="to"/>, asked for by an actor of <paramref name="from"/> as a node does.</summary>
+    public static async Task<LaneInvitation> InviteLane(ActorSystem from, ActorSystem to, string askerName, TimeSpan timeout, long attempt = 5)
+    {
+        var asker = new Recorder(from, askerName);
+        var receiver = ((ExtendedActorSystem)from).Provider.ResolveActorRef(new RootActorPath(AddressOf(to)) / "system" / PayloadTransport.ReceiverName);
+        receiver.Tell(new LaneRequest(attempt), asker.Ref);
+        return (await asker.Next<LaneInvitation>(timeout)).Message;
+    }
+
+    /// <summary>The next byte from <paramref name="socket"/>, or -1 when the peer closed the connection.</summary>
+    public static async Task<int> ReadByte(Socket socket, TimeSpan timeout)
+    {
+        var buffer = new byte[1];
+        using var cancel = new CancellationTokenSource(timeout);
+        var read = await socket.ReceiveAsync(buffer, SocketFlags.None, cancel.Token);
+        return read == 0 ? -1 : buffer[0];
     }
 
     public static async Task StopAll(IEnumerable<ActorSystem> systems) =>

@@ -33,16 +33,16 @@ public sealed class TransportBoundsTests(TransportBoundsFixture nodes) : IClassF
     public async Task A_lane_holds_a_connection_slot_until_it_is_closed_for_idleness()
     {
         var server = PayloadTransport.Get(nodes.Receiver).BulkServer!;
-        var invitation = await Invite(nodes.Sender, nodes.Receiver, "idle-lane-asker");
+        var invitation = await TestNodes.InviteLane(nodes.Sender, nodes.Receiver, "idle-lane-asker", Patience);
 
         using var lane = new Socket(SocketType.Stream, ProtocolType.Tcp);
         await lane.ConnectAsync(invitation.Host, invitation.Port);
         await lane.SendAsync(LaneWire.Request(invitation.Token));
-        Assert.Equal(BulkWire.Ready, await ReadByte(lane));
+        Assert.Equal(BulkWire.Ready, await TestNodes.ReadByte(lane, Patience));
         Assert.Equal(1, server.Connections);
 
         // Nothing is sent: the receiving node closes the lane and gives its slot back.
-        Assert.Equal(-1, await ReadByte(lane));
+        Assert.Equal(-1, await TestNodes.ReadByte(lane, Patience));
         await Until(() => server.Connections == 0);
     }
 
@@ -58,7 +58,7 @@ public sealed class TransportBoundsTests(TransportBoundsFixture nodes) : IClassF
             using var garbage = new Socket(SocketType.Stream, ProtocolType.Tcp);
             await garbage.ConnectAsync(IPAddress.Loopback, server.Port);
             await garbage.SendAsync(new byte[BulkWire.RequestLength + 3].Select((_, j) => (byte)(i * 7 + j)).ToArray());
-            Assert.Equal(-1, await ReadByte(garbage));
+            Assert.Equal(-1, await TestNodes.ReadByte(garbage, Patience));
         }
         // Each warning was published before its connection closed; this one comes after them all.
         Logging.GetLogger(nodes.Receiver, "sentinel").Warning("sentinel");
@@ -72,15 +72,6 @@ public sealed class TransportBoundsTests(TransportBoundsFixture nodes) : IClassF
         Assert.DoesNotContain("   at ", garbageWarnings[0]);
     }
 
-    private static async Task<LaneInvitation> Invite(ActorSystem from, ActorSystem to, string name)
-    {
-        var asker = new Recorder(from, name);
-        var receiver = ((ExtendedActorSystem)from).Provider.ResolveActorRef(
-            new RootActorPath(TestNodes.AddressOf(to)) / "system" / PayloadTransport.ReceiverName);
-        receiver.Tell(new LaneRequest(Attempt: 5), asker.Ref);
-        return (await asker.Next<LaneInvitation>(Patience)).Message;
-    }
-
     private static async Task Until(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + Patience;
@@ -89,22 +80,6 @@ public sealed class TransportBoundsTests(TransportBoundsFixture nodes) : IClassF
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"not so within {Patience}");
             await Task.Delay(20);
-        }
-    }
-
-    /// <summary>The next byte, or -1 when the peer closed the connection.</summary>
-    private static async Task<int> ReadByte(Socket socket)
-    {
-        var buffer = new byte[1];
-        using var timeout = new CancellationTokenSource(Patience);
-        try
-        {
-            var read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
-            return read == 0 ? -1 : buffer[0];
-        }
-        catch (SocketException)
-        {
-            return -1; // reset by the peer: closed too
         }
     }
 }

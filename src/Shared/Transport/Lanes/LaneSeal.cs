@@ -51,6 +51,17 @@ public sealed class LaneSeal : IDisposable
         _aes.Encrypt(_nonce, body, body, tag, prefix);
     }
 
+    /// <summary>
+    /// Seals a whole frame in place: <paramref name="buffer"/> holds its length prefix and body
+    /// (<paramref name="frameLength"/> bytes) and room for the tag after them. Returns the sealed frame's length.
+    /// </summary>
+    public int SealFrame(byte[] buffer, int frameLength)
+    {
+        var frame = buffer.AsSpan();
+        Seal(frame[..LaneWire.LengthPrefix], frame[LaneWire.LengthPrefix..frameLength], frame.Slice(frameLength, TagLength));
+        return frameLength + TagLength;
+    }
+
     /// <summary>Decrypts <paramref name="body"/> in place when it, its prefix and its tag are the next frame the sender sealed.</summary>
     /// <exception cref="InvalidDataException">They are not: changed, forged, or not in the order sealed.</exception>
     public void Open(ReadOnlySpan<byte> prefix, Span<byte> body, ReadOnlySpan<byte> tag)

@@ -264,7 +264,6 @@ public sealed class MessageLanes : IDisposable
             lane.Connection = stream;
             lane.Stream = watched = seal == null ? stream : network;
             lane.Seal = seal;
-            lane.SealedBytes = 0;
             lane.State = LaneState.Open;
             _log.Info("Message lane to {0} open ({1}{2})", lane.Peer, invitation.Endpoint, seal == null ? "" : ", TLS, sealed");
             while (lane.Held.TryDequeue(out var held))
@@ -309,17 +308,17 @@ public sealed class MessageLanes : IDisposable
         try
         {
             int length = frame.Length;
-            if (lane.Seal is { } seal)
+            if (lane.Seal != null)
             {
-                var bytes = frame.Buffer.AsSpan();
-                seal.Seal(bytes[..LaneWire.LengthPrefix], bytes[LaneWire.LengthPrefix..length], bytes.Slice(length, LaneSeal.TagLength));
-                length += LaneSeal.TagLength;
+                // Before the frame, not after it: a renewal that fails then leaves this frame unwritten, as reported.
+                if (lane.SealedBytes >= _settings.LaneKeyBytes)
+                    RenewKey(lane);
+                length = lane.Seal.SealFrame(frame.Buffer, length);
+                lane.SealedBytes += length;
             }
             lane.Stream!.Write(frame.Buffer, 0, length);
             Counters.CountSent();
             _bytes.CountSent(TransportChannel.Lane, length);
-            if (lane.Seal != null && (lane.SealedBytes += length) >= _settings.LaneKeyBytes)
-                RenewKey(lane);
             return true;
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidDataException)
@@ -337,22 +336,21 @@ public sealed class MessageLanes : IDisposable
 
     /// <summary>
     /// A sealed lane that has carried its share of bytes under one key sends the next key, sealed under the current one,
-    /// and seals everything after it under the new one (the caller holds the gate and handles a failed write): on the
-    /// same connection, so the frames keep their order.
+    /// and seals everything after it under the new one (the caller holds the gate, calls this before its next frame and
+    /// handles a failed write): on the same connection, so the frames keep their order.
     /// </summary>
     private void RenewKey(OutgoingLane lane)
     {
         var frame = new byte[LaneWire.LengthPrefix + LaneSeal.KeyLength + LaneSeal.TagLength];
-        var bytes = frame.AsSpan();
-        var key = bytes.Slice(LaneWire.LengthPrefix, LaneSeal.KeyLength);
+        var key = frame.AsSpan(LaneWire.LengthPrefix, LaneSeal.KeyLength);
         try
         {
-            BinaryPrimitives.WriteInt32LittleEndian(bytes, LaneWire.NextKeyPrefix);
+            BinaryPrimitives.WriteInt32LittleEndian(frame, LaneWire.NextKeyPrefix);
             RandomNumberGenerator.Fill(key);
             var next = new LaneSeal(key);
             try
             {
-                lane.Seal!.Seal(bytes[..LaneWire.LengthPrefix], key, bytes[^LaneSeal.TagLength..]);
+                lane.Seal!.SealFrame(frame, LaneWire.LengthPrefix + LaneSeal.KeyLength);
                 lane.Stream!.Write(frame);
             }
             catch
