@@ -415,13 +415,32 @@ public sealed class ShardRound
     public List<(WorkerId Worker, int[] Shards)> Hops()
     {
         if (!IsComplete) throw new InvalidOperationException($"round for version {Version} has {Completed} of {_results.Length} results");
+        return SettledHops(out _);
+    }
+
+    /// <summary>
+    /// The hops of the running sum that are settled while results still come in: the runs of consecutive shards kept
+    /// from shard 0 on, but the last run of that prefix (its worker may yet be kept the shard after it), whose worker is
+    /// <paramref name="next"/>, the one the last settled hop sends to. All hops, and no <paramref name="next"/>, once the
+    /// round is complete. A kept result changes only when it is taken back (<see cref="Unkeep"/>, <see cref="Doubt"/>).
+    /// </summary>
+    public List<(WorkerId Worker, int[] Shards)> SettledHops(out WorkerId? next)
+    {
+        int prefix = 0;
+        while (prefix < _keptFrom.Length && _keptFrom[prefix] != null) prefix++;
         var hops = new List<(WorkerId Worker, int[] Shards)>();
         int start = 0;
-        for (int shard = 1; shard <= _results.Length; shard++)
+        for (int shard = 1; shard <= prefix; shard++)
         {
-            if (shard < _results.Length && _keptFrom[shard] == _keptFrom[start]) continue;
+            if (shard < prefix && _keptFrom[shard] == _keptFrom[start]) continue;
             hops.Add((_keptFrom[start]!.Value, Enumerable.Range(start, shard - start).ToArray()));
             start = shard;
+        }
+        next = null;
+        if (prefix < _keptFrom.Length && hops.Count > 0)
+        {
+            next = hops[^1].Worker;
+            hops.RemoveAt(hops.Count - 1);
         }
         return hops;
     }

@@ -13,11 +13,15 @@ public sealed record Send(WorkerId To, IProtocolMessage Message) : ITrainingActi
 public sealed record Broadcast(IReadOnlyList<WorkerId> To, IProtocolMessage Message) : ITrainingAction;
 
 /// <summary>
-/// The chain data plane: the step from weights <paramref name="Version"/> is summed along <paramref name="Hops"/> (in
-/// shard order; each worker adds its kept shards), and its new weights go down <paramref name="WeightsChain"/>. The
-/// coordinator actor turns it into one <see cref="StepPlan"/> per worker, and waits for the last hop's sum.
+/// The chain data plane: the step from weights <paramref name="Version"/> is summed along <paramref name="Hops"/> (the
+/// hops planned so far, in shard order; each worker adds its kept shards). The hops from <paramref name="FirstNew"/> on
+/// are new: the coordinator actor sends each worker its new parts in a <see cref="StepPlan"/>. The last of them sends to
+/// <paramref name="Next"/>'s relay while the round is still being computed (<paramref name="WeightsChain"/> null); once
+/// it is complete, to the coordinator, whose actor then waits for the sum, and the new weights will go down
+/// <paramref name="WeightsChain"/>: every worker of it and of the new hops gets its completing plan.
 /// </summary>
-public sealed record PlanStep(long Version, int Attempt, IReadOnlyList<(WorkerId Worker, int[] Shards)> Hops, IReadOnlyList<WorkerId> WeightsChain) : ITrainingAction;
+public sealed record PlanStep(long Version, int Attempt, IReadOnlyList<(WorkerId Worker, int[] Shards)> Hops, int FirstNew, WorkerId? Next,
+    IReadOnlyList<WorkerId>? WeightsChain) : ITrainingAction;
 
 /// <summary>
 /// The chain data plane: the new weights in segments to the first worker of the plan's weights chain, which passes them

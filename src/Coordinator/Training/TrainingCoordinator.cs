@@ -143,21 +143,25 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// The chain data plane: one <see cref="StepPlan"/> to each worker of the sum's hops and of the weights' chain, and
-    /// the last hop's sum expected here. A hop sends to the next hop's relay (a child of its worker actor).
+    /// The chain data plane: to each worker of the plan's new hops, its new parts in a <see cref="StepPlan"/> (a hop sends
+    /// to the next hop's relay, a child of its worker actor). Once the plan is complete, the last hop's sum is expected
+    /// here, and every worker of the new hops and of the weights' chain gets its completing plan, with its place in the
+    /// chain; before, the last new hop sends to the worker after it, which will be planned when its results settle.
     /// </summary>
     private void SendPlans(PlanStep step)
     {
         var hops = step.Hops.Select(h => (Actor: ActorOf(h.Worker), h.Shards)).ToList();
-        var chain = step.WeightsChain.Select(ActorOf).ToList();
-        if (hops.Exists(h => h.Actor == null) || chain.Exists(a => a == null))
+        var chain = (step.WeightsChain ?? []).Select(ActorOf).ToList();
+        var next = step.Next is { } n ? ActorOf(n) : null;
+        if (hops.Exists(h => h.Actor == null) || chain.Exists(a => a == null) || (step.Next != null && next == null))
             throw new InvalidOperationException($"the plan of step {step.Version + 1} names a worker this coordinator does not know");
-        _relayedSum.Expect(step.Version, step.Attempt, hops.Count, hops[^1].Actor!.Path.ToString(), _parameterCount, _segmentLength);
+        bool complete = step.WeightsChain != null;
+        if (complete) _relayedSum.Expect(step.Version, step.Attempt, hops.Count, hops[^1].Actor!.Path.ToString(), _parameterCount, _segmentLength);
         var parts = new Dictionary<IActorRef, List<RelayPart>>();
-        for (int hop = 0; hop < hops.Count; hop++)
+        for (int hop = step.FirstNew; hop < hops.Count; hop++)
         {
             var worker = hops[hop].Actor!;
-            var to = hop + 1 < hops.Count ? RelayOf(hops[hop + 1].Actor!) : Self;
+            var to = hop + 1 < hops.Count ? RelayOf(hops[hop + 1].Actor!) : next is { } after ? RelayOf(after) : Self;
             if (!parts.TryGetValue(worker, out var list)) parts[worker] = list = [];
             list.Add(new RelayPart(hop, hops[hop].Shards, hop > 0 ? hops[hop - 1].Actor : null, to));
         }
@@ -168,7 +172,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
             var weightsFrom = at < 0 ? null : at == 0 ? Self : chain[at - 1];
             var weightsTo = at >= 0 && at + 1 < chain.Count ? RelayOf(chain[at + 1]!) : null;
             _transport.Tell(worker, new StepPlan(step.Version, step.Attempt, _parameterCount, _segmentLength,
-                [.. parts.GetValueOrDefault(worker) ?? []], weightsFrom, weightsTo), Self);
+                [.. parts.GetValueOrDefault(worker) ?? []], weightsFrom, weightsTo, complete), Self);
         }
     }
 

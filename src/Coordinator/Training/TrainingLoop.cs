@@ -308,6 +308,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
                 Do(Note.Debug($"Dropped a second result for shard {result.ShardIndex} from {worker.Describe()}"));
                 break;
         }
+        if (verdict == ResultVerdict.Accepted && Chain && round == _round && round.Kind == WorkKind.Train && !round.IsComplete) PlanSettledHops(round);
         if (_round?.IsComplete == true) FinishRound();
         else Dispatch();
     }
@@ -490,6 +491,8 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
     {
         if (TakeBackAbsurdResults(round))
         {
+            // A sum already under way may hold a result taken back: the plan made once they are in again replaces it.
+            if (_reduce?.Round == round) _reduce = null;
             _round = round;
             Dispatch();
             return;
@@ -503,30 +506,61 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
     }
 
     /// <summary>
+    /// The chain data plane, while the round's results come in: the hops of the sum settled since the last result (the
+    /// shards up to them all kept, the worker after them known) are planned at once, so the sum runs down the chain while
+    /// later shards are still computed. A plan whose hops are no longer the settled ones' start is replaced by a new attempt.
+    /// </summary>
+    private void PlanSettledHops(ShardRound round)
+    {
+        var settled = round.SettledHops(out var next);
+        if (settled.Count == 0) return;
+        int first = _reduce?.Round == round ? _reduce.Extend(settled, next, Now) : -1;
+        if (first < 0)
+        {
+            _reduce = NewSumAttempt(round);
+            first = _reduce.Extend(settled, next, Now);
+        }
+        if (first < settled.Count) Do(new PlanStep(round.Version, _reduce!.Attempt, [.. _reduce.Hops], first, next, WeightsChain: null));
+    }
+
+    /// <summary>
     /// The chain data plane: every shard has a kept result, and each gradient is with the worker that computed it. The
-    /// plan sends the sum along them in shard order (hop by hop; the last hands it to the coordinator) and names the
-    /// chain the new weights will go down: the hops' workers first, then every other active worker.
+    /// plan's last hops (those not planned while results came in) send the sum on in shard order, the last to the
+    /// coordinator, and the plan names the chain the new weights will go down: the hops' workers first, then every other
+    /// active worker.
     /// </summary>
     private void StartSum(ShardRound round)
     {
-        int attempt = _lastPlan.Version == round.Version ? _lastPlan.Attempt + 1 : 0;
-        _lastPlan = (round.Version, attempt);
         var hops = round.Hops();
+        int first = _reduce?.Round == round ? _reduce.Extend(hops, null, Now) : -1;
+        if (first < 0)
+        {
+            _reduce = NewSumAttempt(round);
+            first = _reduce.Extend(hops, null, Now);
+        }
         var chain = hops.Select(h => h.Worker).Concat(ActiveWorkers()).Distinct()
             .Where(id => _workers.Find(id) is { Suspect: false }).ToList();
-        _reduce = new ChainReduce(round, attempt, hops, chain, Now);
-        Do(new PlanStep(round.Version, attempt, hops, chain));
+        _reduce!.Complete(chain, Now);
+        Do(new PlanStep(round.Version, _reduce.Attempt, hops, first, Next: null, chain));
+    }
+
+    /// <summary>A new attempt at the round's sum: its plans replace those of any attempt before it.</summary>
+    private ChainReduce NewSumAttempt(ShardRound round)
+    {
+        int attempt = _lastPlan.Version == round.Version ? _lastPlan.Attempt + 1 : 0;
+        _lastPlan = (round.Version, attempt);
+        return new ChainReduce(round, attempt);
     }
 
     private void OnSumRelayed(SumRelayed relayed)
     {
-        if (_reduce is not { } reduce || reduce.Round.Version != relayed.Version || reduce.Attempt != relayed.Attempt) return;
+        if (_reduce is not { IsComplete: true } reduce || reduce.Round.Version != relayed.Version || reduce.Attempt != relayed.Attempt) return;
         _reduce = null;
         // The sum has come: its last hop is done, whether or not its report (sent after its last segment) is in yet.
         reduce.HopDone(reduce.Hops.Count - 1, reduce.Hops[^1].Worker, Now);
         if (reduce.Slowest(time, plan.StragglerFactor, plan.StragglerMinimum.TotalMilliseconds) is { } slow)
             Do(Note.Warn($"Slow relay: {_workers.Find(slow.Worker)?.Describe() ?? slow.Worker.ToString()} took {slow.Ms:0} ms to pass on the sum of step {reduce.Round.Version + 1} (hop {slow.Hop + 1} of {reduce.Hops.Count}; {slow.Ms / Math.Max(slow.OthersMedianMs, 1e-3):0.0}x the other hops' median {slow.OthersMedianMs:0} ms)"));
-        ApplyStep(reduce.Round, relayed.Sum, reduce.StartedAt, reduce.WeightsChain);
+        ApplyStep(reduce.Round, relayed.Sum, reduce.CompletedAt, reduce.WeightsChain);
     }
 
     private void OnRelayReported(RelayReported reported)
@@ -549,7 +583,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
     {
         if (_reduce!.Stalled(time, plan.ShardTimeout) is not { } stalled) return;
         var worker = _workers.Find(stalled.Worker);
-        Do(Note.Warn($"Relay {worker?.Describe() ?? stalled.Worker.ToString()} has not passed on the sum of step {_reduce.Round.Version + 1} for {stalled.Waited.TotalSeconds:0.#}s (hop {stalled.Hop + 1} of {_reduce.Hops.Count}; shard timeout {plan.ShardTimeout.TotalSeconds:0.#}s): its shard(s) go to other workers"));
+        Do(Note.Warn($"Relay {worker?.Describe() ?? stalled.Worker.ToString()} has not passed on the sum of step {_reduce.Round.Version + 1} for {stalled.Waited.TotalSeconds:0.#}s (hop {stalled.Hop + 1} of {_reduce.Hops.Count}{(_reduce.IsComplete ? "" : " planned so far")}; shard timeout {plan.ShardTimeout.TotalSeconds:0.#}s): its shard(s) go to other workers"));
         if (worker != null) worker.Suspect = true;
         RestartSum(stalled.Worker);
     }

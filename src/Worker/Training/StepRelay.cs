@@ -14,8 +14,9 @@ namespace AttnRnnCluster.Worker.Training;
 /// coordinator sends: <b>the sum</b>, segment by segment as they come from the worker before it (or, first in the
 /// chain, from its own first shard), plus its kept gradients of the plan's shards in shard order, on to the next
 /// worker (or the coordinator): the bits of the coordinator's own sum in shard order; <b>the weights</b>, each segment
-/// copied into the new weights and passed on to the next worker, and once all are in, handed to the worker. Segments
-/// that come before their plan (another worker's plan came first) wait, up to two models' worth; anything from a
+/// copied into the new weights and passed on to the next worker, and once all are in, handed to the worker. A plan
+/// may come in several messages (the sum starts before the round is complete); they add up. Segments that come before
+/// the plan's message that places them (another worker's came first) wait, up to two models' worth; anything from a
 /// sender the plan does not name, for another step, or of a wrong size is dropped (and logged once per sender and
 /// minute). Every part done is reported to the coordinator (<see cref="RelayDone"/>).
 /// </summary>
@@ -81,7 +82,11 @@ public sealed class StepRelay : ReceiveActor
 
     protected override void PreStart() => _transport = PayloadTransport.Get(Context.System);
 
-    /// <summary>A plan from the coordinator (the worker checked who sent it and forwards it with that sender).</summary>
+    /// <summary>
+    /// A plan from the coordinator (the worker checked who sent it and forwards it with that sender). The messages of
+    /// one attempt add up: their parts are this relay's hops, and the completing one gives its place in the weights'
+    /// chain. A newer attempt or step replaces the plan; an older one is ignored.
+    /// </summary>
     private void Planned(StepPlan plan)
     {
         if (plan.ParameterCount != _parameterCount || plan.SegmentLength < 1 || plan.SegmentLength > StepPlan.MaxSegmentLength)
@@ -89,21 +94,33 @@ public sealed class StepRelay : ReceiveActor
             _log.Warning("Ignored the plan of step {0}: {1} parameters in segments of {2}, this model has {3}", plan.Version + 1, plan.ParameterCount, plan.SegmentLength, _parameterCount);
             return;
         }
-        if (_plan is { } current && (plan.Version < current.Version || (plan.Version == current.Version && plan.Attempt <= current.Attempt))) return;
-        bool sameWeights = _plan?.Version == plan.Version;
-        _plan = plan;
-        _coordinator = Sender;
-        _hops.Clear();
-        foreach (var part in plan.Parts) _hops[part.Hop] = new Hop(part, plan.SegmentCount);
-        if (!sameWeights)
+        if (_plan is { } current && current.Version == plan.Version && current.Attempt == plan.Attempt)
         {
-            // A new attempt of the same step keeps the weights it may have started to receive.
-            _weightsDone = new bool[plan.SegmentCount];
-            _weightsSegmentsDone = 0;
-            _weights = null;
+            if (plan.SegmentLength != current.SegmentLength)
+            {
+                _log.Warning("Ignored a part of the plan of step {0} in segments of {1}: its first part has {2}", plan.Version + 1, plan.SegmentLength, current.SegmentLength);
+                return;
+            }
         }
-        foreach (var part in plan.Parts)
-            if (part.SumFrom == null && part.Shards.Length > 0) StartSum(plan, part);
+        else
+        {
+            if (_plan is { } older && (plan.Version < older.Version || (plan.Version == older.Version && plan.Attempt < older.Attempt))) return;
+            // A new attempt of the same step keeps the weights it may have started to receive.
+            bool sameWeights = _plan?.Version == plan.Version;
+            _plan = plan with { Parts = [], WeightsFrom = null, WeightsTo = null, Complete = false };
+            _coordinator = Sender;
+            _hops.Clear();
+            if (!sameWeights)
+            {
+                _weightsDone = new bool[plan.SegmentCount];
+                _weightsSegmentsDone = 0;
+                _weights = null;
+            }
+        }
+        if (plan.Complete) _plan = _plan with { WeightsFrom = plan.WeightsFrom, WeightsTo = plan.WeightsTo, Complete = true };
+        var added = plan.Parts.Where(part => _hops.TryAdd(part.Hop, new Hop(part, plan.SegmentCount))).ToList();
+        foreach (var part in added)
+            if (part.SumFrom == null && part.Shards.Length > 0) StartSum(_plan, part);
         var early = _early.ToList();
         _early.Clear();
         foreach (var (sender, message, _) in early)
@@ -133,7 +150,13 @@ public sealed class StepRelay : ReceiveActor
     {
         if (!Fits(segment.Version, segment.Attempt, sender, segment, segment.Values.Length)) return;
         var plan = _plan!;
-        if (!_hops.TryGetValue(segment.Hop, out var hop) || hop.Part.SumFrom == null || !sender.Path.Equals(hop.Part.SumFrom.Path))
+        if (!_hops.TryGetValue(segment.Hop, out var hop) && !plan.Complete)
+        {
+            // Its part comes with a later message of the plan (once the results after it are in).
+            Wait(sender, segment, segment.Values.Length);
+            return;
+        }
+        if (hop == null || hop.Part.SumFrom == null || !sender.Path.Equals(hop.Part.SumFrom.Path))
         {
             Dropped(sender, $"a segment of the sum of step {segment.Version + 1} for hop {segment.Hop}, which this relay's plan does not take from that sender");
             return;
@@ -184,6 +207,12 @@ public sealed class StepRelay : ReceiveActor
     {
         if (!Fits(segment.Version - 1, null, sender, segment, segment.Values.Length)) return;
         var plan = _plan!;
+        if (!plan.Complete)
+        {
+            // This relay's place in the weights' chain comes with the plan's completing message.
+            Wait(sender, segment, segment.Values.Length);
+            return;
+        }
         if (plan.WeightsFrom == null || !sender.Path.Equals(plan.WeightsFrom.Path))
         {
             Dropped(sender, $"a segment of the weights of version {segment.Version} from a node this relay's plan does not take them from");
@@ -219,15 +248,20 @@ public sealed class StepRelay : ReceiveActor
     {
         if (_plan is { } plan && plan.Version == version && (attempt == null || attempt == plan.Attempt)) return true;
         bool later = _plan == null || version > _plan.Version || (version == _plan.Version && attempt > _plan.Attempt);
-        if (!later) return false;
+        if (later) Wait(sender, message, values);
+        return false;
+    }
+
+    /// <summary>A segment this relay's plan does not place yet waits for it, up to two models' worth; beyond that it is dropped.</summary>
+    private void Wait(IActorRef sender, IProtocolMessage message, int values)
+    {
         long waiting = _early.Sum(e => (long)e.Values);
         if (waiting + values > 2L * _parameterCount || _early.Count >= 2 * (_parameterCount / 1024 + 16))
         {
-            Dropped(sender, $"a segment for step {version + 1} before its plan, with two models' worth waiting already");
-            return false;
+            Dropped(sender, "a segment before the plan that places it, with two models' worth waiting already");
+            return;
         }
         _early.Add((sender, message, values));
-        return false;
     }
 
     /// <summary>The index of the segment at <paramref name="offset"/>, when its length is the one the plan gives it.</summary>

@@ -97,6 +97,14 @@ public sealed class LoopHarness
             gradient, loss, ExpectedItems(assignment), ComputeMilliseconds: computeMs)));
     }
 
+    /// <summary>A chain data plane's result: the gradient stays with the worker, the loop gets its <paramref name="digest"/>.</summary>
+    public void AnswerWithDigest(WorkerId worker, ShardAssignment assignment, GradientDigest digest)
+    {
+        _answered.Add((worker, assignment.Version, assignment.Kind, assignment.ShardIndex));
+        Loop.Handle(new ResultReceived(worker, new ShardCompleted(assignment.Version, assignment.Kind, assignment.ShardIndex,
+            null, 1.0, ExpectedItems(assignment), ComputeMilliseconds: 1, Digest: digest)));
+    }
+
     /// <summary>A gradient of <paramref name="value"/> everywhere (a training assignment), or none (an evaluation one).</summary>
     public float[]? Filled(ShardAssignment assignment, float value) =>
         assignment.Kind == WorkKind.Train ? Enumerable.Repeat(value, Parameters).ToArray() : null;

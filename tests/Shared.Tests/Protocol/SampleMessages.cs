@@ -46,6 +46,7 @@ public static class SampleMessages
             new GradientDigest([.. Enumerable.Range(0, GradientDigest.HashLength).Select(i => (byte)(i * 7))], 0.125, false, 3e38f))),
         ("StepPlan", new StepPlan(14, 2, 1_000_003, 131_072, [new RelayPart(0, [0, 1, 2], null, someActor), new RelayPart(3, [7], someActor, someActor)], someActor, someActor)),
         ("StepPlan without parts or successor", new StepPlan(15, 0, 0, 1, [], someActor, null)),
+        ("StepPlan's first part, the round not complete", new StepPlan(16, 1, 1_000_003, 131_072, [new RelayPart(0, [0], null, someActor)], null, null, Complete: false)),
         ("SumSegment", new SumSegment(14, 2, 1, 131_072, [.. SpecialFloats])),
         ("WeightsSegment", new WeightsSegment(15, 0, [.. SpecialFloats], WirePrecision.F32)),
         ("RelayDone sum", new RelayDone(14, 2, RelayStage.Sum, 3)),

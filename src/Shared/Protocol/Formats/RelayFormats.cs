@@ -6,7 +6,7 @@ namespace AttnRnnCluster.Protocol.Formats;
 /// <summary>Layouts of the chain data plane's messages (<see cref="DataPlane.Chain"/>).</summary>
 internal static class RelayFormats
 {
-    public static readonly MessageFormat StepPlan = MessageFormat.Of<StepPlan>("rp", 1,
+    public static readonly MessageFormat StepPlan = MessageFormat.Of<StepPlan>("rp", 2,
         static (w, m) =>
         {
             w.WriteInt64(m.Version);
@@ -23,6 +23,7 @@ internal static class RelayFormats
             }
             w.WriteActorRef(m.WeightsFrom, nameof(m.WeightsFrom));
             w.WriteActorRef(m.WeightsTo, nameof(m.WeightsTo));
+            w.WriteByte(m.Complete ? (byte)1 : (byte)0);
         },
         static r => new StepPlan(
             Version: r.ReadInt64(nameof(Messages.StepPlan.Version)),
@@ -31,7 +32,13 @@ internal static class RelayFormats
             SegmentLength: r.ReadInt32(nameof(Messages.StepPlan.SegmentLength), 1, Messages.StepPlan.MaxSegmentLength),
             Parts: ReadParts(r),
             WeightsFrom: r.ReadActorRef(nameof(Messages.StepPlan.WeightsFrom)),
-            WeightsTo: r.ReadActorRef(nameof(Messages.StepPlan.WeightsTo))));
+            WeightsTo: r.ReadActorRef(nameof(Messages.StepPlan.WeightsTo)),
+            Complete: r.ReadByte(nameof(Messages.StepPlan.Complete)) switch
+            {
+                0 => false,
+                1 => true,
+                var other => throw r.Malformed(nameof(Messages.StepPlan.Complete), $"is {other}, not 0 or 1"),
+            }));
 
     public static readonly MessageFormat SumSegment = MessageFormat.Of<SumSegment>("ss", 1,
         static (w, m) =>

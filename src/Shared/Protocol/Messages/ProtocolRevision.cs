@@ -15,8 +15,11 @@ namespace AttnRnnCluster.Protocol.Messages;
 /// 7: the chain data plane: <see cref="WorkerAccepted"/> names the run's <see cref="DataPlane"/> (format 4),
 /// <see cref="ShardCompleted"/> may carry a <see cref="GradientDigest"/> instead of its gradient (format 2), and
 /// <see cref="StepPlan"/>, <see cref="SumSegment"/>, <see cref="WeightsSegment"/> and <see cref="RelayDone"/> move a step.
+/// 8: the chain's sum starts before the round is complete: a worker's <see cref="StepPlan"/> of one attempt may come in
+/// several messages that add up (format 2 marks the one that completes it); a revision-7 relay would take the second for
+/// a replacement of the first.
 /// </summary>
 public static class ProtocolRevision
 {
-    public const int Current = 7;
+    public const int Current = 8;
 }

@@ -12,6 +12,13 @@ namespace AttnRnnCluster.Protocol.Messages;
 /// come from <paramref name="WeightsFrom"/> (the coordinator or the worker before it in the weights' chain) and go on to
 /// <paramref name="WeightsTo"/> (none: the last). A new <paramref name="Attempt"/> for the same version replaces the plan
 /// (a relay was lost). Each part done is reported to the coordinator with <see cref="RelayDone"/>.
+/// <para>
+/// A worker's plan of one attempt may come in several messages, because the sum starts before the round is complete:
+/// the coordinator sends each hop as soon as the shards before and in it are all in and the worker after it is known.
+/// The messages of one attempt add up (their parts together are the plan); the one marked <paramref name="Complete"/>
+/// comes once the round is complete, carries the worker's remaining parts, if any, and alone gives its place in the
+/// weights' chain (<paramref name="WeightsFrom"/> and <paramref name="WeightsTo"/> are null in the others).
+/// </para>
 /// </summary>
 public sealed record StepPlan(
     long Version,
@@ -20,7 +27,8 @@ public sealed record StepPlan(
     int SegmentLength,
     RelayPart[] Parts,
     IActorRef? WeightsFrom,
-    IActorRef? WeightsTo) : IProtocolMessage
+    IActorRef? WeightsTo,
+    bool Complete = true) : IProtocolMessage
 {
     /// <summary>Segments of at most this many values: a segment's encoding stays below the bulk threshold (1 MiB), so it goes whole on a message lane.</summary>
     public const int MaxSegmentLength = 240 * 1024;

@@ -1,0 +1,92 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using AttnRnnCluster.Hosting;
+using AttnRnnCluster.Protocol.Messages;
+using AttnRnnCluster.Protocol.Wire;
+using AttnRnnCluster.Worker.Training;
+
+namespace AttnRnnCluster.Cluster.Tests.Training;
+
+/// <summary>
+/// A worker's relay on the chain data plane, alone with test probes: a plan that comes in several messages (the sum
+/// started before the round was complete) adds up, and what comes before the message that places it waits for it.
+/// </summary>
+public sealed class StepRelayTests() : TestKit(NodeConfig.InProcess())
+{
+    private const int Parameters = 4, SegmentLength = 2;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    private static StepPlan Plan(RelayPart[] parts, IActorRef? weightsFrom, bool complete) =>
+        new(Version: 0, Attempt: 0, Parameters, SegmentLength, parts, weightsFrom, WeightsTo: null, complete);
+
+    private SumSegment ExpectSum(Akka.TestKit.TestProbe to)
+    {
+        var segment = to.ExpectMsg<SumSegment>(Patience);
+        return segment;
+    }
+
+    [Fact]
+    public void The_messages_of_one_plan_add_up_and_segments_before_their_part_wait_for_it()
+    {
+        var kept = new KeptGradients();
+        kept.Keep(0, 1, [1, 2, 3, 4]);
+        kept.Keep(0, 3, [10, 20, 30, 40]);
+        var coordinator = CreateTestProbe();
+        var before1 = CreateTestProbe();
+        var after1 = CreateTestProbe();
+        var before3 = CreateTestProbe();
+        var after3 = CreateTestProbe();
+        var relay = ChildActorOf(StepRelay.Props(kept));
+        relay.Tell(new StepRelay.Configure(Parameters));
+
+        // The first message: hop 1 only (the round was still being computed).
+        relay.Tell(Plan([new RelayPart(1, [1], before1.Ref, after1.Ref)], weightsFrom: null, complete: false), coordinator.Ref);
+        relay.Tell(new SumSegment(0, 0, 1, 0, [100, 100]), before1.Ref);
+        // Hop 3's input comes before its part: it waits, it is not dropped.
+        relay.Tell(new SumSegment(0, 0, 3, 2, [7, 7]), before3.Ref);
+        var first = ExpectSum(after1);
+        Assert.Equal((1 + 1, 0), (first.Hop, first.Offset));
+        Assert.Equal([101f, 102], first.Values);
+        after3.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        // The weights of version 1 before the relay knows its place in their chain: they wait too.
+        relay.Tell(new WeightsSegment(1, 0, [0.5f, 0.5f], WirePrecision.F32), coordinator.Ref);
+
+        // The completing message: hop 3, and the weights from the coordinator. Hop 1 stays planned.
+        relay.Tell(Plan([new RelayPart(3, [3], before3.Ref, after3.Ref)], weightsFrom: coordinator.Ref, complete: true), coordinator.Ref);
+        var waited = ExpectSum(after3);
+        Assert.Equal((3 + 1, 2), (waited.Hop, waited.Offset));
+        Assert.Equal([37f, 47], waited.Values);
+        relay.Tell(new SumSegment(0, 0, 1, 2, [100, 100]), before1.Ref);
+        Assert.Equal([103f, 104], ExpectSum(after1).Values);
+        relay.Tell(new SumSegment(0, 0, 3, 0, [5, 5]), before3.Ref);
+        Assert.Equal([15f, 25], ExpectSum(after3).Values);
+
+        relay.Tell(new WeightsSegment(1, 2, [0.25f, 0.25f], WirePrecision.F32), coordinator.Ref);
+        var assembled = ExpectMsg<StepRelay.WeightsAssembled>(Patience);
+        Assert.Equal([0.5f, 0.5f, 0.25f, 0.25f], assembled.Values);
+        var done = coordinator.ReceiveN(3, Patience).OfType<RelayDone>().ToList();
+        Assert.Equal([-1, 1, 3], done.Select(d => d.Hop).Order());
+    }
+
+    [Fact]
+    public void A_newer_attempt_replaces_the_plan_and_the_older_attempt_s_parts_are_ignored()
+    {
+        var kept = new KeptGradients();
+        kept.Keep(0, 1, [1, 1, 1, 1]);
+        var coordinator = CreateTestProbe();
+        var before = CreateTestProbe();
+        var after = CreateTestProbe();
+        var other = CreateTestProbe();
+        var relay = ChildActorOf(StepRelay.Props(kept));
+        relay.Tell(new StepRelay.Configure(Parameters));
+
+        relay.Tell(Plan([new RelayPart(1, [1], before.Ref, after.Ref)], null, complete: false), coordinator.Ref);
+        relay.Tell(Plan([new RelayPart(1, [1], before.Ref, other.Ref)], null, complete: false) with { Attempt = 1 }, coordinator.Ref);
+        relay.Tell(Plan([new RelayPart(2, [1], before.Ref, after.Ref)], null, complete: false), coordinator.Ref); // attempt 0: too old
+        relay.Tell(new SumSegment(0, 0, 1, 0, [9, 9]), before.Ref); // attempt 0: dropped
+        relay.Tell(new SumSegment(0, 1, 1, 0, [2, 2]), before.Ref);
+
+        Assert.Equal([3f, 3], other.ExpectMsg<SumSegment>(Patience).Values);
+        after.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+}
