@@ -143,10 +143,12 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// The chain data plane: to each worker of the plan's new hops, its new parts in a <see cref="StepPlan"/> (a hop sends
-    /// to the next hop's relay, a child of its worker actor). Once the plan is complete, the last hop's sum is expected
-    /// here, and every worker of the new hops and of the weights' chain gets its completing plan, with its place in the
-    /// chain; before, the last new hop sends to the worker after it, which will be planned when its results settle.
+    /// The chain data plane: to the relay (a child of the worker actor) of each worker of the plan's new hops, its new
+    /// parts in a <see cref="StepPlan"/>; a hop sends to the next hop's relay. Before the plan is complete, the last new
+    /// hop sends to the worker after it, which will be planned when its results settle. Once it is complete, the last
+    /// hop's sum is expected here, and every worker of the hops and of the weights' chain gets its completing plan: all
+    /// its parts again (a relay keeps a part it has, so a partial message overtaken or lost does not matter) and its
+    /// place in the weights' chain. Plans go to the relay, not the worker actor, which may be computing a shard.
     /// </summary>
     private void SendPlans(PlanStep step)
     {
@@ -158,7 +160,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
         bool complete = step.WeightsChain != null;
         if (complete) _relayedSum.Expect(step.Version, step.Attempt, hops.Count, hops[^1].Actor!.Path.ToString(), _parameterCount, _segmentLength);
         var parts = new Dictionary<IActorRef, List<RelayPart>>();
-        for (int hop = step.FirstNew; hop < hops.Count; hop++)
+        for (int hop = complete ? 0 : step.FirstNew; hop < hops.Count; hop++)
         {
             var worker = hops[hop].Actor!;
             var to = hop + 1 < hops.Count ? RelayOf(hops[hop + 1].Actor!) : next is { } after ? RelayOf(after) : Self;
@@ -171,7 +173,7 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
             int at = chain.IndexOf(worker);
             var weightsFrom = at < 0 ? null : at == 0 ? Self : chain[at - 1];
             var weightsTo = at >= 0 && at + 1 < chain.Count ? RelayOf(chain[at + 1]!) : null;
-            _transport.Tell(worker, new StepPlan(step.Version, step.Attempt, _parameterCount, _segmentLength,
+            _transport.Tell(RelayOf(worker), new StepPlan(step.Version, step.Attempt, _parameterCount, _segmentLength,
                 [.. parts.GetValueOrDefault(worker) ?? []], weightsFrom, weightsTo, complete), Self);
         }
     }

@@ -38,7 +38,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
     /// <summary>Since when (a timestamp) no worker could take the round's work; null while one can.</summary>
     private long? _idleSince;
     private bool _warnedUnverifiable;
-    /// <summary>The chain data plane: the step being summed along its hops (its round complete), or null.</summary>
+    /// <summary>The chain data plane: the step being summed along its hops (planned hop by hop as its results come in, complete once its round is), or null.</summary>
     private ChainReduce? _reduce;
     /// <summary>The chain data plane: the newest weights on their way down the chain, until every worker of it has them.</summary>
     private RelayedWeights? _relayed;
@@ -195,18 +195,21 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
     {
         if (round.IsComplete) return false;
         var active = ActiveWorkers();
+        bool kept = false;
         foreach (int shard in round.Audited.ToList())
         {
             var answered = round.AnsweredBy(shard);
             if (answered.Count != 1) continue;
             var others = round.IsAudited(shard) ? active : _workers.All.Select(w => w.Id).ToList();
             if (others.Count != 1 || others[0] != answered[0] || !round.KeepUnverified(shard)) continue;
+            kept = true;
             if (round.IsAudited(shard) && !_warnedUnverifiable)
             {
                 _warnedUnverifiable = true;
                 Do(Note.Warn($"Verification skipped: only one worker ({_workers.Find(answered[0])?.Describe() ?? answered[0].ToString()}), so no second worker can recompute audited shards; they are kept unverified while it is alone"));
             }
         }
+        if (kept && !round.IsComplete && Chain && round == _round && round.Kind == WorkKind.Train) PlanSettledHops(round);
         return round.IsComplete;
     }
 

@@ -10,8 +10,9 @@ namespace AttnRnnCluster.Worker.Training;
 
 /// <summary>
 /// A worker's part in the chain data plane (<see cref="DataPlane.Chain"/>), a child of its <see cref="TrainingWorker"/>
-/// on a thread of its own, so relaying never waits for a shard being computed. For each <see cref="StepPlan"/> the
-/// coordinator sends: <b>the sum</b>, segment by segment as they come from the worker before it (or, first in the
+/// on a thread of its own, so relaying never waits for a shard being computed: the coordinator sends it its plans
+/// directly (only the one its worker registered with is obeyed), not through the worker, which may be computing. For
+/// each <see cref="StepPlan"/> the coordinator sends: <b>the sum</b>, segment by segment as they come from the worker before it (or, first in the
 /// chain, from its own first shard), plus its kept gradients of the plan's shards in shard order, on to the next
 /// worker (or the coordinator): the bits of the coordinator's own sum in shard order; <b>the weights</b>, each segment
 /// copied into the new weights and passed on to the next worker, and once all are in, handed to the worker. A plan
@@ -29,6 +30,10 @@ public sealed class StepRelay : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly OncePerKey _droppedLog = new(TimeSpan.FromMinutes(1));
     private readonly List<(IActorRef Sender, IProtocolMessage Message, int Values)> _early = [];
+    /// <summary>The values waiting in <see cref="_early"/>.</summary>
+    private long _earlyValues;
+    /// <summary>The coordinator the worker registered with: the only sender of plans this relay obeys.</summary>
+    private IActorRef? _registeredWith;
     private PayloadTransport _transport = null!;
     private int _parameterCount;
     private StepPlan? _plan;
@@ -59,8 +64,9 @@ public sealed class StepRelay : ReceiveActor
         Receive<Configure>(m =>
         {
             _parameterCount = m.ParameterCount;
+            _registeredWith = m.Coordinator;
             _plan = null;
-            _early.Clear();
+            ClearEarly();
         });
         Receive<StepPlan>(Planned);
         Receive<SumSegment>(m => OnSum(Sender, m));
@@ -71,8 +77,11 @@ public sealed class StepRelay : ReceiveActor
     public static Props Props(KeptGradients kept, TimeSpan injectedDelay = default) =>
         Akka.Actor.Props.Create(() => new StepRelay(kept, injectedDelay)).WithDispatcher(NodeDispatchers.Worker);
 
-    /// <summary>From the worker, on registration: the model's parameter count (what every plan and segment must fit).</summary>
-    public sealed record Configure(int ParameterCount) : INoSerializationVerificationNeeded;
+    /// <summary>
+    /// From the worker, on registration: the model's parameter count (what every plan and segment must fit) and the
+    /// coordinator it registered with (the only sender of plans obeyed).
+    /// </summary>
+    public sealed record Configure(int ParameterCount, IActorRef Coordinator) : INoSerializationVerificationNeeded;
 
     /// <summary>To the worker: the new weights, all in.</summary>
     public sealed record WeightsAssembled(long Version, float[] Values, WirePrecision Precision) : INoSerializationVerificationNeeded;
@@ -83,12 +92,17 @@ public sealed class StepRelay : ReceiveActor
     protected override void PreStart() => _transport = PayloadTransport.Get(Context.System);
 
     /// <summary>
-    /// A plan from the coordinator (the worker checked who sent it and forwards it with that sender). The messages of
-    /// one attempt add up: their parts are this relay's hops, and the completing one gives its place in the weights'
-    /// chain. A newer attempt or step replaces the plan; an older one is ignored.
+    /// A plan from the coordinator. The messages of one attempt add up: their parts are this relay's hops, and the
+    /// completing one gives its place in the weights' chain (and repeats the parts, so that their order does not
+    /// matter). A newer attempt or step replaces the plan; an older one is ignored.
     /// </summary>
     private void Planned(StepPlan plan)
     {
+        if (_registeredWith == null || !Sender.Path.Equals(_registeredWith.Path))
+        {
+            Dropped(Sender, $"a plan of step {plan.Version + 1}, from a sender that is not the coordinator this worker registered with");
+            return;
+        }
         if (plan.ParameterCount != _parameterCount || plan.SegmentLength < 1 || plan.SegmentLength > StepPlan.MaxSegmentLength)
         {
             _log.Warning("Ignored the plan of step {0}: {1} parameters in segments of {2}, this model has {3}", plan.Version + 1, plan.ParameterCount, plan.SegmentLength, _parameterCount);
@@ -122,7 +136,7 @@ public sealed class StepRelay : ReceiveActor
         foreach (var part in added)
             if (part.SumFrom == null && part.Shards.Length > 0) StartSum(_plan, part);
         var early = _early.ToList();
-        _early.Clear();
+        ClearEarly();
         foreach (var (sender, message, _) in early)
         {
             if (message is SumSegment sum) OnSum(sender, sum);
@@ -150,9 +164,10 @@ public sealed class StepRelay : ReceiveActor
     {
         if (!Fits(segment.Version, segment.Attempt, sender, segment, segment.Values.Length)) return;
         var plan = _plan!;
-        if (!_hops.TryGetValue(segment.Hop, out var hop) && !plan.Complete)
+        if (!_hops.TryGetValue(segment.Hop, out var hop) && !plan.Complete && segment.Hop > _hops.Keys.DefaultIfEmpty(-1).Max())
         {
-            // Its part comes with a later message of the plan (once the results after it are in).
+            // Its part comes with a later message of the plan (once the results after it are in): hops are planned in
+            // order, so it can only be a hop after every one planned here so far.
             Wait(sender, segment, segment.Values.Length);
             return;
         }
@@ -252,16 +267,39 @@ public sealed class StepRelay : ReceiveActor
         return false;
     }
 
-    /// <summary>A segment this relay's plan does not place yet waits for it, up to two models' worth; beyond that it is dropped.</summary>
+    /// <summary>
+    /// A segment this relay's plan does not place yet waits for it, up to two models' worth; beyond that it is dropped.
+    /// One of a newer step or attempt than others waiting makes those void (their plan was replaced): they go first.
+    /// </summary>
     private void Wait(IActorRef sender, IProtocolMessage message, int values)
     {
-        long waiting = _early.Sum(e => (long)e.Values);
-        if (waiting + values > 2L * _parameterCount || _early.Count >= 2 * (_parameterCount / 1024 + 16))
+        var (version, attempt) = PlanOf(message);
+        if (_early.Exists(e => PlanOf(e.Message).CompareTo((version, attempt)) < 0))
+        {
+            foreach (var voided in _early.Where(e => PlanOf(e.Message).CompareTo((version, attempt)) < 0)) _earlyValues -= voided.Values;
+            _early.RemoveAll(e => PlanOf(e.Message).CompareTo((version, attempt)) < 0);
+        }
+        if (_earlyValues + values > 2L * _parameterCount || _early.Count >= 2 * (_parameterCount / 1024 + 16))
         {
             Dropped(sender, "a segment before the plan that places it, with two models' worth waiting already");
             return;
         }
         _early.Add((sender, message, values));
+        _earlyValues += values;
+    }
+
+    /// <summary>The plan a waiting segment belongs to: a sum segment's step and attempt; weights come after any attempt of the step before them.</summary>
+    private static (long Version, int Attempt) PlanOf(IProtocolMessage message) => message switch
+    {
+        SumSegment sum => (sum.Version, sum.Attempt),
+        WeightsSegment weights => (weights.Version - 1, int.MaxValue),
+        _ => (long.MinValue, 0),
+    };
+
+    private void ClearEarly()
+    {
+        _early.Clear();
+        _earlyValues = 0;
     }
 
     /// <summary>The index of the segment at <paramref name="offset"/>, when its length is the one the plan gives it.</summary>

@@ -60,8 +60,6 @@ public sealed class TrainingWorker : ReceiveActor
         });
         Receive<WeightsUpdate>(ApplyWeights);
         Receive<ShardAssignment>(Assigned);
-        // The relay does the plan's work on its own thread; this worker only vouches that the coordinator sent it.
-        Receive<StepPlan>(plan => _relay.Forward(plan));
         // Local only (no serializer can bring it from another node): the relay's assembled weights.
         Receive<StepRelay.WeightsAssembled>(Assembled);
         Receive<TrainingFinished>(m =>
@@ -162,7 +160,7 @@ public sealed class TrainingWorker : ReceiveActor
         _progressInterval = TimeSpan.FromMilliseconds(Math.Clamp(accepted.ProgressIntervalMs, MinProgressIntervalMs, MaxProgressIntervalMs));
         _gradientPrecision = accepted.GradientPrecision;
         _dataPlane = accepted.DataPlane;
-        _relay.Tell(new StepRelay.Configure(_engine.Layout.TotalSize));
+        _relay.Tell(new StepRelay.Configure(_engine.Layout.TotalSize, _coordinator!));
         _log.Info("Registered with {0} for run {1}: {2} parameters, gradients sent in {3} on the {4} data plane", Sender.Path, accepted.RunId, _engine.Layout.TotalSize,
             _gradientPrecision.Name(), _dataPlane.ToString().ToLowerInvariant());
         Context.System.EventStream.Publish(new Registered(accepted.RunId));

@@ -37,7 +37,7 @@ public sealed class StepRelayTests() : TestKit(NodeConfig.InProcess())
         var before3 = CreateTestProbe();
         var after3 = CreateTestProbe();
         var relay = ChildActorOf(StepRelay.Props(kept));
-        relay.Tell(new StepRelay.Configure(Parameters));
+        relay.Tell(new StepRelay.Configure(Parameters, coordinator.Ref));
 
         // The first message: hop 1 only (the round was still being computed).
         relay.Tell(Plan([new RelayPart(1, [1], before1.Ref, after1.Ref)], weightsFrom: null, complete: false), coordinator.Ref);
@@ -48,8 +48,6 @@ public sealed class StepRelayTests() : TestKit(NodeConfig.InProcess())
         Assert.Equal((1 + 1, 0), (first.Hop, first.Offset));
         Assert.Equal([101f, 102], first.Values);
         after3.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
-        // The weights of version 1 before the relay knows its place in their chain: they wait too.
-        relay.Tell(new WeightsSegment(1, 0, [0.5f, 0.5f], WirePrecision.F32), coordinator.Ref);
 
         // The completing message: hop 3, and the weights from the coordinator. Hop 1 stays planned.
         relay.Tell(Plan([new RelayPart(3, [3], before3.Ref, after3.Ref)], weightsFrom: coordinator.Ref, complete: true), coordinator.Ref);
@@ -61,11 +59,33 @@ public sealed class StepRelayTests() : TestKit(NodeConfig.InProcess())
         relay.Tell(new SumSegment(0, 0, 3, 0, [5, 5]), before3.Ref);
         Assert.Equal([15f, 25], ExpectSum(after3).Values);
 
+        relay.Tell(new WeightsSegment(1, 0, [0.5f, 0.5f], WirePrecision.F32), coordinator.Ref);
         relay.Tell(new WeightsSegment(1, 2, [0.25f, 0.25f], WirePrecision.F32), coordinator.Ref);
         var assembled = ExpectMsg<StepRelay.WeightsAssembled>(Patience);
         Assert.Equal([0.5f, 0.5f, 0.25f, 0.25f], assembled.Values);
         var done = coordinator.ReceiveN(3, Patience).OfType<RelayDone>().ToList();
         Assert.Equal([-1, 1, 3], done.Select(d => d.Hop).Order());
+    }
+
+    [Fact]
+    public void Weights_before_the_completing_message_wait_for_the_relay_s_place_in_their_chain()
+    {
+        var kept = new KeptGradients();
+        kept.Keep(0, 0, [1, 1, 1, 1]);
+        var coordinator = CreateTestProbe();
+        var after = CreateTestProbe();
+        var relay = ChildActorOf(StepRelay.Props(kept));
+        relay.Tell(new StepRelay.Configure(Parameters, coordinator.Ref));
+        relay.Tell(Plan([new RelayPart(0, [0], null, after.Ref)], null, complete: false), coordinator.Ref);
+        after.ReceiveN(2, Patience);
+
+        relay.Tell(new WeightsSegment(1, 0, [0.5f, 0.5f], WirePrecision.F32), coordinator.Ref);
+        relay.Tell(new WeightsSegment(1, 2, [0.25f, 0.25f], WirePrecision.F32), coordinator.Ref);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        relay.Tell(Plan([new RelayPart(0, [0], null, after.Ref)], weightsFrom: coordinator.Ref, complete: true), coordinator.Ref);
+        Assert.Equal([0.5f, 0.5f, 0.25f, 0.25f], ExpectMsg<StepRelay.WeightsAssembled>(Patience).Values);
+        after.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // hop 0 repeated: kept as it was, not summed again
     }
 
     [Fact]
@@ -78,7 +98,7 @@ public sealed class StepRelayTests() : TestKit(NodeConfig.InProcess())
         var after = CreateTestProbe();
         var other = CreateTestProbe();
         var relay = ChildActorOf(StepRelay.Props(kept));
-        relay.Tell(new StepRelay.Configure(Parameters));
+        relay.Tell(new StepRelay.Configure(Parameters, coordinator.Ref));
 
         relay.Tell(Plan([new RelayPart(1, [1], before.Ref, after.Ref)], null, complete: false), coordinator.Ref);
         relay.Tell(Plan([new RelayPart(1, [1], before.Ref, other.Ref)], null, complete: false) with { Attempt = 1 }, coordinator.Ref);
@@ -87,6 +107,28 @@ public sealed class StepRelayTests() : TestKit(NodeConfig.InProcess())
         relay.Tell(new SumSegment(0, 1, 1, 0, [2, 2]), before.Ref);
 
         Assert.Equal([3f, 3], other.ExpectMsg<SumSegment>(Patience).Values);
+        after.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void A_plan_from_anyone_but_the_coordinator_is_dropped_and_the_completing_message_repeats_the_parts()
+    {
+        var kept = new KeptGradients();
+        kept.Keep(0, 0, [1, 1, 1, 1]);
+        var coordinator = CreateTestProbe();
+        var stranger = CreateTestProbe();
+        var after = CreateTestProbe();
+        var relay = ChildActorOf(StepRelay.Props(kept));
+        relay.Tell(new StepRelay.Configure(Parameters, coordinator.Ref));
+
+        relay.Tell(Plan([new RelayPart(0, [0], null, stranger.Ref)], null, complete: true), stranger.Ref);
+        stranger.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        // The partial message never came (or comes later): the completing one carries hop 0 too, which starts the sum.
+        relay.Tell(Plan([new RelayPart(0, [0], null, after.Ref)], weightsFrom: coordinator.Ref, complete: true), coordinator.Ref);
+        Assert.Equal([1f, 1], after.ExpectMsg<SumSegment>(Patience).Values);
+        Assert.Equal([1f, 1], after.ExpectMsg<SumSegment>(Patience).Values);
+        relay.Tell(Plan([new RelayPart(0, [0], null, after.Ref)], null, complete: false), coordinator.Ref); // late: a part it has
         after.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 }

@@ -16,8 +16,8 @@ namespace AttnRnnCluster.Protocol.Messages;
 /// <see cref="ShardCompleted"/> may carry a <see cref="GradientDigest"/> instead of its gradient (format 2), and
 /// <see cref="StepPlan"/>, <see cref="SumSegment"/>, <see cref="WeightsSegment"/> and <see cref="RelayDone"/> move a step.
 /// 8: the chain's sum starts before the round is complete: a worker's <see cref="StepPlan"/> of one attempt may come in
-/// several messages that add up (format 2 marks the one that completes it); a revision-7 relay would take the second for
-/// a replacement of the first.
+/// several messages that add up (format 2 marks the one that completes it), sent to the worker's relay instead of the
+/// worker actor; a revision-7 worker cannot read format 2 and ignored a second message of an attempt.
 /// </summary>
 public static class ProtocolRevision
 {
