@@ -19,25 +19,27 @@ public sealed class StepRelayTests() : TestKit(NodeConfig.InProcess())
     private static StepPlan Plan(RelayPart[] parts, IActorRef? weightsFrom, bool complete) =>
         new(Version: 0, Attempt: 0, Parameters, SegmentLength, parts, weightsFrom, WeightsTo: null, complete);
 
-    private SumSegment ExpectSum(Akka.TestKit.TestProbe to)
+    private static SumSegment ExpectSum(Akka.TestKit.TestProbe to) => to.ExpectMsg<SumSegment>(Patience);
+
+    /// <summary>A relay (a child of the test actor, as of its worker) keeping the gradients of step 1's <paramref name="kept"/> shards, registered with a probe as coordinator.</summary>
+    private (IActorRef Relay, Akka.TestKit.TestProbe Coordinator) StartRelay(params (int Shard, float[] Gradient)[] kept)
     {
-        var segment = to.ExpectMsg<SumSegment>(Patience);
-        return segment;
+        var gradients = new KeptGradients();
+        foreach (var (shard, gradient) in kept) gradients.Keep(0, shard, gradient);
+        var coordinator = CreateTestProbe();
+        var relay = ChildActorOf(StepRelay.Props(gradients));
+        relay.Tell(new StepRelay.Configure(Parameters, coordinator.Ref));
+        return (relay, coordinator);
     }
 
     [Fact]
     public void The_messages_of_one_plan_add_up_and_segments_before_their_part_wait_for_it()
     {
-        var kept = new KeptGradients();
-        kept.Keep(0, 1, [1, 2, 3, 4]);
-        kept.Keep(0, 3, [10, 20, 30, 40]);
-        var coordinator = CreateTestProbe();
+        var (relay, coordinator) = StartRelay((1, [1, 2, 3, 4]), (3, [10, 20, 30, 40]));
         var before1 = CreateTestProbe();
         var after1 = CreateTestProbe();
         var before3 = CreateTestProbe();
         var after3 = CreateTestProbe();
-        var relay = ChildActorOf(StepRelay.Props(kept));
-        relay.Tell(new StepRelay.Configure(Parameters, coordinator.Ref));
 
         // The first message: hop 1 only (the round was still being computed).
         relay.Tell(Plan([new RelayPart(1, [1], before1.Ref, after1.Ref)], weightsFrom: null, complete: false), coordinator.Ref);
@@ -70,12 +72,8 @@ public sealed class StepRelayTests() : TestKit(NodeConfig.InProcess())
     [Fact]
     public void Weights_before_the_completing_message_wait_for_the_relay_s_place_in_their_chain()
     {
-        var kept = new KeptGradients();
-        kept.Keep(0, 0, [1, 1, 1, 1]);
-        var coordinator = CreateTestProbe();
+        var (relay, coordinator) = StartRelay((0, [1, 1, 1, 1]));
         var after = CreateTestProbe();
-        var relay = ChildActorOf(StepRelay.Props(kept));
-        relay.Tell(new StepRelay.Configure(Parameters, coordinator.Ref));
         relay.Tell(Plan([new RelayPart(0, [0], null, after.Ref)], null, complete: false), coordinator.Ref);
         after.ReceiveN(2, Patience);
 
@@ -91,14 +89,10 @@ public sealed class StepRelayTests() : TestKit(NodeConfig.InProcess())
     [Fact]
     public void A_newer_attempt_replaces_the_plan_and_the_older_attempt_s_parts_are_ignored()
     {
-        var kept = new KeptGradients();
-        kept.Keep(0, 1, [1, 1, 1, 1]);
-        var coordinator = CreateTestProbe();
+        var (relay, coordinator) = StartRelay((1, [1, 1, 1, 1]));
         var before = CreateTestProbe();
         var after = CreateTestProbe();
         var other = CreateTestProbe();
-        var relay = ChildActorOf(StepRelay.Props(kept));
-        relay.Tell(new StepRelay.Configure(Parameters, coordinator.Ref));
 
         relay.Tell(Plan([new RelayPart(1, [1], before.Ref, after.Ref)], null, complete: false), coordinator.Ref);
         relay.Tell(Plan([new RelayPart(1, [1], before.Ref, other.Ref)], null, complete: false) with { Attempt = 1 }, coordinator.Ref);
@@ -113,13 +107,9 @@ public sealed class StepRelayTests() : TestKit(NodeConfig.InProcess())
     [Fact]
     public void A_plan_from_anyone_but_the_coordinator_is_dropped_and_the_completing_message_repeats_the_parts()
     {
-        var kept = new KeptGradients();
-        kept.Keep(0, 0, [1, 1, 1, 1]);
-        var coordinator = CreateTestProbe();
+        var (relay, coordinator) = StartRelay((0, [1, 1, 1, 1]));
         var stranger = CreateTestProbe();
         var after = CreateTestProbe();
-        var relay = ChildActorOf(StepRelay.Props(kept));
-        relay.Tell(new StepRelay.Configure(Parameters, coordinator.Ref));
 
         relay.Tell(Plan([new RelayPart(0, [0], null, stranger.Ref)], null, complete: true), stranger.Ref);
         stranger.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
