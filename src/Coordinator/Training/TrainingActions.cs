@@ -18,7 +18,7 @@ public sealed record Broadcast(IReadOnlyList<WorkerId> To, IProtocolMessage Mess
 /// are new: the coordinator actor sends each worker its new parts in a <see cref="StepPlan"/>. The last of them sends to
 /// <paramref name="Next"/>'s relay while the round is still being computed (<paramref name="WeightsChain"/> null); once
 /// it is complete, to the coordinator, whose actor then waits for the sum, and the new weights will go down
-/// <paramref name="WeightsChain"/>: every worker of it and of the new hops gets its completing plan.
+/// <paramref name="WeightsChain"/>: every worker of it and of the hops gets its completing plan, with all its parts.
 /// </summary>
 public sealed record PlanStep(long Version, int Attempt, IReadOnlyList<(WorkerId Worker, int[] Shards)> Hops, int FirstNew, WorkerId? Next,
     IReadOnlyList<WorkerId>? WeightsChain) : ITrainingAction;

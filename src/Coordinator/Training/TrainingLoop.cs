@@ -517,12 +517,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
     {
         var settled = round.SettledHops(out var next);
         if (settled.Count == 0) return;
-        int first = _reduce?.Round == round ? _reduce.Extend(settled, next, Now) : -1;
-        if (first < 0)
-        {
-            _reduce = NewSumAttempt(round);
-            first = _reduce.Extend(settled, next, Now);
-        }
+        int first = Plan(round, settled, next);
         if (first < settled.Count) Do(new PlanStep(round.Version, _reduce!.Attempt, [.. _reduce.Hops], first, next, WeightsChain: null));
     }
 
@@ -535,24 +530,26 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
     private void StartSum(ShardRound round)
     {
         var hops = round.Hops();
-        int first = _reduce?.Round == round ? _reduce.Extend(hops, null, Now) : -1;
-        if (first < 0)
-        {
-            _reduce = NewSumAttempt(round);
-            first = _reduce.Extend(hops, null, Now);
-        }
+        int first = Plan(round, hops, next: null);
         var chain = hops.Select(h => h.Worker).Concat(ActiveWorkers()).Distinct()
             .Where(id => _workers.Find(id) is { Suspect: false }).ToList();
         _reduce!.Complete(chain, Now);
         Do(new PlanStep(round.Version, _reduce.Attempt, hops, first, Next: null, chain));
     }
 
-    /// <summary>A new attempt at the round's sum: its plans replace those of any attempt before it.</summary>
-    private ChainReduce NewSumAttempt(ShardRound round)
+    /// <summary>
+    /// Plans <paramref name="hops"/> (the round's settled ones) in the sum under way, or, when it is of another round or
+    /// they no longer start with what it planned, in a new attempt (its plans replace those of any attempt before it).
+    /// Returns the index of the first hop not planned before.
+    /// </summary>
+    private int Plan(ShardRound round, IReadOnlyList<(WorkerId Worker, int[] Shards)> hops, WorkerId? next)
     {
+        int first = _reduce?.Round == round ? _reduce.Extend(hops, next, Now) : -1;
+        if (first >= 0) return first;
         int attempt = _lastPlan.Version == round.Version ? _lastPlan.Attempt + 1 : 0;
         _lastPlan = (round.Version, attempt);
-        return new ChainReduce(round, attempt);
+        _reduce = new ChainReduce(round, attempt);
+        return _reduce.Extend(hops, next, Now);
     }
 
     private void OnSumRelayed(SumRelayed relayed)

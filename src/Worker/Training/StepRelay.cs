@@ -30,14 +30,11 @@ public sealed class StepRelay : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly OncePerKey _droppedLog = new(TimeSpan.FromMinutes(1));
     private readonly List<(IActorRef Sender, IProtocolMessage Message, int Values)> _early = [];
-    /// <summary>The values waiting in <see cref="_early"/>.</summary>
-    private long _earlyValues;
-    /// <summary>The coordinator the worker registered with: the only sender of plans this relay obeys.</summary>
-    private IActorRef? _registeredWith;
+    /// <summary>The coordinator the worker registered with: the only sender of plans this relay obeys, and whom it reports to.</summary>
+    private IActorRef? _coordinator;
     private PayloadTransport _transport = null!;
     private int _parameterCount;
     private StepPlan? _plan;
-    private IActorRef? _coordinator;
     /// <summary>Per hop of this worker in the current plan: its part, and which segments it has sent on.</summary>
     private readonly Dictionary<int, Hop> _hops = [];
 
@@ -64,9 +61,9 @@ public sealed class StepRelay : ReceiveActor
         Receive<Configure>(m =>
         {
             _parameterCount = m.ParameterCount;
-            _registeredWith = m.Coordinator;
+            _coordinator = m.Coordinator;
             _plan = null;
-            ClearEarly();
+            _early.Clear();
         });
         Receive<StepPlan>(Planned);
         Receive<SumSegment>(m => OnSum(Sender, m));
@@ -98,7 +95,7 @@ public sealed class StepRelay : ReceiveActor
     /// </summary>
     private void Planned(StepPlan plan)
     {
-        if (_registeredWith == null || !Sender.Path.Equals(_registeredWith.Path))
+        if (_coordinator == null || !Sender.Path.Equals(_coordinator.Path))
         {
             Dropped(Sender, $"a plan of step {plan.Version + 1}, from a sender that is not the coordinator this worker registered with");
             return;
@@ -122,7 +119,6 @@ public sealed class StepRelay : ReceiveActor
             // A new attempt of the same step keeps the weights it may have started to receive.
             bool sameWeights = _plan?.Version == plan.Version;
             _plan = plan with { Parts = [], WeightsFrom = null, WeightsTo = null, Complete = false };
-            _coordinator = Sender;
             _hops.Clear();
             if (!sameWeights)
             {
@@ -136,7 +132,7 @@ public sealed class StepRelay : ReceiveActor
         foreach (var part in added)
             if (part.SumFrom == null && part.Shards.Length > 0) StartSum(_plan, part);
         var early = _early.ToList();
-        ClearEarly();
+        _early.Clear();
         foreach (var (sender, message, _) in early)
         {
             if (message is SumSegment sum) OnSum(sender, sum);
@@ -273,19 +269,14 @@ public sealed class StepRelay : ReceiveActor
     /// </summary>
     private void Wait(IActorRef sender, IProtocolMessage message, int values)
     {
-        var (version, attempt) = PlanOf(message);
-        if (_early.Exists(e => PlanOf(e.Message).CompareTo((version, attempt)) < 0))
-        {
-            foreach (var voided in _early.Where(e => PlanOf(e.Message).CompareTo((version, attempt)) < 0)) _earlyValues -= voided.Values;
-            _early.RemoveAll(e => PlanOf(e.Message).CompareTo((version, attempt)) < 0);
-        }
-        if (_earlyValues + values > 2L * _parameterCount || _early.Count >= 2 * (_parameterCount / 1024 + 16))
+        var plan = PlanOf(message);
+        _early.RemoveAll(e => PlanOf(e.Message).CompareTo(plan) < 0);
+        if (_early.Sum(e => (long)e.Values) + values > 2L * _parameterCount || _early.Count >= 2 * (_parameterCount / 1024 + 16))
         {
             Dropped(sender, "a segment before the plan that places it, with two models' worth waiting already");
             return;
         }
         _early.Add((sender, message, values));
-        _earlyValues += values;
     }
 
     /// <summary>The plan a waiting segment belongs to: a sum segment's step and attempt; weights come after any attempt of the step before them.</summary>
@@ -295,12 +286,6 @@ public sealed class StepRelay : ReceiveActor
         WeightsSegment weights => (weights.Version - 1, int.MaxValue),
         _ => (long.MinValue, 0),
     };
-
-    private void ClearEarly()
-    {
-        _early.Clear();
-        _earlyValues = 0;
-    }
 
     /// <summary>The index of the segment at <paramref name="offset"/>, when its length is the one the plan gives it.</summary>
     private bool SegmentAt(StepPlan plan, int offset, int length, out int index)

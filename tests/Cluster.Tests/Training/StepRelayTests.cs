@@ -87,6 +87,46 @@ public sealed class StepRelayTests() : TestKit(NodeConfig.InProcess())
     }
 
     [Fact]
+    public void Only_a_segment_for_a_hop_after_those_planned_here_waits()
+    {
+        var (relay, coordinator) = StartRelay((1, [1, 1, 1, 1]), (2, [1, 1, 1, 1]));
+        var before = CreateTestProbe();
+        var after = CreateTestProbe();
+        relay.Tell(Plan([new RelayPart(3, [2], before.Ref, after.Ref)], null, complete: false), coordinator.Ref);
+
+        // Hop 2 comes before hop 3, planned here already: hops are planned in order, so it does not wait.
+        relay.Tell(new SumSegment(0, 0, 2, 0, [7, 7]), before.Ref);
+        relay.Tell(new SumSegment(0, 0, 2, 2, [7, 7]), before.Ref);
+        relay.Tell(Plan([new RelayPart(2, [1], before.Ref, after.Ref), new RelayPart(3, [2], before.Ref, after.Ref)],
+            weightsFrom: coordinator.Ref, complete: true), coordinator.Ref);
+
+        after.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
+    public void A_newer_attempt_s_waiting_segments_take_the_place_of_an_older_one_s()
+    {
+        var (relay, coordinator) = StartRelay((1, [1, 1, 1, 1]), (5, [10, 10, 10, 10]));
+        var before = CreateTestProbe();
+        var after = CreateTestProbe();
+        relay.Tell(Plan([new RelayPart(3, [1], before.Ref, after.Ref)], null, complete: false), coordinator.Ref);
+
+        // Hop 5's input of attempt 0 fills the room for waiting (two models: 8 values here).
+        foreach (var sender in new[] { before, CreateTestProbe() })
+        {
+            relay.Tell(new SumSegment(0, 0, 5, 0, [1, 1]), sender.Ref);
+            relay.Tell(new SumSegment(0, 0, 5, 2, [1, 1]), sender.Ref);
+        }
+        // Attempt 1 replaced attempt 0 (its plan is on its way): its segments void attempt 0's and wait in their room.
+        relay.Tell(new SumSegment(0, 1, 5, 0, [2, 2]), before.Ref);
+        relay.Tell(new SumSegment(0, 1, 5, 2, [2, 2]), before.Ref);
+        relay.Tell(Plan([new RelayPart(5, [5], before.Ref, after.Ref)], weightsFrom: coordinator.Ref, complete: true) with { Attempt = 1 }, coordinator.Ref);
+
+        var sent = after.ReceiveN(2, Patience).Cast<SumSegment>().ToList();
+        Assert.All(sent, s => Assert.Equal((1, 6, 12f), (s.Attempt, s.Hop, s.Values[0])));
+    }
+
+    [Fact]
     public void A_newer_attempt_replaces_the_plan_and_the_older_attempt_s_parts_are_ignored()
     {
         var (relay, coordinator) = StartRelay((1, [1, 1, 1, 1]));

@@ -23,7 +23,7 @@ internal static class RelayFormats
             }
             w.WriteActorRef(m.WeightsFrom, nameof(m.WeightsFrom));
             w.WriteActorRef(m.WeightsTo, nameof(m.WeightsTo));
-            w.WriteByte(m.Complete ? (byte)1 : (byte)0);
+            w.WriteFlag(m.Complete);
         },
         static r => new StepPlan(
             Version: r.ReadInt64(nameof(Messages.StepPlan.Version)),
@@ -33,12 +33,7 @@ internal static class RelayFormats
             Parts: ReadParts(r),
             WeightsFrom: r.ReadActorRef(nameof(Messages.StepPlan.WeightsFrom)),
             WeightsTo: r.ReadActorRef(nameof(Messages.StepPlan.WeightsTo)),
-            Complete: r.ReadByte(nameof(Messages.StepPlan.Complete)) switch
-            {
-                0 => false,
-                1 => true,
-                var other => throw r.Malformed(nameof(Messages.StepPlan.Complete), $"is {other}, not 0 or 1"),
-            }));
+            Complete: r.ReadFlag(nameof(Messages.StepPlan.Complete))));
 
     public static readonly MessageFormat SumSegment = MessageFormat.Of<SumSegment>("ss", 1,
         static (w, m) =>

@@ -69,7 +69,7 @@ internal static class ShardFormats
         if (digest.Hash.Length != GradientDigest.HashLength) throw new ArgumentException($"a gradient digest's hash has {digest.Hash.Length} bytes, expected {GradientDigest.HashLength}");
         w.WriteBytes(digest.Hash);
         w.WriteDouble(digest.Norm);
-        w.WriteByte(digest.Finite ? (byte)1 : (byte)0);
+        w.WriteFlag(digest.Finite);
         w.WriteUInt32(BitConverter.SingleToUInt32Bits(digest.MaxMagnitude));
     }
 
@@ -81,9 +81,8 @@ internal static class ShardFormats
         var hash = r.ReadBytes("Digest.Hash");
         if (hash.Length != GradientDigest.HashLength) throw r.Malformed("Digest.Hash", $"has {hash.Length} bytes, expected {GradientDigest.HashLength}");
         double norm = r.ReadDouble("Digest.Norm");
-        byte finite = r.ReadByte("Digest.Finite");
-        if (finite > 1) throw r.Malformed("Digest.Finite", $"is {finite}, expected 0 or 1");
-        return new GradientDigest(hash.ToArray(), norm, finite == 1, BitConverter.UInt32BitsToSingle(r.ReadUInt32("Digest.MaxMagnitude")));
+        bool finite = r.ReadFlag("Digest.Finite");
+        return new GradientDigest(hash.ToArray(), norm, finite, BitConverter.UInt32BitsToSingle(r.ReadUInt32("Digest.MaxMagnitude")));
     }
 
     private static void WriteShardId(WireWriter w, long version, WorkKind kind, int shardIndex)

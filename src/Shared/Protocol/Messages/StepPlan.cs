@@ -16,8 +16,8 @@ namespace AttnRnnCluster.Protocol.Messages;
 /// A worker's plan of one attempt may come in several messages, because the sum starts before the round is complete:
 /// the coordinator sends each hop as soon as the shards before and in it are all in and the worker after it is known.
 /// The messages of one attempt add up (their parts together are the plan); the one marked <paramref name="Complete"/>
-/// comes once the round is complete, carries the worker's remaining parts, if any, and alone gives its place in the
-/// weights' chain (<paramref name="WeightsFrom"/> and <paramref name="WeightsTo"/> are null in the others).
+/// comes once the round is complete, carries all the worker's parts again (a part the relay has already is kept as it
+/// is, so a message overtaken or lost does not matter), and alone gives its place in the weights' chain (<paramref name="WeightsFrom"/> and <paramref name="WeightsTo"/> are null in the others).
 /// </para>
 /// </summary>
 public sealed record StepPlan(

@@ -40,6 +40,14 @@ public sealed class WireReader
 
     public byte ReadByte(string field) => Take(field, 1)[0];
 
+    /// <summary>A yes or no in one byte (<see cref="WireWriter.WriteFlag"/>): 0 or 1, anything else malformed.</summary>
+    public bool ReadFlag(string field) => ReadByte(field) switch
+    {
+        0 => false,
+        1 => true,
+        var other => throw Malformed(field, $"is {other}, expected 0 or 1"),
+    };
+
     public int ReadInt32(string field) => BinaryPrimitives.ReadInt32LittleEndian(Take(field, sizeof(int)));
 
     public uint ReadUInt32(string field) => BinaryPrimitives.ReadUInt32LittleEndian(Take(field, sizeof(uint)));

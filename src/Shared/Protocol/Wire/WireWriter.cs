@@ -34,6 +34,9 @@ public sealed class WireWriter
 
     public void WriteByte(byte value) => Put(value, static (span, v) => span[0] = v);
 
+    /// <summary>A yes or no in one byte: 1 or 0.</summary>
+    public void WriteFlag(bool value) => WriteByte(value ? (byte)1 : (byte)0);
+
     public void WriteInt32(int value) => Put(value, BinaryPrimitives.WriteInt32LittleEndian);
 
     public void WriteUInt32(uint value) => Put(value, BinaryPrimitives.WriteUInt32LittleEndian);
