@@ -161,4 +161,87 @@ public sealed class StepRelayTests() : TestKit(NodeConfig.InProcess())
         relay.Tell(Plan([new RelayPart(0, [0], null, after.Ref)], null, complete: false), coordinator.Ref); // late: a part it has
         after.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
+    /// <summary>A relay placed first in the weights' chain of attempt <paramref name="attempt"/> (the coordinator sends it the weights), passing them to <paramref name="next"/>.</summary>
+    private (IActorRef Relay, Akka.TestKit.TestProbe Coordinator) FirstInWeightsChain(IActorRef next, int attempt = 0)
+    {
+        var (relay, coordinator) = StartRelay();
+        relay.Tell(new StepPlan(0, attempt, Parameters, SegmentLength, [], coordinator.Ref, next, Complete: true), coordinator.Ref);
+        return (relay, coordinator);
+    }
+
+    private static WeightsSegment Provisional(int offset, float value, int attempt) => new(1, offset, [value, value], WirePrecision.F32, attempt);
+
+    [Fact]
+    public void Provisional_weights_are_passed_on_at_once_and_handed_to_the_worker_only_once_confirmed()
+    {
+        var next = CreateTestProbe();
+        var (relay, coordinator) = FirstInWeightsChain(next.Ref);
+
+        relay.Tell(Provisional(0, 0.5f, attempt: 0), coordinator.Ref);
+        relay.Tell(Provisional(2, 0.25f, attempt: 0), coordinator.Ref);
+        Assert.Equal([0, 2], next.ReceiveN(2, Patience).Cast<WeightsSegment>().Select(w => w.Offset)); // down the chain at once, still provisional
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // not to the worker: the step may yet be clipped
+        coordinator.ExpectNoMsg(TimeSpan.Zero);
+
+        relay.Tell(new WeightsConfirmed(1, Attempt: 1), coordinator.Ref); // another attempt's confirmation: not these
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        relay.Tell(new WeightsConfirmed(1, Attempt: 0), TestActor); // not from the coordinator: ignored
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        relay.Tell(new WeightsConfirmed(1, Attempt: 0), coordinator.Ref);
+        var assembled = ExpectMsg<StepRelay.WeightsAssembled>(Patience);
+        Assert.Equal(1, assembled.Version);
+        Assert.Equal([0.5f, 0.5f, 0.25f, 0.25f], assembled.Values);
+        Assert.Equal(RelayStage.Weights, coordinator.ExpectMsg<RelayDone>(Patience).Stage);
+    }
+
+    [Fact]
+    public void A_confirmation_before_the_last_provisional_segment_hands_the_weights_over_when_it_comes()
+    {
+        var next = CreateTestProbe();
+        var (relay, coordinator) = FirstInWeightsChain(next.Ref);
+        relay.Tell(Provisional(0, 0.5f, attempt: 0), coordinator.Ref);
+        relay.Tell(new WeightsConfirmed(1, 0), coordinator.Ref);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        relay.Tell(Provisional(2, 0.25f, attempt: 0), coordinator.Ref);
+        Assert.Equal([0.5f, 0.5f, 0.25f, 0.25f], ExpectMsg<StepRelay.WeightsAssembled>(Patience).Values);
+    }
+
+    [Fact]
+    public void Applied_weights_replace_provisional_ones_all_in_or_not_and_a_late_provisional_segment_is_ignored()
+    {
+        var next = CreateTestProbe();
+        var (relay, coordinator) = FirstInWeightsChain(next.Ref);
+        relay.Tell(Provisional(0, 0.5f, attempt: 0), coordinator.Ref);
+        relay.Tell(Provisional(2, 0.25f, attempt: 0), coordinator.Ref);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        // The step was clipped: the applied weights follow, and are the ones the worker gets, at once.
+        relay.Tell(new WeightsSegment(1, 2, [9f, 9f], WirePrecision.F32), coordinator.Ref);
+        relay.Tell(new WeightsSegment(1, 0, [8f, 8f], WirePrecision.F32), coordinator.Ref);
+        Assert.Equal([8f, 8f, 9f, 9f], ExpectMsg<StepRelay.WeightsAssembled>(Patience).Values);
+        relay.Tell(Provisional(0, 0.5f, attempt: 0), coordinator.Ref);
+        relay.Tell(new WeightsConfirmed(1, 0), coordinator.Ref);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(4, next.ReceiveN(4, Patience).Count);
+        next.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void A_newer_attempt_s_provisional_weights_replace_an_older_attempt_s_and_an_older_attempt_s_wait_for_nothing()
+    {
+        var next = CreateTestProbe();
+        var (relay, coordinator) = FirstInWeightsChain(next.Ref, attempt: 0);
+        relay.Tell(Provisional(0, 0.5f, attempt: 0), coordinator.Ref);
+        relay.Tell(Provisional(2, 0.5f, attempt: 0), coordinator.Ref);
+
+        // The sum started again (attempt 1): its provisional weights come before its plan, and wait for it.
+        relay.Tell(Provisional(0, 0.75f, attempt: 1), coordinator.Ref);
+        relay.Tell(new StepPlan(0, 1, Parameters, SegmentLength, [], coordinator.Ref, next.Ref, Complete: true), coordinator.Ref);
+        relay.Tell(Provisional(2, 0.125f, attempt: 0), coordinator.Ref); // the void attempt's: ignored
+        relay.Tell(new WeightsConfirmed(1, 0), coordinator.Ref);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        relay.Tell(Provisional(2, 0.75f, attempt: 1), coordinator.Ref);
+        relay.Tell(new WeightsConfirmed(1, 1), coordinator.Ref);
+        Assert.Equal([0.75f, 0.75f, 0.75f, 0.75f], ExpectMsg<StepRelay.WeightsAssembled>(Patience).Values);
+    }
 }

@@ -33,6 +33,7 @@ public sealed class ProtocolSerializer : FormatSerializer
         RelayFormats.SumSegment,
         RelayFormats.WeightsSegment,
         RelayFormats.RelayDone,
+        RelayFormats.WeightsConfirmed,
     ];
 
     /// <summary>Called by Akka.</summary>
