@@ -36,7 +36,6 @@ public sealed class MetricsFile : IDisposable
         w.WriteNumber("broadcast_ms", Math.Round(r.BroadcastMs, 3));
         w.WriteNumber("lr", r.LearningRate);
         w.WriteNumber("grad_norm", r.GradientNorm);
-        if (r.WeightsDrafted) w.WriteBoolean("weights_drafted", true);
         if (r.Eta != null) w.WriteNumber("eta_s", Math.Round(r.Eta.Value.TotalSeconds, 1));
         w.WriteNumber("elapsed_s", Math.Round(elapsedSeconds, 3));
     });

@@ -39,8 +39,14 @@ public sealed class MasterState(ModelConfig config, float[] weights, long versio
     /// </param>
     public StepUpdate Apply(ShardRound round, float[]? relayedSum = null)
     {
-        _provisional = null;
-        var (lossSum, count) = LossOf(round);
+        var results = round.ResultsInShardOrder();
+        double lossSum = results[0].LossSum;
+        long count = results[0].Count;
+        for (int shard = 1; shard < results.Count; shard++)
+        {
+            lossSum += results[shard].LossSum;
+            count += results[shard].Count;
+        }
         // The broadcast's buffer is filled by the optimizer as it goes (no copy pass of its own); the message takes it.
         ReleaseUnsentBroadcast();
         var (buffer, loan) = _broadcastBuffers.Lend();
@@ -58,89 +64,7 @@ public sealed class MasterState(ModelConfig config, float[] weights, long versio
         }
         Version++;
         _unsentBroadcast = (Version, buffer, loan);
-        _lastClipped = GradientClipping.ScaleFor(report.GradientNorm, rule.ClipNorm) != 1;
         return new StepUpdate(ReportedLoss(lossSum, count), report.GradientNorm, report.LearningRate, count);
-    }
-
-    /// <summary>The step being drafted ahead (<see cref="BeginProvisional"/>): its round and attempt, how many values are drafted.</summary>
-    private (ShardRound Round, int Attempt, long Drafted)? _provisional;
-    /// <summary>The drafted new weights (float32, as the master's would be); reused from step to step.</summary>
-    private float[]? _provisionalWeights;
-    /// <summary>Whether the last step applied was clipped: then the next one likely is too, and is not drafted ahead.</summary>
-    private bool _lastClipped;
-
-    /// <summary>
-    /// The chain data plane: starts drafting the step of a complete round ahead, unclipped, so that the new weights can
-    /// go down the chain segment by segment while the sum still comes in (<see cref="DraftProvisional"/>); whether the
-    /// draft stands is known once the sum is whole (<see cref="TryTakeProvisional"/>). False, and nothing drafted, when
-    /// the last step was clipped (this one likely is too, and its draft would be thrown away), or when the round's loss
-    /// is not finite or it has no items (the step fails as it would have).
-    /// </summary>
-    public bool BeginProvisional(ShardRound round, int attempt)
-    {
-        _provisional = null;
-        var (lossSum, count) = LossOf(round);
-        if (_lastClipped || count < 1 || !double.IsFinite(lossSum)) return false;
-        _provisionalWeights ??= new float[Weights.Length];
-        Optimizer.BeginDraft(rule.Schedule.At(Version), count);
-        _provisional = (round, attempt, 0);
-        return true;
-    }
-
-    /// <summary>
-    /// Drafts values [<paramref name="offset"/>, + <paramref name="length"/>) of the provisional step from that range of the
-    /// relayed sum (each range once); returns the drafted weights there (valid until the next step is drafted).
-    /// </summary>
-    public ReadOnlyMemory<float> DraftProvisional(ShardRound round, int attempt, float[] sum, int offset, int length)
-    {
-        if (_provisional is not { } draft || draft.Round != round || draft.Attempt != attempt)
-            throw new InvalidOperationException($"no provisional step of attempt {attempt} of step {round.Version + 1} was begun");
-        Optimizer.Draft(offset, Weights.AsSpan(offset, length), sum.AsSpan(offset, length), _provisionalWeights.AsSpan(offset, length));
-        _provisional = draft with { Drafted = draft.Drafted + length };
-        return _provisionalWeights.AsMemory(offset, length);
-    }
-
-    /// <summary>
-    /// With the sum whole: takes the provisional step when it was drafted from this round's attempt, whole, and the step's
-    /// checks find it finite and not clipped (the same bits as <see cref="Apply"/>); else null, and <see cref="Apply"/>
-    /// takes the step instead (which also fails on what is not finite, as before).
-    /// </summary>
-    public StepUpdate? TryTakeProvisional(ShardRound round, int attempt, float[] relayedSum)
-    {
-        var draft = _provisional;
-        _provisional = null;
-        if (draft is not { } d || d.Round != round || d.Attempt != attempt || d.Drafted != Weights.Length) return null;
-        var (lossSum, count) = LossOf(round);
-        double norm, scale, rate;
-        try
-        {
-            (norm, scale, rate) = rule.Measure(Version, relayedSum, lossSum, count);
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-        if (scale != 1) return null;
-        Optimizer.TakeDraft();
-        _provisionalWeights.AsSpan().CopyTo(Weights);
-        ReleaseUnsentBroadcast();
-        Version++;
-        _lastClipped = false;
-        return new StepUpdate(ReportedLoss(lossSum, count), norm, rate, count);
-    }
-
-    /// <summary>The round's loss sum and item count, added in shard order.</summary>
-    private static (double LossSum, long Count) LossOf(ShardRound round)
-    {
-        var results = round.ResultsInShardOrder();
-        double lossSum = results[0].LossSum;
-        long count = results[0].Count;
-        for (int shard = 1; shard < results.Count; shard++)
-        {
-            lossSum += results[shard].LossSum;
-            count += results[shard].Count;
-        }
-        return (lossSum, count);
     }
 
     /// <summary>The loss users see: the mean per item (per item and output for regression).</summary>

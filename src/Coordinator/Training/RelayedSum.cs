@@ -30,18 +30,13 @@ public sealed class RelayedSum
         _count = 0;
     }
 
-    /// <summary>The sum being put together (its segments are read as they come, while the step's weights are drafted).</summary>
-    public float[] Buffer => _buffer;
-
     /// <summary>
     /// Takes a segment; returns the whole sum when this one completed it, else null. <paramref name="problem"/> says why a
-    /// segment was refused (null: taken, or a duplicate or a segment of an older plan, which are ignored quietly);
-    /// <paramref name="taken"/>, whether it was put in its place.
+    /// segment was refused (null: taken, or a duplicate or a segment of an older plan, which are ignored quietly).
     /// </summary>
-    public float[]? Take(string senderPath, long version, int attempt, int hop, int offset, float[] values, out string? problem, out bool taken)
+    public float[]? Take(string senderPath, long version, int attempt, int hop, int offset, float[] values, out string? problem)
     {
         problem = null;
-        taken = false;
         if (version != Version || attempt != Attempt) return null;
         if (senderPath != LastHopPath || hop != Hops)
         {
@@ -57,7 +52,6 @@ public sealed class RelayedSum
         if (_arrived[index]) return null;
         _arrived[index] = true;
         values.CopyTo(_buffer, offset);
-        taken = true;
         if (++_count < _arrived.Length) return null;
         Version = -1;
         return _buffer;

@@ -22,8 +22,6 @@ public sealed record TrainStepReport(
     TimeSpan? Eta)
 {
     public IReadOnlyList<WorkerStatus> WorkerTable { get; init; } = [];
-    /// <summary>The chain data plane: the step's weights went down the chain drafted as its sum came in, and were confirmed.</summary>
-    public bool WeightsDrafted { get; init; }
     public int WorkersExcluded { get; init; }
     public IReadOnlyDictionary<BadResultKind, long> BadResults { get; init; } = new Dictionary<BadResultKind, long>();
 }

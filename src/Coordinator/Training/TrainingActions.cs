@@ -1,5 +1,4 @@
 using AttnRnnCluster.Protocol.Messages;
-using AttnRnnCluster.Protocol.Wire;
 using Serilog.Events;
 
 namespace AttnRnnCluster.Coordinator.Training;
@@ -29,21 +28,6 @@ public sealed record PlanStep(long Version, int Attempt, IReadOnlyList<(WorkerId
 /// on; to the <paramref name="Direct"/> workers (not in the chain) whole, from the coordinator.
 /// </summary>
 public sealed record RelayWeights(WorkerId First, IReadOnlyList<WorkerId> Direct, WeightsUpdate Message) : ITrainingAction;
-
-/// <summary>
-/// The chain data plane: values [<paramref name="Offset"/>, + length) of the weights of <paramref name="Version"/>, drafted
-/// from the sum of <paramref name="Attempt"/> as it came in, provisionally to the first worker of the weights' chain, in
-/// <paramref name="Precision"/> (<see cref="WeightsSegment.Provisional"/>). <paramref name="Values"/> is read at once.
-/// </summary>
-public sealed record StreamWeights(WorkerId First, long Version, int Attempt, int Offset, ReadOnlyMemory<float> Values, WirePrecision Precision) : ITrainingAction;
-
-/// <summary>
-/// The chain data plane: the step drafted from the sum of <paramref name="Attempt"/> stands, its weights are those of
-/// <paramref name="Version"/>; every relay of
-/// <paramref name="Chain"/> is told (<see cref="WeightsConfirmed"/>), the <paramref name="Direct"/> workers (not in the
-/// chain) get the weights whole from the coordinator (<paramref name="Message"/>, null when there are none).
-/// </summary>
-public sealed record ConfirmWeights(long Version, IReadOnlyList<WorkerId> Chain, int Attempt, IReadOnlyList<WorkerId> Direct, WeightsUpdate? Message) : ITrainingAction;
 
 public sealed record ReportStep(TrainStepReport Report) : ITrainingAction;
 

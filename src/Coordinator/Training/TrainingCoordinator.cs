@@ -121,12 +121,6 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
             case RelayWeights relay:
                 SendWeightsDownChain(relay);
                 break;
-            case StreamWeights stream:
-                SendProvisionalSegment(stream);
-                break;
-            case ConfirmWeights confirm:
-                SendConfirmations(confirm);
-                break;
             case ReportStep step:
                 _journal.Step(step.Report);
                 if (step.Report.Step == 1) InjectFault();
@@ -205,40 +199,16 @@ public sealed class TrainingCoordinator : ReceiveActor, IWithTimers
         weights.Loan?.Release();
     }
 
-    /// <summary>The chain data plane: a segment of provisional weights (drafted from the sum as it comes) to the chain's first relay.</summary>
-    private void SendProvisionalSegment(StreamWeights stream)
-    {
-        if (ActorOf(stream.First) is not { } first) return;
-        var segment = SegmentArrays.Rent(stream.Values.Length);
-        stream.Values.Span.CopyTo(segment);
-        if (stream.Precision == WirePrecision.Bf16) BFloat16.Round(segment);
-        if (_transport.TellWritten(RelayOf(first), new WeightsSegment(stream.Version, stream.Offset, segment, stream.Precision, stream.Attempt), Self))
-            SegmentArrays.Return(segment);
-    }
-
-    /// <summary>The chain data plane: the provisional weights stand; each relay of the chain is told, the others get the weights whole.</summary>
-    private void SendConfirmations(ConfirmWeights confirm)
-    {
-        if (confirm.Message is { } weights)
-        {
-            if (confirm.Direct.Count > 0) _transport.Tell(confirm.Direct.Select(ActorOf).OfType<IActorRef>().ToList(), weights, Self);
-            weights.Loan?.Release();
-        }
-        foreach (var worker in confirm.Chain.Select(ActorOf).OfType<IActorRef>())
-            _transport.Tell(RelayOf(worker), new WeightsConfirmed(confirm.Version, confirm.Attempt), Self);
-    }
-
     private IActorRef RelayOf(IActorRef worker) => ((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(worker.Path / StepRelay.Name);
 
     /// <summary>A segment of a step's sum from the plan's last hop; complete, it goes to the loop (read while it applies the step).</summary>
     private void OnSumSegment(SumSegment segment)
     {
-        var sum = _relayedSum.Take(Sender.Path.ToString(), segment.Version, segment.Attempt, segment.Hop, segment.Offset, segment.Values, out string? problem, out bool taken);
+        var sum = _relayedSum.Take(Sender.Path.ToString(), segment.Version, segment.Attempt, segment.Hop, segment.Offset, segment.Values, out string? problem);
         if (problem != null) DropFrom(Sender, segment, problem);
         // Copied into the sum (or refused): its array may take another segment. A segment from a relay of this process
         // is its array too: the relay gives back only what it has written on a lane.
         SegmentArrays.Return(segment.Values);
-        if (taken) _loop.Handle(new SumSegmentRelayed(segment.Version, segment.Attempt, segment.Offset, segment.Values.Length, _relayedSum.Buffer));
         if (sum != null) _loop.Handle(new SumRelayed(segment.Version, segment.Attempt, sum));
     }
 

@@ -21,12 +21,6 @@ public sealed record FailureReceived(WorkerId Worker, ShardFailed Failure) : ITr
 
 public sealed record ProgressReceived(WorkerId Worker, ShardProgress Progress) : ITrainingEvent;
 
-/// <summary>
-/// The chain data plane: a segment of the last hop's running sum of the step from weights <paramref name="Version"/> has
-/// come, values [<paramref name="Offset"/>, + <paramref name="Length"/>) of <paramref name="Sum"/> (read during the event only).
-/// </summary>
-public sealed record SumSegmentRelayed(long Version, int Attempt, int Offset, int Length, float[] Sum) : ITrainingEvent;
-
 /// <summary>The chain data plane: the last hop's running sum of the step from weights <paramref name="Version"/>, complete (read during the event only).</summary>
 public sealed record SumRelayed(long Version, int Attempt, float[] Sum) : ITrainingEvent;
 

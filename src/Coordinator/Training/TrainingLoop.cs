@@ -43,8 +43,6 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
     /// <summary>The chain data plane: the newest weights on their way down the chain, until every worker of it has them.</summary>
     private RelayedWeights? _relayed;
     private (long Version, int Attempt) _lastPlan = (-1, -1);
-    /// <summary>The chain data plane: the attempt whose sum the new weights are drafted from as it comes, and the worker they go to first.</summary>
-    private (int Attempt, WorkerId First)? _provisional;
 
     private bool Chain => plan.DataPlane == DataPlane.Chain;
 
@@ -69,7 +67,6 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
             case ProgressReceived progress: Heard(progress.Worker); break;
             case WorkerLost lost: Forget(lost.Worker, lost.Why); break;
             case StopRequested stop: Stop(stop.Reason); break;
-            case SumSegmentRelayed segment: OnSumSegmentRelayed(segment); break;
             case SumRelayed relayed: OnSumRelayed(relayed); break;
             case RelayReported reported: OnRelayReported(reported); break;
             case Tick: OnTick(); break;
@@ -538,20 +535,6 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
             .Where(id => _workers.Find(id) is { Suspect: false }).ToList();
         _reduce!.Complete(chain, Now);
         Do(new PlanStep(round.Version, _reduce.Attempt, hops, first, Next: null, chain));
-        _provisional = plan.ProvisionalWeights && chain.Count > 0 && master.BeginProvisional(round, _reduce.Attempt) ? (_reduce.Attempt, chain[0]) : null;
-    }
-
-    /// <summary>
-    /// A segment of the sum has come: the new weights there are drafted (unclipped) and go down the chain at once,
-    /// provisionally, so that they travel while the rest of the sum still comes in. Whether they stand is decided when
-    /// the sum is whole (<see cref="ApplyStep"/>).
-    /// </summary>
-    private void OnSumSegmentRelayed(SumSegmentRelayed segment)
-    {
-        if (_provisional is not { } provisional || provisional.Attempt != segment.Attempt
-            || _reduce is not { IsComplete: true } reduce || reduce.Round.Version != segment.Version || reduce.Attempt != segment.Attempt) return;
-        var values = master.DraftProvisional(reduce.Round, segment.Attempt, segment.Sum, segment.Offset, segment.Length);
-        Do(new StreamWeights(provisional.First, master.Version + 1, segment.Attempt, segment.Offset, values, plan.WirePrecision));
     }
 
     /// <summary>
@@ -577,7 +560,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
         reduce.HopDone(reduce.Hops.Count - 1, reduce.Hops[^1].Worker, Now);
         if (reduce.Slowest(time, plan.StragglerFactor, plan.StragglerMinimum.TotalMilliseconds) is { } slow)
             Do(Note.Warn($"Slow relay: {_workers.Find(slow.Worker)?.Describe() ?? slow.Worker.ToString()} took {slow.Ms:0} ms to pass on the sum of step {reduce.Round.Version + 1} (hop {slow.Hop + 1} of {reduce.Hops.Count}; {slow.Ms / Math.Max(slow.OthersMedianMs, 1e-3):0.0}x the other hops' median {slow.OthersMedianMs:0} ms)"));
-        ApplyStep(reduce.Round, relayed.Sum, reduce.CompletedAt, reduce.WeightsChain, reduce.Attempt);
+        ApplyStep(reduce.Round, relayed.Sum, reduce.CompletedAt, reduce.WeightsChain);
     }
 
     private void OnRelayReported(RelayReported reported)
@@ -644,20 +627,14 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
     /// the optimizer step, the broadcast (down <paramref name="weightsChain"/>, or from the coordinator to every worker),
     /// the step's report; then what follows the step.
     /// </summary>
-    private void ApplyStep(ShardRound round, float[]? relayedSum, long reducingSince, IReadOnlyList<WorkerId>? weightsChain, int attempt = -1)
+    private void ApplyStep(ShardRound round, float[]? relayedSum, long reducingSince, IReadOnlyList<WorkerId>? weightsChain)
     {
         long step = round.Version + 1;
         long reducing = reducingSince;
         StepUpdate update;
-        int? confirm = null;
         try
         {
-            // Weights drafted from this sum as it came stand when the step is neither clipped nor broken; else the step is
-            // applied whole, and its weights replace the drafted ones down the chain.
-            var drafted = relayedSum != null && _provisional?.Attempt == attempt ? master.TryTakeProvisional(round, attempt, relayedSum) : null;
-            _provisional = null;
-            if (drafted != null) confirm = attempt;
-            update = drafted ?? master.Apply(round, relayedSum);
+            update = master.Apply(round, relayedSum);
             round.ReleaseGradientSum();
         }
         catch (InvalidOperationException e)
@@ -668,7 +645,7 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
         }
         double reduceMs = time.GetElapsedTime(reducing).TotalMilliseconds;
         long broadcasting = Now;
-        BroadcastWeights(weightsChain, confirm);
+        BroadcastWeights(weightsChain);
         double broadcastMs = time.GetElapsedTime(broadcasting).TotalMilliseconds;
         _lastTrainLoss = update.Loss;
         var report = _clock.Report(step, update, reduceMs, broadcastMs, _workers.Count);
@@ -679,7 +656,6 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
             WorkerTable = _workers.Table(_timings.MedianMs),
             WorkersExcluded = _workers.ExcludedCount,
             BadResults = Enum.GetValues<BadResultKind>().ToDictionary(kind => kind, kind => _badResults[(int)kind]),
-            WeightsDrafted = confirm != null,
         }));
         if (EvaluatesAfter(step)) StartEvaluation();
         else AfterStep(step, evaluated: false);
@@ -688,23 +664,19 @@ public sealed class TrainingLoop(TrainingPlan plan, IDataSource data, MasterStat
     /// <summary>
     /// The new weights to every worker: from the coordinator to each (the star), or down the chain planned with the sum,
     /// and directly to the workers not in it (joined since, or silent then). A chain with a worker lost since goes no
-    /// further than it: then every worker gets them directly. When they went down the chain already, drafted from the sum
-    /// of attempt <paramref name="confirm"/>, the chain's relays are told they stand.
+    /// further than it: then every worker gets them directly.
     /// </summary>
-    private void BroadcastWeights(IReadOnlyList<WorkerId>? weightsChain, int? confirm = null)
+    private void BroadcastWeights(IReadOnlyList<WorkerId>? weightsChain)
     {
         var everyone = _workers.All.Select(w => w.Id).ToList();
+        var weights = master.LoanedWeightsMessage(plan.WirePrecision);
         if (weightsChain == null || weightsChain.Count == 0 || weightsChain.Any(id => _workers.Find(id) == null))
         {
-            Do(new Broadcast(everyone, master.LoanedWeightsMessage(plan.WirePrecision)));
+            Do(new Broadcast(everyone, weights));
             return;
         }
         _relayed = new RelayedWeights(master.Version, weightsChain, Now);
-        var direct = everyone.Except(weightsChain).ToList();
-        if (confirm is { } attempt)
-            // No copy of the weights for a message when every worker has them already, drafted.
-            Do(new ConfirmWeights(master.Version, weightsChain, attempt, direct, direct.Count > 0 ? master.LoanedWeightsMessage(plan.WirePrecision) : null));
-        else Do(new RelayWeights(weightsChain[0], direct, master.LoanedWeightsMessage(plan.WirePrecision)));
+        Do(new RelayWeights(weightsChain[0], everyone.Except(weightsChain).ToList(), weights));
     }
 
     /// <summary>

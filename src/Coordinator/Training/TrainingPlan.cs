@@ -42,13 +42,6 @@ public sealed record TrainingPlan(
     /// <summary>Values per segment of the chain's running sum and weights (<see cref="StepPlan.DefaultSegmentLength"/>).</summary>
     public int SegmentLength { get; init; } = StepPlan.DefaultSegmentLength;
 
-    /// <summary>
-    /// The chain data plane: the new weights are drafted and sent down the chain segment by segment while the sum comes
-    /// in, and confirmed once it is whole and the step's checks pass (else the applied weights follow). Off only to
-    /// measure against, and in tests of the path without it; a step drafted and taken has the same bits either way.
-    /// </summary>
-    public bool ProvisionalWeights { get; init; } = true;
-
     /// <summary>Steps of fewer shards are not compared (the overflow check still holds): two norms cannot say which is off.</summary>
     public const int MinShardsForNormCheck = 3;
 

@@ -15,12 +15,9 @@ namespace AttnRnnCluster.Model.Training;
 /// </summary>
 public sealed class AdamOptimizer : IOptimizer
 {
-    private float[] _m;
-    private float[] _v;
+    private readonly float[] _m;
+    private readonly float[] _v;
     private readonly double _beta1, _beta2, _epsilon, _weightDecay;
-    /// <summary>The moments of a draft (<see cref="BeginDraft"/>), and its step's scalars; swapped in when it is taken.</summary>
-    private float[]? _draftM, _draftV;
-    private Constants? _draft;
 
     public AdamOptimizer(int size, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0)
     {
@@ -42,67 +39,29 @@ public sealed class AdamOptimizer : IOptimizer
         OptimizerChecks.Sizes(_m.Length, weights.Length, gradient.Length);
         OptimizerChecks.CopyTarget(weights.Length, copyTo.Length);
         StepCount++;
-        _draft = null;
-        var constants = ConstantsFor(StepCount, learningRate, gradientDivisor, gradientScale);
+        var constants = new Constants(
+            _beta1, 1 - _beta1, _beta2, 1 - _beta2, _epsilon,
+            StepSize: learningRate / (1 - Math.Pow(_beta1, StepCount)),
+            Correction2Sqrt: Math.Sqrt(1 - Math.Pow(_beta2, StepCount)),
+            gradientDivisor, gradientScale, Shrink: 1 - learningRate * _weightDecay);
         FixedBlocks.ForEach(_m.Length, (_, start, count) =>
         {
             var block = weights.Span.Slice(start, count);
-            var m = _m.AsSpan(start, count);
-            var v = _v.AsSpan(start, count);
-            UpdateBlock(block, gradient.Span.Slice(start, count), m, v, block, m, v, constants);
+            UpdateBlock(block, gradient.Span.Slice(start, count), _m.AsSpan(start, count), _v.AsSpan(start, count), constants);
             if (!copyTo.IsEmpty) block.CopyTo(copyTo.Span.Slice(start, count));
         });
     }
-
-    public void BeginDraft(double learningRate, float gradientDivisor)
-    {
-        _draftM ??= new float[_m.Length];
-        _draftV ??= new float[_v.Length];
-        _draft = ConstantsFor(StepCount + 1, learningRate, gradientDivisor, gradientScale: 1);
-    }
-
-    public void Draft(int start, ReadOnlySpan<float> weights, ReadOnlySpan<float> gradient, Span<float> newWeights)
-    {
-        var constants = _draft ?? throw new InvalidOperationException("no draft begun");
-        OptimizerChecks.Range(_m.Length, start, weights.Length, gradient.Length, newWeights.Length);
-        int count = weights.Length;
-        UpdateBlock(weights, gradient, _m.AsSpan(start, count), _v.AsSpan(start, count), newWeights,
-            _draftM.AsSpan(start, count), _draftV.AsSpan(start, count), constants);
-    }
-
-    public void TakeDraft()
-    {
-        if (_draft == null) throw new InvalidOperationException("no draft begun");
-        (_m, _draftM) = (_draftM!, _m);
-        (_v, _draftV) = (_draftV!, _v);
-        _draft = null;
-        StepCount++;
-    }
-
-    private Constants ConstantsFor(long step, double learningRate, float gradientDivisor, double gradientScale) => new(
-        _beta1, 1 - _beta1, _beta2, 1 - _beta2, _epsilon,
-        StepSize: learningRate / (1 - Math.Pow(_beta1, step)),
-        Correction2Sqrt: Math.Sqrt(1 - Math.Pow(_beta2, step)),
-        gradientDivisor, gradientScale, Shrink: 1 - learningRate * _weightDecay);
 
     /// <summary>The step's scalars, computed once in double.</summary>
     private readonly record struct Constants(
         double Beta1, double OneMinusBeta1, double Beta2, double OneMinusBeta2, double Epsilon, double StepSize, double Correction2Sqrt, float GradientDivisor, double GradientScale, double Shrink);
 
-    /// <summary>
-    /// The update of one block: reads the weights and moments, writes the new ones to the <c>new</c> spans (the same spans
-    /// for a step in place; a draft's own for a draft). Each element is read before it is written.
-    /// </summary>
-    private static void UpdateBlock(ReadOnlySpan<float> weights, ReadOnlySpan<float> gradient, ReadOnlySpan<float> moment1, ReadOnlySpan<float> moment2,
-        Span<float> newWeights, Span<float> newMoment1, Span<float> newMoment2, in Constants c)
+    private static void UpdateBlock(Span<float> weights, ReadOnlySpan<float> gradient, Span<float> moment1, Span<float> moment2, in Constants c)
     {
         ref float w = ref MemoryMarshal.GetReference(weights);
         ref float g = ref MemoryMarshal.GetReference(gradient);
         ref float m = ref MemoryMarshal.GetReference(moment1);
         ref float v = ref MemoryMarshal.GetReference(moment2);
-        ref float wOut = ref MemoryMarshal.GetReference(newWeights);
-        ref float mOut = ref MemoryMarshal.GetReference(newMoment1);
-        ref float vOut = ref MemoryMarshal.GetReference(newMoment2);
         bool scaled = c.GradientScale != 1;
         bool decays = c.Shrink != 1;
         var shrink = Vector512.Create(c.Shrink);
@@ -120,10 +79,10 @@ public sealed class AdamOptimizer : IOptimizer
             var (gLow, gHigh) = Vector512.Widen(gradient32);
             var (mLow, mHigh) = Vector512.Widen(Vector512.LoadUnsafe(ref m, at));
             var m32 = Vector512.Narrow(beta1 * mLow + oneMinusBeta1 * gLow, beta1 * mHigh + oneMinusBeta1 * gHigh);
-            m32.StoreUnsafe(ref mOut, at);
+            m32.StoreUnsafe(ref m, at);
             var (vLow, vHigh) = Vector512.Widen(Vector512.LoadUnsafe(ref v, at));
             var v32 = Vector512.Narrow(beta2 * vLow + oneMinusBeta2 * gLow * gLow, beta2 * vHigh + oneMinusBeta2 * gHigh * gHigh);
-            v32.StoreUnsafe(ref vOut, at);
+            v32.StoreUnsafe(ref v, at);
             // The update reads m and v as stored (float), as the scalar code does.
             (mLow, mHigh) = Vector512.Widen(m32);
             (vLow, vHigh) = Vector512.Widen(v32);
@@ -131,16 +90,16 @@ public sealed class AdamOptimizer : IOptimizer
             if (decays) (wLow, wHigh) = (wLow * shrink, wHigh * shrink);
             wLow -= stepSize * mLow / (Vector512.Sqrt(vLow) / correction2Sqrt + epsilon);
             wHigh -= stepSize * mHigh / (Vector512.Sqrt(vHigh) / correction2Sqrt + epsilon);
-            Vector512.Narrow(wLow, wHigh).StoreUnsafe(ref wOut, at);
+            Vector512.Narrow(wLow, wHigh).StoreUnsafe(ref w, at);
         }
         for (; i < weights.Length; i++)
         {
             float mean = gradient[i] / c.GradientDivisor;
             double gi = scaled ? (float)(mean * c.GradientScale) : mean;
-            double mi = newMoment1[i] = (float)(c.Beta1 * moment1[i] + c.OneMinusBeta1 * gi);
-            double vi = newMoment2[i] = (float)(c.Beta2 * moment2[i] + c.OneMinusBeta2 * gi * gi);
+            double mi = moment1[i] = (float)(c.Beta1 * moment1[i] + c.OneMinusBeta1 * gi);
+            double vi = moment2[i] = (float)(c.Beta2 * moment2[i] + c.OneMinusBeta2 * gi * gi);
             double wi = decays ? weights[i] * c.Shrink : weights[i];
-            newWeights[i] = (float)(wi - c.StepSize * mi / (Math.Sqrt(vi) / c.Correction2Sqrt + c.Epsilon));
+            weights[i] = (float)(wi - c.StepSize * mi / (Math.Sqrt(vi) / c.Correction2Sqrt + c.Epsilon));
         }
     }
 
@@ -150,7 +109,6 @@ public sealed class AdamOptimizer : IOptimizer
     public void Import(OptimizerState state)
     {
         state.Check(OptimizerKind.Adam, _m.Length);
-        _draft = null;
         state.Buffers["m"].CopyTo(_m, 0);
         state.Buffers["v"].CopyTo(_v, 0);
         StepCount = state.Step;

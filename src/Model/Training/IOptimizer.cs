@@ -21,25 +21,6 @@ public interface IOptimizer
     void Step(Memory<float> weights, ReadOnlyMemory<float> gradient, double learningRate, float gradientDivisor = 1, double gradientScale = 1,
         Memory<float> copyTo = default);
 
-    /// <summary>
-    /// Starts a draft of the next step, unclipped (a gradient scale of 1): the chain data plane computes the new weights
-    /// range by range as the step's sum comes in, before the sum is whole and its norm known. The draft's moments go to
-    /// buffers of its own; this optimizer's state is unchanged until <see cref="TakeDraft"/>. A new draft replaces an
-    /// unfinished one (nothing to undo).
-    /// </summary>
-    void BeginDraft(double learningRate, float gradientDivisor);
-
-    /// <summary>
-    /// The draft's update of values [<paramref name="start"/>, + <paramref name="weights"/>.Length): reads the weights and
-    /// this optimizer's moments there, writes the new weights to <paramref name="newWeights"/> and the new moments to the
-    /// draft. Each value's arithmetic is <see cref="Step"/>'s with a gradient scale of 1, so a draft taken is the same
-    /// bits as that step.
-    /// </summary>
-    void Draft(int start, ReadOnlySpan<float> weights, ReadOnlySpan<float> gradient, Span<float> newWeights);
-
-    /// <summary>The draft becomes the state (every value must have been drafted, which the caller knows): the step is taken.</summary>
-    void TakeDraft();
-
     /// <summary>Everything needed to continue exactly: a copy of the moments and the step count.</summary>
     OptimizerState Export();
 

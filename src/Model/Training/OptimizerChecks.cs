@@ -14,11 +14,4 @@ internal static class OptimizerChecks
         if (copyTo != 0 && copyTo != weights)
             throw new ArgumentException($"optimizer: the copy of {weights} updated weights was given a buffer of {copyTo}");
     }
-
-    /// <summary>A draft's range lies inside the weights, and its weights, gradient and new weights have its length.</summary>
-    public static void Range(int size, int start, int weights, int gradient, int newWeights)
-    {
-        if (start < 0 || weights > size - start || gradient != weights || newWeights != weights)
-            throw new ArgumentException($"optimizer: a draft of {weights} weights at {start} of {size}, given {gradient} gradient values and room for {newWeights}");
-    }
 }

@@ -22,18 +22,6 @@ public sealed record UpdateRule(LearningRateSchedule Schedule, double ClipNorm)
     public StepReport Apply(long step, Memory<float> weights, ReadOnlyMemory<float> gradientSum, double lossSum, long count, IOptimizer optimizer,
         Memory<float> copyTo = default, MeasuredSquares? measured = null)
     {
-        var (norm, scale, rate) = Measure(step, gradientSum, lossSum, count, measured);
-        optimizer.Step(weights, gradientSum, rate, count, scale, copyTo);
-        return new StepReport(step, lossSum, count, norm, rate);
-    }
-
-    /// <summary>
-    /// The step's checks and scalars, as <see cref="Apply(long, Memory{float}, ReadOnlyMemory{float}, double, long, IOptimizer, Memory{float}, MeasuredSquares?)"/>
-    /// takes them: the norm of the mean gradient, the clipping scale (1: not clipped), the scheduled rate. Throws as
-    /// it does on no items or a loss or norm that is not finite.
-    /// </summary>
-    public (double Norm, double Scale, double Rate) Measure(long step, ReadOnlyMemory<float> gradientSum, double lossSum, long count, MeasuredSquares? measured = null)
-    {
         if (count < 1) throw new ArgumentException($"step {step}: no loss items to average over");
         float items = count;
         double sumOfSquares = measured is { } known && BitConverter.SingleToInt32Bits(known.Divisor) == BitConverter.SingleToInt32Bits(items)
@@ -42,6 +30,9 @@ public sealed record UpdateRule(LearningRateSchedule Schedule, double ClipNorm)
         double norm = Math.Sqrt(sumOfSquares);
         if (!double.IsFinite(norm) || !double.IsFinite(lossSum))
             throw new InvalidOperationException($"step {step}: the loss ({lossSum}) or gradient norm ({norm}) is not finite; the weights were left unchanged (lower the learning rate or enable clipping)");
-        return (norm, GradientClipping.ScaleFor(norm, ClipNorm), Schedule.At(step));
+        double scale = GradientClipping.ScaleFor(norm, ClipNorm);
+        double rate = Schedule.At(step);
+        optimizer.Step(weights, gradientSum, rate, items, scale, copyTo);
+        return new StepReport(step, lossSum, count, norm, rate);
     }
 }

@@ -48,13 +48,6 @@ public sealed class StepRelay : ReceiveActor
     private int _weightsSegmentsDone;
     private float[]? _weights;
     private WirePrecision _weightsPrecision;
-    /// <summary>The weights being put together: provisional, drafted from that attempt's sum (a number), or applied (null).</summary>
-    private int? _weightsProvisional;
-    /// <summary>Provisional weights all in, held until the coordinator confirms the step (<see cref="WeightsConfirmed"/>).</summary>
-    private WeightsAssembled? _held;
-    private int _heldAttempt;
-    /// <summary>A confirmation that came before the weights it confirms were all in.</summary>
-    private WeightsConfirmed? _confirmed;
     /// <summary>
     /// Assembled weights the worker has loaded and handed back (<see cref="WeightsLoaded"/>): the next weights go there
     /// instead of into a fresh array (a model's worth of new pages, zeroed by the kernel, every step).
@@ -75,7 +68,6 @@ public sealed class StepRelay : ReceiveActor
         Receive<StepPlan>(Planned);
         Receive<SumSegment>(m => OnSum(Sender, m));
         Receive<WeightsSegment>(m => OnWeights(Sender, m));
-        Receive<WeightsConfirmed>(OnConfirmed);
         Receive<WeightsLoaded>(m => _spare = m.Values.Length == _parameterCount ? m.Values : _spare);
     }
 
@@ -124,12 +116,16 @@ public sealed class StepRelay : ReceiveActor
         else
         {
             if (_plan is { } older && (plan.Version < older.Version || (plan.Version == older.Version && plan.Attempt < older.Attempt))) return;
-            // A new attempt of the same step keeps the applied weights it may have started to receive, not the weights
-            // drafted from an older attempt's sum.
-            bool sameWeights = _plan?.Version == plan.Version && _weightsProvisional == null;
+            // A new attempt of the same step keeps the weights it may have started to receive.
+            bool sameWeights = _plan?.Version == plan.Version;
             _plan = plan with { Parts = [], WeightsFrom = null, WeightsTo = null, Complete = false };
             _hops.Clear();
-            if (!sameWeights) StartWeights(plan.SegmentCount, provisional: null);
+            if (!sameWeights)
+            {
+                _weightsDone = new bool[plan.SegmentCount];
+                _weightsSegmentsDone = 0;
+                _weights = null;
+            }
         }
         if (plan.Complete) _plan = _plan with { WeightsFrom = plan.WeightsFrom, WeightsTo = plan.WeightsTo, Complete = true };
         var added = plan.Parts.Where(part => _hops.TryAdd(part.Hop, new Hop(part, plan.SegmentCount))).ToList();
@@ -218,14 +214,9 @@ public sealed class StepRelay : ReceiveActor
         return gradients;
     }
 
-    /// <summary>
-    /// A segment of the new weights: put in its place and passed on down the chain. Provisional ones (drafted from an
-    /// attempt's sum before the step's checks) belong to that attempt's plan, and are replaced by a newer attempt's or by
-    /// the applied weights; all in, they wait for the coordinator's confirmation before the worker gets them.
-    /// </summary>
     private void OnWeights(IActorRef sender, WeightsSegment segment)
     {
-        if (!Fits(segment.Version - 1, segment.Provisional, sender, segment, segment.Values.Length)) return;
+        if (!Fits(segment.Version - 1, null, sender, segment, segment.Values.Length)) return;
         var plan = _plan!;
         if (!plan.Complete)
         {
@@ -237,13 +228,6 @@ public sealed class StepRelay : ReceiveActor
         {
             Dropped(sender, $"a segment of the weights of version {segment.Version} from a node this relay's plan does not take them from");
             return;
-        }
-        if (segment.Provisional != _weightsProvisional)
-        {
-            // Applied weights replace provisional ones; provisional ones of a newer attempt replace an older attempt's (the
-            // plan's attempt, checked above); anything else is older than what this relay has, and void.
-            if (_weightsProvisional == null && _weightsSegmentsDone > 0) return;
-            StartWeights(plan.SegmentCount, segment.Provisional);
         }
         if (!SegmentAt(plan, segment.Offset, segment.Values.Length, out int index) || _weightsDone[index]) return;
         if (_weights == null)
@@ -262,52 +246,9 @@ public sealed class StepRelay : ReceiveActor
             SegmentArrays.Return(segment.Values);
         _weightsDone[index] = true;
         if (++_weightsSegmentsDone < _weightsDone.Length) return;
-        var assembled = new WeightsAssembled(segment.Version, _weights, _weightsPrecision);
-        _weights = null;
-        if (segment.Provisional is { } attempt && _confirmed != new WeightsConfirmed(segment.Version, attempt))
-        {
-            (_held, _heldAttempt) = (assembled, attempt);
-            return;
-        }
-        HandOver(plan, assembled);
-    }
-
-    /// <summary>The coordinator confirms provisional weights: the held ones go to the worker, or the confirmation waits for them.</summary>
-    private void OnConfirmed(WeightsConfirmed confirmed)
-    {
-        if (_coordinator == null || !Sender.Path.Equals(_coordinator.Path))
-        {
-            Dropped(Sender, $"a confirmation of the weights of version {confirmed.Version}, from a sender that is not the coordinator this worker registered with");
-            return;
-        }
-        if (_held is { } held && held.Version == confirmed.Version && _heldAttempt == confirmed.Attempt && _plan is { } plan)
-        {
-            _held = null;
-            HandOver(plan, held);
-        }
-        else _confirmed = confirmed;
-    }
-
-    private void HandOver(StepPlan plan, WeightsAssembled weights)
-    {
-        _confirmed = null;
         _transport.Tell(_coordinator!, new RelayDone(plan.Version, plan.Attempt, RelayStage.Weights, -1), Context.Parent);
-        Context.Parent.Tell(weights, _coordinator);
-    }
-
-    /// <summary>Weights of the plan's step start to come in (again): applied (null) or drafted from an attempt's sum.</summary>
-    private void StartWeights(int segments, int? provisional)
-    {
-        if (_held != null)
-        {
-            _spare ??= _held.Values;
-            _held = null;
-        }
-        if (_weights != null && _spare == null) _spare = _weights;
+        Context.Parent.Tell(new WeightsAssembled(segment.Version, _weights, _weightsPrecision), _coordinator);
         _weights = null;
-        _weightsDone = new bool[segments];
-        _weightsSegmentsDone = 0;
-        _weightsProvisional = provisional;
     }
 
     /// <summary>
@@ -338,14 +279,10 @@ public sealed class StepRelay : ReceiveActor
         _early.Add((sender, message, values));
     }
 
-    /// <summary>
-    /// The plan a waiting segment belongs to: a sum segment's step and attempt; provisional weights, the attempt they were
-    /// drafted from; applied weights come after any attempt of the step before them.
-    /// </summary>
+    /// <summary>The plan a waiting segment belongs to: a sum segment's step and attempt; weights come after any attempt of the step before them.</summary>
     private static (long Version, int Attempt) PlanOf(IProtocolMessage message) => message switch
     {
         SumSegment sum => (sum.Version, sum.Attempt),
-        WeightsSegment { Provisional: { } attempt } weights => (weights.Version - 1, attempt),
         WeightsSegment weights => (weights.Version - 1, int.MaxValue),
         _ => (long.MinValue, 0),
     };

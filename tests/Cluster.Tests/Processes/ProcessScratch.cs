@@ -57,7 +57,6 @@ public sealed class ProcessScratch(ITestOutputHelper output, string prefix) : ID
     }
 
     public static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
-    public static string Text(double value) => value.ToString(CultureInfo.InvariantCulture);
 
     public void Dispose()
     {

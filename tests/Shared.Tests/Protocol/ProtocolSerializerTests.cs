@@ -70,7 +70,7 @@ public sealed class ProtocolSerializerTests(WireSystemFixture fixture) : IClassF
         {
             ["RegisterWorker"] = "rw", ["WorkerAccepted"] = "wa", ["WorkerRefused"] = "wr", ["TrainingFinished"] = "tf",
             ["WeightsUpdate"] = "wu", ["ShardAssignment"] = "sa", ["ShardCompleted"] = "sc", ["ShardFailed"] = "sf", ["ShardProgress"] = "sp",
-            ["StepPlan"] = "rp", ["SumSegment"] = "ss", ["WeightsSegment"] = "ws", ["RelayDone"] = "rd", ["WeightsConfirmed"] = "wc",
+            ["StepPlan"] = "rp", ["SumSegment"] = "ss", ["WeightsSegment"] = "ws", ["RelayDone"] = "rd",
         }, ProtocolSerializer.Formats.ToDictionary(f => f.Type.Name, f => f.Manifest));
         Assert.Equal(new Dictionary<string, string>
         {

@@ -49,8 +49,6 @@ public static class SampleMessages
         ("StepPlan's first part, the round not complete", new StepPlan(16, 1, 1_000_003, 131_072, [new RelayPart(0, [0], null, someActor)], null, null, Complete: false)),
         ("SumSegment", new SumSegment(14, 2, 1, 131_072, [.. SpecialFloats])),
         ("WeightsSegment", new WeightsSegment(15, 0, [.. SpecialFloats], WirePrecision.F32)),
-        ("WeightsSegment provisional", new WeightsSegment(15, 131_072, [.. SpecialFloats], WirePrecision.F32, Provisional: 3)),
-        ("WeightsConfirmed", new WeightsConfirmed(15, 3)),
         ("RelayDone sum", new RelayDone(14, 2, RelayStage.Sum, 3)),
         ("RelayDone weights", new RelayDone(14, 0, RelayStage.Weights, -1)),
         ("ShardFailed", new ShardFailed(11, WorkKind.Evaluate, 12, "out of memory")),

@@ -33,7 +33,6 @@ public sealed class ProtocolSerializer : FormatSerializer
         RelayFormats.SumSegment,
         RelayFormats.WeightsSegment,
         RelayFormats.RelayDone,
-        RelayFormats.WeightsConfirmed,
     ];
 
     /// <summary>Called by Akka.</summary>

@@ -51,34 +51,21 @@ internal static class RelayFormats
             Offset: r.ReadInt32(nameof(Messages.SumSegment.Offset), 0, int.MaxValue),
             Values: ReadExactFloats(r, nameof(Messages.SumSegment.Values))));
 
-    /// <summary>Format 2: the attempt a provisional segment was drafted from, -1 for applied weights.</summary>
-    public static readonly MessageFormat WeightsSegment = MessageFormat.Of<WeightsSegment>("ws", 2,
+    public static readonly MessageFormat WeightsSegment = MessageFormat.Of<WeightsSegment>("ws", 1,
         static (w, m) =>
         {
             w.WriteInt64(m.Version);
             w.WriteInt32(m.Offset);
-            w.WriteInt32(m.Provisional ?? -1);
             w.WriteFloats(m.Values, nameof(m.Values), m.Precision);
         },
         static r =>
         {
             var version = r.ReadInt64(nameof(Messages.WeightsSegment.Version));
             var offset = r.ReadInt32(nameof(Messages.WeightsSegment.Offset), 0, int.MaxValue);
-            var provisional = r.ReadInt32(nameof(Messages.WeightsSegment.Provisional), -1, int.MaxValue);
             var values = r.ReadSegmentFloats(nameof(Messages.WeightsSegment.Values), out var precision);
             if (values.Length > Messages.StepPlan.MaxSegmentLength) throw r.Malformed(nameof(Messages.WeightsSegment.Values), $"has {values.Length} values, at most {Messages.StepPlan.MaxSegmentLength} in a segment");
-            return new WeightsSegment(version, offset, values, precision, provisional < 0 ? null : provisional);
+            return new WeightsSegment(version, offset, values, precision);
         });
-
-    public static readonly MessageFormat WeightsConfirmed = MessageFormat.Of<WeightsConfirmed>("wc", 1,
-        static (w, m) =>
-        {
-            w.WriteInt64(m.Version);
-            w.WriteInt32(m.Attempt);
-        },
-        static r => new WeightsConfirmed(
-            Version: r.ReadInt64(nameof(Messages.WeightsConfirmed.Version)),
-            Attempt: r.ReadInt32(nameof(Messages.WeightsConfirmed.Attempt), 0, int.MaxValue)));
 
     public static readonly MessageFormat RelayDone = MessageFormat.Of<RelayDone>("rd", 1,
         static (w, m) =>

@@ -18,11 +18,8 @@ namespace AttnRnnCluster.Protocol.Messages;
 /// 8: the chain's sum starts before the round is complete: a worker's <see cref="StepPlan"/> of one attempt may come in
 /// several messages that add up (format 2 marks the one that completes it), sent to the worker's relay instead of the
 /// worker actor; a revision-7 worker cannot read format 2 and ignored a second message of an attempt.
-/// 9: the new weights go down the chain while the sum still comes in: a <see cref="WeightsSegment"/> may be provisional
-/// (format 2 names the attempt it was drafted from), usable once <see cref="WeightsConfirmed"/> comes; a revision-8 worker
-/// cannot read format 2, and would compute with provisional weights.
 /// </summary>
 public static class ProtocolRevision
 {
-    public const int Current = 9;
+    public const int Current = 8;
 }
