@@ -7,7 +7,7 @@ so DDP fills its default 25 MB buckets from several). Each step does what our sy
 does for real: it sleeps --shards x --compute-ms (the synthetic compute of the shards this rank stands for; a
 sleep costs no CPU), runs a backward that gives every parameter a gradient (cheap: the gradient of a scaled sum),
 so DDP's bucketed allreduce (gloo's ring) moves all P values, then steps Adam, as our coordinator does.
-Rank 0 prints the median step time over the steps after --warmup.
+Rank 0 prints the median step time over the steps after --warmup, and the machine's busy CPU over those steps.
 
 usage: python3 ddp_scale_peer.py --rank R --world N --master ADDRESS [--port 29500] --params P
                                  [--shards S] [--compute-ms 100] [--steps 10] [--warmup 3]
@@ -38,6 +38,13 @@ class FlatModel(torch.nn.Module):
         return sum(chunk.sum() for chunk in self.chunks) * 1e-6
 
 
+def busy_cpu():
+    """The machine's user and kernel (system, irq, softirq) seconds from /proc/stat, and the time: see CpuWindow.cs."""
+    with open("/proc/stat") as stat:
+        fields = [int(f) for f in stat.readline().split()[1:]]
+    return (fields[0] + fields[1]) / 100, (fields[2] + fields[5] + fields[6]) / 100, time.time()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rank", type=int, required=True)
@@ -61,19 +68,26 @@ def main():
     optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
     compute = args.shards * args.compute_ms / 1000
     times = []
-    for _ in range(args.warmup + args.steps):
+    cpu_start = None
+    for step in range(args.warmup + args.steps):
+        if step == args.warmup:
+            cpu_start = busy_cpu()
         start = time.perf_counter()
         time.sleep(compute)
         optimizer.zero_grad(set_to_none=False)
         model().backward()
         optimizer.step()
         times.append(time.perf_counter() - start)
+    cpu_end = busy_cpu()
     dist.barrier()
     if args.rank == 0:
         measured = times[args.warmup:]
         print(f"ddp_scale_peer world={args.world} params={args.params} shards/rank={args.shards} "
               f"compute={args.compute_ms} ms/shard: median {statistics.median(measured):.4f} s/step "
               f"over {len(measured)} steps (min {min(measured):.4f}, max {max(measured):.4f})", flush=True)
+        # The whole machine's busy CPU over the measured steps (the ranks run them in lockstep), as the benchmark reads it.
+        print(f"cpu user {cpu_end[0] - cpu_start[0]:.2f} kernel {cpu_end[1] - cpu_start[1]:.2f} "
+              f"wall {cpu_end[2] - cpu_start[2]:.3f} s over {len(measured)} steps", flush=True)
     dist.destroy_process_group()
 
 

@@ -36,8 +36,11 @@ public static partial class DdpRun
     /// <summary>DDP's steps are short (its ring needs 0.6 s at the slowest row): it measures at least this many, more than the star's slow rows.</summary>
     public const int MinMeasured = 10;
 
-    /// <summary>Rank 0's median step time (seconds) over the measured steps (the plan's, at least <see cref="MinMeasured"/>).</summary>
-    public static async Task<double> RunAsync(ScaleHosts hosts, int ranks, int parameters, StepPlan plan, TimeSpan computePerShard)
+    /// <summary>
+    /// Rank 0's median step time (seconds) over the measured steps (the plan's, at least <see cref="MinMeasured"/>), and
+    /// the machine's CPU over them (rank 0 reads it, as <see cref="CpuWindow"/> does).
+    /// </summary>
+    public static async Task<(double SecondsPerStep, CpuWindow? Cpu)> RunAsync(ScaleHosts hosts, int ranks, int parameters, StepPlan plan, TimeSpan computePerShard)
     {
         var environment = new Dictionary<string, string>(PythonPeer.Environment) { ["OMP_NUM_THREADS"] = "1", ["GLOO_SOCKET_IFNAME"] = "eth0" };
         int shardsPerRank = (int)Math.Ceiling(LinkFloor.ShardsPerStep / (double)ranks);
@@ -55,7 +58,7 @@ public static partial class DdpRun
         }
         var match = MedianLine().Match(processes[0].Output);
         return match.Success
-            ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)
+            ? (double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), CpuWindow.FromPeerLine(processes[0].Output))
             : throw new InvalidOperationException($"ddp_scale_peer.py rank 0 printed no median:{Environment.NewLine}{processes[0].Output}");
     }
 

@@ -15,8 +15,11 @@ public static class OursRun
 
     private static readonly TimeSpan CoordinatorBound = TimeSpan.FromMinutes(20), WorkerBound = TimeSpan.FromMinutes(2);
 
-    /// <summary>The median step time (seconds) of the measured steps, from the run's metrics.jsonl, and how many stragglers the coordinator named.</summary>
-    public static async Task<(double SecondsPerStep, int Stragglers)> RunAsync(ScaleHosts hosts, int workers, int hidden, StepPlan plan, TimeSpan computePerShard, string dataPlane = "chain", bool tls = true)
+    /// <summary>
+    /// The median step time (seconds) of the measured steps, from the run's metrics.jsonl, how many stragglers the
+    /// coordinator named, and the machine's CPU over the measured steps (null if the run never reached their end).
+    /// </summary>
+    public static async Task<(double SecondsPerStep, int Stragglers, CpuWindow? Cpu)> RunAsync(ScaleHosts hosts, int workers, int hidden, StepPlan plan, TimeSpan computePerShard, string dataPlane = "chain", bool tls = true)
     {
         string folder = Path.Combine(Repository.Scratch, $"scale-{DateTime.Now:yyyyMMdd-HHmmss}-n{workers}-h{hidden}");
         Directory.CreateDirectory(folder);
@@ -38,6 +41,9 @@ public static class OursRun
             "--compute-ms", Text((int)computePerShard.TotalMilliseconds),
             "--seed-nodes", $"{(tls ? "akka.ssl.tcp" : "akka.tcp")}://attnrnn@{coordinatorAddress}:{Port}", "--hostname", hosts.Hosts[i].Address,
             .. security, "--name", $"scale-{i}", "--threads", "1", "--coordinator-timeout", "300", "--log-level", "warning"])).ToList();
+        string metricsFile = Path.Combine(folder, "run", "metrics.jsonl");
+        using var stop = new CancellationTokenSource();
+        var cpu = WatchCpuAsync(metricsFile, plan, stop.Token);
         try
         {
             await coordinator.WaitAsync(CoordinatorBound);
@@ -46,10 +52,55 @@ public static class OursRun
         finally
         {
             foreach (var worker in workerProcesses) worker.Dispose();
+            await stop.CancelAsync();
         }
-        var metrics = StepMetrics.Read(Path.Combine(folder, "run", "metrics.jsonl"), plan.WarmUp);
+        var metrics = StepMetrics.Read(metricsFile, plan.WarmUp);
         int stragglers = coordinator.Output.Split('\n').Count(line => line.Contains("Straggler: ", StringComparison.Ordinal) || line.Contains("Slow relay: ", StringComparison.Ordinal));
-        return (metrics.MedianStepMs / 1000, stragglers);
+        return (metrics.MedianStepMs / 1000, stragglers, await cpu);
+    }
+
+    /// <summary>
+    /// Reads the machine's CPU when the last warm-up step's line appears in metrics.jsonl and again when the last measured
+    /// step's does (it is written as each step ends; polled every 50 ms, a small part of the window's 20 s and more).
+    /// </summary>
+    private static async Task<CpuWindow?> WatchCpuAsync(string metricsFile, StepPlan plan, CancellationToken stop)
+    {
+        CpuWindow.Reading? start = null;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(50, stop);
+                long last = LastStep(metricsFile);
+                if (start == null && last >= plan.WarmUp) start = CpuWindow.Read();
+                if (start != null && last >= plan.Steps) return CpuWindow.Between(start.Value, CpuWindow.Read(), plan.Steps - plan.WarmUp);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The last training step written to metrics.jsonl so far (0 before the first; a line being written is skipped).</summary>
+    private static long LastStep(string metricsFile)
+    {
+        if (!File.Exists(metricsFile)) return 0;
+        using var reader = new StreamReader(new FileStream(metricsFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        long last = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            try
+            {
+                using var json = System.Text.Json.JsonDocument.Parse(line);
+                if (json.RootElement.GetProperty("kind").GetString() == "train") last = json.RootElement.GetProperty("step").GetInt64();
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // The line being written.
+            }
+        }
+        return last;
     }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);

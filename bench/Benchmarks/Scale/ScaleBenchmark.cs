@@ -41,20 +41,21 @@ public static class ScaleBenchmark
             Report.Line($"N={workers} P={size.Text} (H={hidden}: {parameters.ToString("N0", CultureInfo.InvariantCulture)} parameters) {link.Text}: " +
                         $"{plan.WarmUp} warm-up + {plan.Measured} measured steps  [{DateTime.Now:HH:mm:ss}, load average {Machine.LoadAverage()}]");
             double? ours = null, ddp = null;
+            CpuWindow? oursCpu = null, ddpCpu = null;
             try
             {
                 using (var hosts = ScaleHosts.Start(workers, link))
                 {
-                    var (seconds, stragglers) = await OursRun.RunAsync(hosts, workers, hidden, plan, ComputePerShard, arguments.DataPlane, arguments.Security == "tls");
-                    ours = seconds;
-                    Report.Line($"  ours: {seconds:F3} s/step (median of steps {plan.WarmUp + 1}-{plan.Steps}); stragglers and slow relays named: {stragglers}; load average {Machine.LoadAverage()}");
+                    var (seconds, stragglers, cpu) = await OursRun.RunAsync(hosts, workers, hidden, plan, ComputePerShard, arguments.DataPlane, arguments.Security == "tls");
+                    (ours, oursCpu) = (seconds, cpu);
+                    Report.Line($"  ours: {seconds:F3} s/step (median of steps {plan.WarmUp + 1}-{plan.Steps}); {cpu?.Describe() ?? "CPU not read"}; stragglers and slow relays named: {stragglers}; load average {Machine.LoadAverage()}");
                 }
                 if (whyNoDdp == null)
                 {
                     // Fresh hosts: nothing of our run (a TCP connection closing, a queue) is left on the links.
                     using var hosts = ScaleHosts.Start(workers, link);
-                    ddp = await DdpRun.RunAsync(hosts, workers, parameters, plan, ComputePerShard);
-                    Report.Line($"  ddp: {ddp:F3} s/step (rank 0's median of steps {plan.WarmUp + 1}-{plan.WarmUp + Math.Max(plan.Measured, DdpRun.MinMeasured)}); load average {Machine.LoadAverage()}");
+                    (ddp, ddpCpu) = await DdpRun.RunAsync(hosts, workers, parameters, plan, ComputePerShard);
+                    Report.Line($"  ddp: {ddp:F3} s/step (rank 0's median of steps {plan.WarmUp + 1}-{plan.WarmUp + Math.Max(plan.Measured, DdpRun.MinMeasured)}); {ddpCpu?.Describe() ?? "CPU not read"}; load average {Machine.LoadAverage()}");
                 }
             }
             catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException)
@@ -62,7 +63,7 @@ public static class ScaleBenchmark
                 failed = true;
                 Report.Line($"  FAILED: {e.Message}");
             }
-            var row = new ScaleRow(workers, size, link, ours, ddp);
+            var row = new ScaleRow(workers, size, link, ours, ddp) { OursCpuPerStep = oursCpu?.PerStep, DdpCpuPerStep = ddpCpu?.PerStep };
             rows.Add(row);
             if (table) Console.WriteLine(row.Line());
         }

@@ -12,6 +12,11 @@ public sealed record ScaleRow(int Workers, ModelSize Size, LinkRate Link, double
     /// <summary>The row's line, e.g. "scale N=16 P=10M 1gbit: ours 9.87 s/step, ddp 0.65 s/step" (issue 19's exact form).</summary>
     public string Line() => $"scale N={Workers} P={Size.Text} {Link.Text}: ours {Seconds(OursSecondsPerStep)}, ddp {Seconds(DdpSecondsPerStep)}";
 
+    /// <summary>The whole machine's busy CPU per measured step, core-seconds (<see cref="CpuWindow"/>); null when not read.</summary>
+    public double? OursCpuPerStep { get; init; }
+
+    public double? DdpCpuPerStep { get; init; }
+
     /// <summary>Ours / DDP: above 1, the star is that many times slower.</summary>
     public double? Ratio => OursSecondsPerStep / DdpSecondsPerStep;
 

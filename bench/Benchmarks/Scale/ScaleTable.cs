@@ -11,7 +11,7 @@ public static class ScaleTable
         bool chain = dataPlane == "chain";
         var lines = new List<string>
         {
-            $"N  | P   | link   | ours, {dataPlane,-5} (s/step) | DDP gloo (s/step) | ours / DDP | floor: {dataPlane} / ring (s)",
+            $"N  | P   | link   | ours, {dataPlane,-5} (s/step) | DDP gloo (s/step) | ours / DDP | floor: {dataPlane} / ring (s) | CPU per step: ours / DDP (core-s)",
         };
         foreach (var row in rows)
         {
@@ -19,7 +19,8 @@ public static class ScaleTable
             lines.Add(string.Join(" | ",
                 $"{row.Workers,-2}", $"{row.Size.Text,-3}", $"{row.Link.Text,-6}", $"{Number(row.OursSecondsPerStep),20}", $"{Number(row.DdpSecondsPerStep),17}",
                 $"{(row.Ratio is { } ratio ? ratio.ToString("F2", CultureInfo.InvariantCulture) + "x" : "-"),10}",
-                $"{Format(chain ? LinkFloor.ChainStepSeconds(row.Workers, parameters, row.Link, computePerShard) : LinkFloor.StarStepSeconds(row.Workers, parameters, row.Link, computePerShard))} / {Format(LinkFloor.RingStepSeconds(row.Workers, parameters, row.Link, computePerShard))}"));
+                $"{Format(chain ? LinkFloor.ChainStepSeconds(row.Workers, parameters, row.Link, computePerShard) : LinkFloor.StarStepSeconds(row.Workers, parameters, row.Link, computePerShard))} / {Format(LinkFloor.RingStepSeconds(row.Workers, parameters, row.Link, computePerShard))}",
+                $"{Number(row.OursCpuPerStep)} / {Number(row.DdpCpuPerStep)}"));
         }
         return lines;
     }

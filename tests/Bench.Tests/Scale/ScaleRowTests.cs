@@ -33,19 +33,20 @@ public sealed class ScaleRowTests
         Assert.Contains("16.00x", lines[1]);
         // The star: 16 gradients of 9,998,229 floats through 1 Gbit/s (5.12 s), the 0.1 s of compute overlapping them;
         // the ring: 0.1 s of compute, then 2 x 15/16 of the model each way (0.60 s).
-        Assert.EndsWith("5.12 / 0.70", lines[1]);
+        Assert.EndsWith("5.12 / 0.70 | - / -", lines[1]); // no CPU read
     }
 
     [Fact]
     public void A_chain_table_names_the_chain_and_shows_its_floor()
     {
-        var row = new ScaleRow(16, ModelSize.TenM, LinkRate.OneGbit, 2.36, 1.19);
+        var row = new ScaleRow(16, ModelSize.TenM, LinkRate.OneGbit, 2.36, 1.19) { OursCpuPerStep = 3.456, DdpCpuPerStep = 2.1 };
 
         var lines = ScaleTable.Lines([row], TimeSpan.FromMilliseconds(100), "chain");
 
         Assert.Contains("ours, chain", lines[0]);
         Assert.Contains("floor: chain / ring", lines[0]);
         // The chain: 0.1 s of compute, then the model down and the sum up every link (2 x 0.32 s).
-        Assert.EndsWith("0.74 / 0.70", lines[1]);
+        Assert.EndsWith("0.74 / 0.70 | 3.46 / 2.10", lines[1]);
+        Assert.EndsWith("CPU per step: ours / DDP (core-s)", lines[0]);
     }
 }
