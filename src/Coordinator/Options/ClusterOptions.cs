@@ -108,7 +108,7 @@ public sealed class ClusterOptionGroup
         "precision of the weights the coordinator broadcasts and of the gradients workers send back: f32 (exact) or bf16 (half the bytes; each rounded to bf16 by its sender, master weights and optimizer stay f32; the same bits in one process as in a cluster)");
 
     public LayeredOption<DataPlaneChoice> DataPlane { get; } = new("data-plane", ChoiceKind.Of<DataPlaneChoice>(), Defaults.DataPlane,
-        "how gradients and weights move: chain (workers keep their gradients and pass a running sum on in shard order, the last to the coordinator; the new weights go back down a chain of workers: one model each way per link), star (every gradient to the coordinator, the weights from it to every worker), or auto (chain with a cluster, star in one process); the same bits either way");
+        "how gradients and weights move: chain (workers keep their gradients and pass a running sum on in shard order, the last to the coordinator; the new weights go back down a chain of workers: about two models each way per worker's link), star (every gradient to the coordinator, the weights from it to every worker), or auto (chain with a cluster, star in one process); the same bits either way");
 
     public TlsOptionGroup Tls { get; } = new();
 
