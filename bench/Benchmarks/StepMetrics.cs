@@ -21,17 +21,36 @@ public sealed class StepMetrics
 
     public IReadOnlyList<(long Step, double ExamplesPerSecond, double StepMs)> Steps { get; }
 
-    public static StepMetrics Read(string path, int warmUpSteps = WarmUpSteps)
+    public static StepMetrics Read(string path, int warmUpSteps = WarmUpSteps) => new([.. TrainSteps(path, whileWritten: false)], warmUpSteps);
+
+    /// <summary>
+    /// The last training step in a metrics.jsonl its run is still writing (0 before the first, or when there is no file
+    /// yet); the line being written, not yet whole, is left out.
+    /// </summary>
+    public static long LastStep(string path) =>
+        File.Exists(path) ? TrainSteps(path, whileWritten: true).Select(s => s.Step).DefaultIfEmpty(0).Last() : 0;
+
+    private static IEnumerable<(long Step, double ExamplesPerSecond, double StepMs)> TrainSteps(string path, bool whileWritten)
     {
-        var steps = new List<(long, double, double)>();
-        foreach (var line in File.ReadLines(path))
+        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        while (reader.ReadLine() is { } line)
         {
-            using var json = JsonDocument.Parse(line);
-            var root = json.RootElement;
-            if (root.GetProperty("kind").GetString() != "train") continue;
-            steps.Add((root.GetProperty("step").GetInt64(), root.GetProperty("examples_per_s").GetDouble(), root.GetProperty("step_ms").GetDouble()));
+            JsonDocument json;
+            try
+            {
+                json = JsonDocument.Parse(line);
+            }
+            catch (JsonException) when (whileWritten)
+            {
+                continue;
+            }
+            using (json)
+            {
+                var root = json.RootElement;
+                if (root.GetProperty("kind").GetString() != "train") continue;
+                yield return (root.GetProperty("step").GetInt64(), root.GetProperty("examples_per_s").GetDouble(), root.GetProperty("step_ms").GetDouble());
+            }
         }
-        return new StepMetrics(steps, warmUpSteps);
     }
 
     public double MedianExamplesPerSecond => Report.Median(Steps.Skip(WarmUp).Select(s => s.ExamplesPerSecond));

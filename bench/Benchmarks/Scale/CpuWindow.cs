@@ -22,13 +22,18 @@ public sealed record CpuWindow(double UserSeconds, double KernelSeconds, double 
     /// <summary>A reading of /proc/stat's totals: user, kernel (system, irq, softirq) seconds, and when.</summary>
     public readonly record struct Reading(double User, double Kernel, DateTime At);
 
-    public static Reading Read()
+    public static Reading Read() => Parse(File.ReadLines("/proc/stat").First(), DateTime.UtcNow);
+
+    /// <summary>
+    /// /proc/stat's first line, "cpu  user nice system idle iowait irq softirq steal guest guest_nice", in USER_HZ (100
+    /// a second on Linux; guest time is counted in user already).
+    /// </summary>
+    public static Reading Parse(string totals, DateTime at)
     {
-        // "cpu  user nice system idle iowait irq softirq steal guest guest_nice", in USER_HZ (100 a second on Linux).
-        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+        var fields = totals.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
             .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
         const double hz = 100;
-        return new Reading((fields[0] + fields[1]) / hz, (fields[2] + fields[5] + fields[6]) / hz, DateTime.UtcNow);
+        return new Reading((fields[0] + fields[1]) / hz, (fields[2] + fields[5] + fields[6]) / hz, at);
     }
 
     public static CpuWindow Between(Reading start, Reading end, int steps) =>

@@ -71,7 +71,7 @@ public static class OursRun
             while (true)
             {
                 await Task.Delay(50, stop);
-                long last = LastStep(metricsFile);
+                long last = StepMetrics.LastStep(metricsFile);
                 if (start == null && last >= plan.WarmUp) start = CpuWindow.Read();
                 if (start != null && last >= plan.Steps) return CpuWindow.Between(start.Value, CpuWindow.Read(), plan.Steps - plan.WarmUp);
             }
@@ -80,27 +80,6 @@ public static class OursRun
         {
             return null;
         }
-    }
-
-    /// <summary>The last training step written to metrics.jsonl so far (0 before the first; a line being written is skipped).</summary>
-    private static long LastStep(string metricsFile)
-    {
-        if (!File.Exists(metricsFile)) return 0;
-        using var reader = new StreamReader(new FileStream(metricsFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
-        long last = 0;
-        while (reader.ReadLine() is { } line)
-        {
-            try
-            {
-                using var json = System.Text.Json.JsonDocument.Parse(line);
-                if (json.RootElement.GetProperty("kind").GetString() == "train") last = json.RootElement.GetProperty("step").GetInt64();
-            }
-            catch (System.Text.Json.JsonException)
-            {
-                // The line being written.
-            }
-        }
-        return last;
     }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);

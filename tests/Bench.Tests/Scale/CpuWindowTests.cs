@@ -23,6 +23,16 @@ public sealed class CpuWindowTests
     }
 
     [Fact]
+    public void Busy_time_is_user_and_nice_and_system_irq_softirq_not_idle_iowait_or_steal()
+    {
+        var at = new DateTime(2026, 12, 8, 1, 0, 0, DateTimeKind.Utc);
+        // user 1000, nice 200, system 300, idle 9000, iowait 50, irq 7, softirq 93, steal 400, guest 0, guest_nice 0
+        var reading = CpuWindow.Parse("cpu  1000 200 300 9000 50 7 93 400 0 0", at);
+
+        Assert.Equal(new CpuWindow.Reading(12.0, 4.0, at), reading);
+    }
+
+    [Fact]
     public void The_machine_s_busy_time_only_grows()
     {
         var before = CpuWindow.Read();
